@@ -12,9 +12,9 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'no_finite_checks', 'check_tensor', 'check_finite',
-           'check_pair', 'check_scalar', 'check_positive', 'check_labels', 'l2_normalize', 'cosine_sim', 'two_view_sim',
-           'positive_index', 'check_negatives', 'pair_masks', 'upcast', 'contrastive_sim', 'split_pos_neg',
-           'show_pairs']
+           'check_pair', 'check_scalar', 'check_positive', 'check_int', 'check_labels', 'l2_normalize', 'cosine_sim',
+           'two_view_sim', 'positive_index', 'check_negatives', 'pair_masks', 'upcast', 'contrastive_sim',
+           'split_pos_neg', 'show_pairs']
 
 # %% ../nbs/00_core.ipynb #c0dc5523
 _CHECK_FINITE = [True]
@@ -111,6 +111,20 @@ def check_scalar(x, # number or one-element tensor
 def check_positive(x, name:str, check:bool|None=None):
     "Raise unless `x` is a finite number > 0 (temperatures, weights)."
     return check_scalar(x, name, lo=0., lo_open=True, check=check)
+
+# %% ../nbs/00_core.ipynb #aca28667
+def check_int(x, # the value to check
+              name:str, # argument name, used in the error message
+              lo:int|None=None, # smallest allowed value
+              hi:int|None=None, # largest allowed value
+             )->int:
+    "Raise `TypeError`/`ValueError` naming `name` unless `x` is an int (not a bool) in [lo, hi]; returns it as a Python int."
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        raise TypeError(f"`{name}` must be an int, got {type(x).__name__}")
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        rng = f"in [{lo}, {hi}]" if lo is not None and hi is not None else (f">= {lo}" if lo is not None else f"<= {hi}")
+        raise ValueError(f"`{name}` must be an int {rng}, got {x}")
+    return int(x)
 
 # %% ../nbs/00_core.ipynb #e66443e2
 def check_labels(labels, # class labels
