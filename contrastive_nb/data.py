@@ -16,7 +16,7 @@ from fastai.torch_core import TensorImage, TensorCategory
 from .core import check_int
 
 # %% auto #0
-__all__ = ['DATA_HOME', 'TEXTURES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',
+__all__ = ['DATA_HOME', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',
            'mnist_sample', 'mnist', 'cifar', 'imagenette', 'skimage_textures', 'multi_digits', 'two_digits',
            'digit_on_image', 'image_bits', 'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'probe_dls']
 
@@ -208,14 +208,25 @@ def _resize_digits(x:Tensor, size:int)->Tensor:
     if x.shape[-1] == size: return x
     return F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 255).round().to(torch.uint8)
 
-def _paste_max(canvas:Tensor, digits:Tensor, top:Tensor, left:Tensor, rows:Tensor):
-    "Composite `digits[k]` into `canvas[rows[k]]` at (top[k], left[k]) by pixel-wise max, all k at once (one digit per canvas per call)."
+COMPOSITES = ('max', 'add')
+
+def _composite(a:Tensor, b:Tensor, composite:str)->Tensor:
+    "Overlay uint8 `b` on `a`: pixel-wise max, or the sum clipped to 255."
+    if composite == 'max': return torch.maximum(a, b)
+    return (a.int() + b.int()).clamp(max=255).to(torch.uint8)
+
+def _check_composite(composite):
+    if composite not in COMPOSITES: raise ValueError(f"`composite` must be one of {COMPOSITES}, got {composite!r}")
+    return composite
+
+def _paste(canvas:Tensor, digits:Tensor, top:Tensor, left:Tensor, rows:Tensor, composite:str='max'):
+    "Composite `digits[k]` into `canvas[rows[k]]` at (top[k], left[k]) (`composite`: 'max' or 'add'), all k at once (one digit per canvas per call)."
     s = digits.shape[-1]
     ar = torch.arange(s)
     r = (top[:, None, None] + ar[None, :, None]).expand(-1, s, s)
     c = (left[:, None, None] + ar[None, None, :]).expand(-1, s, s)
     b = rows[:, None, None].expand(-1, s, s)
-    canvas[b, 0, r, c] = torch.maximum(canvas[b, 0, r, c], digits[:, 0])
+    canvas[b, 0, r, c] = _composite(canvas[b, 0, r, c], digits[:, 0], composite)
 
 # %% ../nbs/10_data.ipynb #5c70bfb3
 PLACEMENTS = ('random', 'grid')
@@ -226,12 +237,14 @@ def multi_digits(digits:ProbeDataset, # source of digits (e.g. `mnist_sample()`)
                  canvas:int=112, # canvas side
                  digit_size:int=28, # digit side after resizing
                  placement:str='random', # 'random' (anywhere, overlaps allowed) or 'grid' (4×4 cells, at most one digit per cell)
+                 composite:str='max', # how overlapping digits combine: 'max' (the colab) or 'add' (clipped; the paper's text)
                  seed:int=0)->ProbeDataset:
-    "MultiDigits (Chen et al. 2021): k digits composited (pixel-wise max) on a blank canvas. `y` is the first digit; `labels['digits']` holds all of them (−1 padded) and `labels['count']` k."
+    "MultiDigits (Chen et al. 2021): k digits composited (pixel-wise max or clipped sum) on a blank canvas. `y` is the first digit; `labels['digits']` holds all of them (−1 padded) and `labels['count']` k."
     check_int(n, 'n', 1); check_int(canvas, 'canvas', 8); check_int(digit_size, 'digit_size', 4, canvas)
     lo, hi = (n_digits, n_digits) if not isinstance(n_digits, (tuple, list)) else tuple(n_digits)
     check_int(lo, 'n_digits', 1, 16); check_int(hi, 'n_digits', lo, 16)
     if placement not in PLACEMENTS: raise ValueError(f"`placement` must be one of {PLACEMENTS}, got {placement!r}")
+    _check_composite(composite)
     cell = canvas // 4
     if placement == 'grid' and digit_size > cell:
         raise ValueError(f"`digit_size`={digit_size} does not fit a grid cell of {cell} px (canvas {canvas}/4); use a smaller digit or 'random'")
@@ -251,7 +264,7 @@ def multi_digits(digits:ProbeDataset, # source of digits (e.g. `mnist_sample()`)
     lab = torch.full((n, 16), -1, dtype=torch.long)
     for j in range(hi):
         rows = (k > j).nonzero().squeeze(1)
-        _paste_max(out, src[pick[rows, j]], top[rows, j], left[rows, j], rows)
+        _paste(out, src[pick[rows, j]], top[rows, j], left[rows, j], rows, composite)
         lab[rows, j] = digits.y[pick[rows, j]]
     name = f"MultiDigits k={lo}" + (f"..{hi}" if hi > lo else '') + f" {placement} {canvas}px"
     return ProbeDataset(out, lab[:, 0], digits.classes, {'digits': lab, 'count': k}, name=name)
@@ -260,9 +273,12 @@ def multi_digits(digits:ProbeDataset, # source of digits (e.g. `mnist_sample()`)
 def two_digits(digits:ProbeDataset, n:int,
                small:int=20, # side of the small digit
                large:int=40, # side of the other digit (the paper sweeps 20…80)
-               canvas:int=112, seed:int=0)->ProbeDataset:
-    "Two non-overlapping digits of different sizes (Chen et al. 2021, Tables 3–4). `y` and `labels['small']` are the small digit's class, `labels['large']` the other's."
+               canvas:int=112,
+               composite:str='max', # 'max' or 'add'; the digits never overlap, so both give the same canvases
+               seed:int=0)->ProbeDataset:
+    "Two non-overlapping digits of different sizes (Chen et al. 2021, Table 4). `y` and `labels['small']` are the small digit's class, `labels['large']` the other's."
     check_int(n, 'n', 1); check_int(small, 'small', 4, canvas); check_int(large, 'large', 4, canvas)
+    _check_composite(composite)
     if small + large > canvas: raise ValueError(f"`small`+`large` = {small + large} must fit side by side in `canvas`={canvas}")
     g = torch.Generator().manual_seed(seed)
     tries = 64
@@ -278,8 +294,8 @@ def two_digits(digits:ProbeDataset, n:int,
     ps, pl = torch.randint(0, len(digits), (n,), generator=g), torch.randint(0, len(digits), (n,), generator=g)
     out = torch.zeros(n, 1, canvas, canvas, dtype=torch.uint8)
     rows = torch.arange(n)
-    _paste_max(out, _resize_digits(digits.x[pl], large), pos[0], pos[1], rows)
-    _paste_max(out, _resize_digits(digits.x[ps], small), pos[2], pos[3], rows)
+    _paste(out, _resize_digits(digits.x[pl], large), pos[0], pos[1], rows, composite)
+    _paste(out, _resize_digits(digits.x[ps], small), pos[2], pos[3], rows, composite)
     ys, yl = digits.y[ps], digits.y[pl]
     return ProbeDataset(out, ys, digits.classes, {'small': ys, 'large': yl}, name=f"TwoDigits {small}px+{large}px {canvas}px")
 
@@ -292,9 +308,10 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
                    size:int|None=None, # resize images to size×size first (the paper: 224)
                    digit_size:int|None=None, # digit side; default 28·size/224 (28 at 224 px)
                    offsets=GRID_OFFSETS, # grid offsets as fractions of the side (⌊size·r⌋)
+                   composite:str='max', # 'max' (the colab) or 'add' (clipped at 255; the paper's "channel addition")
                    seed:int=0)->ProbeDataset:
-    "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted by pixel-wise max at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index."
-    check_int(K, 'K', 1, len(digits))
+    "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted (pixel-wise max or clipped sum) at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index."
+    check_int(K, 'K', 1, len(digits)); _check_composite(composite)
     size = images.x.shape[-1] if size is None else check_int(size, 'size', 8)
     digit_size = max(4, round(28 * size / 224)) if digit_size is None else check_int(digit_size, 'digit_size', 4, size)
     off = [math.floor(size * r) for r in offsets]
@@ -309,7 +326,7 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
     out = x.clone()
     for r in off:
         for c in off:
-            out[..., r:r + digit_size, c:c + digit_size] = torch.maximum(out[..., r:r + digit_size, c:c + digit_size], dig)
+            out[..., r:r + digit_size, c:c + digit_size] = _composite(out[..., r:r + digit_size, c:c + digit_size], dig, composite)
     labels = {'image': images.y, 'digit': digits.y[pool][assign], 'pool': assign}
     return ProbeDataset(out, images.y, images.classes, labels, name=f"DigitOn{images.name} K={K} {size}px")
 
@@ -350,6 +367,11 @@ class RandBit(torch.utils.data.Dataset):
         return x, self.bits[idx], y
     def split(self, n_valid=0.2, seed:int=0):
         return tuple(RandBit(d, self.n_bits, self.seed) for d in self.ds.split(n_valid, seed))
+    def subset(self, idx):
+        "The images `idx` with their bits (a RandBit again; the bits are a function of the image, so they are the same)."
+        res = RandBit.__new__(RandBit)
+        res.ds, res.n_bits, res.seed, res.bits = self.ds.subset(idx), self.n_bits, self.seed, self.bits[torch.as_tensor(idx)]
+        return res
     def new_empty(self): return RandBit(self.ds.new_empty(), self.n_bits, self.seed)
     def __getattr__(self, k):
         if k in ('ds', '__setstate__'): raise AttributeError(k)

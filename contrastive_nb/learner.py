@@ -183,7 +183,8 @@ class MemoryBank(Callback):
     def after_fit(self): _loss_module_of(self.learn).bank = None
 
 # %% ../nbs/14_learner.ipynb #a55538e8
-ENCODERS = {'convn': lambda c, size: ConvN(c, input_size=size), 'cifar_resnet18': lambda c, size: cifar_resnet18(c),
+ENCODERS = {'convn': lambda c, size: ConvN(c, input_size=size),
+            'convn_pool': lambda c, size: ConvN(c, widths=(16, 32, 64, 128), strides=(1, 2, 2, 2), pool=True, input_size=size), 'cifar_resnet18': lambda c, size: cifar_resnet18(c),
             'resnet18': lambda c, size: resnet_encoder('resnet18', c), 'resnet50': lambda c, size: resnet_encoder('resnet50', c)}  # (in_channels, input side) → encoder
 
 def _make_encoder(encoder, in_channels, size):

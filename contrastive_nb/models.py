@@ -16,16 +16,20 @@ def _conv_bn(ni, nf, stride=2):
     return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
 
 class ConvN(nn.Module):
-    "The RandBit colab's encoder: 3×3 stride-2 convolutions (32, 64, 64 channels, BN + ReLU), flatten, dense → `rep_dim` (BN + ReLU)."
+    "The RandBit colab's encoder: 3×3 stride-2 convolutions (32, 64, 64 channels, BN + ReLU), flatten (or global average pool), dense → `rep_dim` (BN + ReLU)."
     def __init__(self, in_channels:int=1, # image channels plus any RandBit channels
                  widths=(32, 64, 64), rep_dim:int=128,
                  input_size:int=28, # side of the input, fixes the flattened size
+                 strides=None, # stride of each convolution (default: 2 for all)
+                 pool:bool=False, # global average pooling instead of flattening (translation invariant)
                 ):
         super().__init__()
         if in_channels < 1: raise ValueError(f"`in_channels` must be >= 1, got {in_channels}")
+        strides = (2,) * len(widths) if strides is None else tuple(strides)
+        if len(strides) != len(widths): raise ValueError(f"`strides` must give one stride per width ({len(widths)}), got {strides}")
         layers, ni = [], in_channels
-        for nf in widths: layers.append(_conv_bn(ni, nf)); ni = nf
-        self.features = nn.Sequential(*layers, nn.Flatten())
+        for nf, s in zip(widths, strides): layers.append(_conv_bn(ni, nf, s)); ni = nf
+        self.features = nn.Sequential(*layers, *([nn.AdaptiveAvgPool2d(1)] if pool else []), nn.Flatten())
         with torch.no_grad(): n_flat = self.features.eval()(torch.zeros(1, in_channels, input_size, input_size)).shape[1]
         self.features.train()
         self.fc = nn.Sequential(nn.Linear(n_flat, rep_dim, bias=False), nn.BatchNorm1d(rep_dim), nn.ReLU(inplace=True))

@@ -1,0 +1,68 @@
+"The experiments registry and the `contrastive-nb` command, without training anything (the notebooks run the smoke-scale experiments)."
+import subprocess, sys
+import pytest
+from contrastive_nb.experiments import load_experiments, EXPERIMENTS, ExperimentArgError
+
+ROWS = {'randbit': {'method', 'tau', 'bits', 'batch_size', 'acc'},
+        'two-digits': {'method', 'tau', 'second_size', 'first_acc', 'second_acc'},
+        'multidigits': {'method', 'placement', 'count', 'acc'},
+        'digit-on-image': {'method', 'tau', 'K', 'digit_acc', 'image_acc'}}
+
+@pytest.fixture(scope='module')
+def exps(): return load_experiments()
+
+def _cli(*args):
+    return subprocess.run(['contrastive-nb', *args], capture_output=True, text=True)
+
+def test_registry_has_chen_experiments_with_their_row_keys(exps):
+    for name, keys in ROWS.items():
+        e = exps[name]
+        assert keys <= set(e.keys) | set(e.metrics), (name, keys - set(e.keys) - set(e.metrics))
+        assert {'epochs', 'device'} <= set(e.options), name
+        assert e.cpu_time and e.summary
+
+def test_paper_rows_name_known_settings_and_a_source(exps):
+    for e in exps.values():
+        for p in e.paper:
+            assert p['source'], e.name
+            assert any(m in p for m in e.metrics), (e.name, p)
+        assert e.paper or e.paper_note, f"{e.name}: neither published numbers nor the paper's claim"
+
+def test_presets_pass_their_own_checks(exps):
+    for e in exps.values():
+        for scale in ('cpu', 'gpu', 'smoke'):
+            cfg = e.resolve(scale, device='cpu')
+            assert cfg['scale'] == scale
+
+@pytest.mark.parametrize('name,args,msg', [
+    ('randbit', ['--bits', '65'], '--bits: must be in [0, 64], got 65'),
+    ('two-digits', ['--sizes', '40'], '--sizes: 40 px beside the 12 px first digit does not fit on a 48 px canvas'),
+    ('multidigits', ['--counts', '17'], '--counts: must be in [1, 16], got 17'),
+    ('digit-on-image', ['--pool-sizes', '0'], '--pool-sizes: must be in [1, 4000], got 0'),
+    ('digit-on-image', ['--epochs', '0'], '--epochs: must be in [1, ∞], got 0'),
+])
+def test_bad_option_is_one_line_and_exit_2(name, args, msg):
+    r = _cli('run', name, *args)
+    assert r.returncode == 2
+    assert r.stderr == f"contrastive-nb run {name}: error: {msg}\n", r.stderr
+    assert r.stdout == ''
+
+def test_unknown_experiment_and_option():
+    r = _cli('run', 'simclr-imagenet')
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and "invalid choice: 'simclr-imagenet'" in r.stderr
+    r = _cli('run', 'randbit', '--bitz', '3')
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and '--bitz' in r.stderr
+
+def test_list_and_help():
+    r = _cli('list')
+    assert r.returncode == 0 and r.stderr == ''
+    for name in ROWS: assert name in r.stdout
+    assert r.stdout.count('cpu preset:') == len(r.stdout.strip().splitlines())
+    h = _cli('run', 'two-digits', '--help')
+    assert h.returncode == 0
+    for opt in ('--sizes SIZES [SIZES ...]', '--methods', '--taus', '--seed', '--scale', '--out', '--quiet', '--epochs', '--device'):
+        assert opt.split()[0] in h.stdout, opt
+    assert 'cpu: 12 24 36; gpu: 20 30 40 50 60 70 80' in ' '.join(h.stdout.split())
+
+def test_bad_value_raises_named_error(exps):
+    with pytest.raises(ExperimentArgError, match='`taus` must be > 0'): exps['randbit'].resolve(taus=[-0.1])
