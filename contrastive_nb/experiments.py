@@ -25,10 +25,10 @@ from .learner import contrastive_learner, encode, _make_encoder  # also patches 
 from .metrics import linear_eval
 
 # %% auto #0
-__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ExperimentArgError', 'positive', 'between', 'one_of', 'Experiment', 'experiment',
-           'check_device', 'seed_everything', 'digit_split', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
-           'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'features', 'probe_accuracy', 'summarize',
-           'paper_row', 'results_table', 'line_plot', 'save_results', 'load_experiments']
+__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'METHODS', 'ExperimentArgError', 'positive', 'between', 'one_of', 'Experiment',
+           'experiment', 'check_device', 'seed_everything', 'digit_split', 'colab_adam', 'fit_contrastive', 'Targets',
+           'n_outputs', 'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
+           'probe_accuracy', 'summarize', 'paper_row', 'results_table', 'line_plot', 'save_results', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -235,7 +235,20 @@ def random_model(train, encoder='convn', device=None, seed:int=0):
     seed_everything(seed)
     return _model(train, encoder, 1, device).eval()
 
-# %% ../nbs/20_experiments.ipynb #30b9cfd4
+METHODS = ('simclr', 'supervised', 'random')
+
+def train_encoder(method:str, # 'simclr' (NT-Xent, 2N−2 negatives), 'supervised' (cross-entropy on `y`) or 'random' (untrained)
+                  train, encoder='convn', aug=None,
+                  tau:float=0.2, # SimCLR's temperature
+                  y:Tensor|None=None, # supervised targets (see `Targets`); default: the primary labels
+                  epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0)->nn.Module:
+    "The model of one method, trained with the shared recipe: the dispatch every reproduction uses."
+    if method == 'simclr': return fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+    if method == 'supervised': return fit_supervised(train, y, encoder, aug, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+    if method == 'random': return random_model(train, encoder, device, seed)
+    raise ValueError(f"`method` must be one of {METHODS}, got {method!r}")
+
+# %% ../nbs/20_experiments.ipynb #a286daa9
 def features(model:nn.Module, ds, # a ProbeDataset, RandBit or `Targets`
              bs:int=512, device=None, what:str='h')->tuple:
     "Features (`h` or `z`) and labels of the clean images of `ds`, in order (`learner.encode`)."
@@ -255,7 +268,7 @@ def probe_accuracy(model:nn.Module, train, test,
         out[key] = round(100 * linear_eval(ftr, ytr, fte, yte, epochs=epochs, seed=seed)['test_acc'], 2)
     return out
 
-# %% ../nbs/20_experiments.ipynb #af446fa9
+# %% ../nbs/20_experiments.ipynb #88954c6d
 def summarize(res:dict)->list[dict]:
     "Rows grouped by their settings (seeds pooled): settings, then per metric (mean, std, n); plus mean seconds."
     exp = EXPERIMENTS[res['experiment']]
@@ -312,7 +325,7 @@ def results_table(res:dict, metrics=None)->str:
         out += f"\n\nPaper: {'; '.join(srcs)}."
     return out
 
-# %% ../nbs/20_experiments.ipynb #0259c625
+# %% ../nbs/20_experiments.ipynb #d18e0265
 def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=None, paper_x:str|None=None,
               ylabel:str|None=None, chance:float|None=None):
     "`y` against `x`, one line per `hue` combination (mean ± std over seeds), the paper's numbers dashed (matched on `paper_x`, default `x`)."
@@ -357,7 +370,7 @@ def save_results(res:dict, out)->list[Path]:
         paths.append(out/f"{exp.name}.png")
     return paths
 
-# %% ../nbs/20_experiments.ipynb #7ca32ce3
+# %% ../nbs/20_experiments.ipynb #5cfcb4b6
 def load_experiments()->dict:
     "Import every module of `contrastive_nb.repro` (each registers its experiments); returns `EXPERIMENTS`."
     import contrastive_nb.repro as repro

@@ -8,15 +8,12 @@ import time
 import torch
 from ..data import digit_on_image, skimage_textures, COMPOSITES
 from ..augment import simclr_augment
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, fit_supervised,
-                                        random_model, probe_accuracy, line_plot)
+from ..experiments import experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot, METHODS
 
 # %% auto #0
-__all__ = ['DIGIT_ON_IMAGE_METHODS', 'digit_on_image_tradeoff', 'digit_on_image_figure']
+__all__ = ['digit_on_image_tradeoff', 'digit_on_image_figure']
 
-# %% ../../nbs/tutorials/digit_on_image.ipynb #9b0827ba
-DIGIT_ON_IMAGE_METHODS = ('simclr', 'supervised', 'random')
-
+# %% ../../nbs/tutorials/digit_on_image.ipynb #ddb25349
 def _doi_data(n_per_class, size, digit_size, composite, seed):
     "(images train, images test, digits train, digits test) and the two probe sets (every training digit / every held-out digit)."
     imgs = skimage_textures(n_per_class=n_per_class, size=size, seed=seed)
@@ -32,7 +29,7 @@ def _doi_data(n_per_class, size, digit_size, composite, seed):
             paper_note='Fig. 6 (a figure; no numbers are published): as K grows, SimCLR\'s digit accuracy rises and its ImageNet accuracy falls sharply, at every temperature; a supervised ResNet-50 trained on ImageNet labels keeps its ImageNet accuracy whatever K.',
             gpu=dict(pool_sizes=[1, 10, 100, 1000, 4000], taus=[0.05, 0.2, 0.5], size=96, digit_size=12, n_per_class=1000, epochs=50, encoder='resnet18'),
             smoke=dict(pool_sizes=[1, 100], n_per_class=40, epochs=1, probe_epochs=5),
-            checks=dict(pool_sizes=between(1, 4000), taus=positive, methods=one_of(*DIGIT_ON_IMAGE_METHODS), size=between(16, 512), digit_size=between(4, 64),
+            checks=dict(pool_sizes=between(1, 4000), taus=positive, methods=one_of(*METHODS), size=between(16, 512), digit_size=between(4, 64),
                         n_per_class=between(10), batch_size=between(2), epochs=between(1), lr=positive, composite=one_of(*COMPOSITES), probe_epochs=between(1)))
 def digit_on_image_tradeoff(
         pool_sizes:list[int]=[1, 10, 100, 1000], # K: unique digits pasted on the training images
@@ -59,17 +56,13 @@ def digit_on_image_tradeoff(
         if progress: print(f"digit-on-image {m} τ={tau} K={K} seed={seed}: digit {acc['digit']:.1f} %, image {acc['image']:.1f} % ({rows[-1]['seconds']:.0f} s)", flush=True)
     for K in pool_sizes:
         train = digit_on_image(itr, dtr, K, digit_size=digit_size, composite=composite, seed=seed + K)
-        for m in methods:
-            t = time.perf_counter()
-            if m == 'simclr':
-                for tau in taus:
-                    t = time.perf_counter()
-                    done(m, tau, K, fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed).model, t)
-            elif m == 'supervised':
-                done(m, None, K, fit_supervised(train, train.y, encoder, aug, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed).model, t)
-    if 'random' in methods:
+        for m in (m for m in methods if m != 'random'):
+            for tau in (taus if m == 'simclr' else [None]):
+                t = time.perf_counter()
+                done(m, tau, K, train_encoder(m, train, encoder, aug, tau, train.y, epochs, batch_size, lr, device, seed), t)
+    if 'random' in methods:  # does not depend on K: evaluated once
         t = time.perf_counter()
-        done('random', None, None, random_model(probe[0], encoder, device, seed), t)
+        done('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
     return rows
 
 def digit_on_image_figure(res:dict):

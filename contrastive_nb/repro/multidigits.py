@@ -9,11 +9,11 @@ import torch
 import torch.nn.functional as F
 from ..data import multi_digits, PLACEMENTS, COMPOSITES
 from ..augment import crop_only
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, fit_supervised,
-                                        random_model, probe_accuracy, line_plot, ExperimentArgError)
+from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
+                                        ExperimentArgError, METHODS)
 
 # %% auto #0
-__all__ = ['MULTIDIGITS_PAPER', 'MULTIDIGITS_METHODS', 'multi_hot', 'multidigits_count', 'multidigits_figure']
+__all__ = ['MULTIDIGITS_PAPER', 'multi_hot', 'multidigits_count', 'multidigits_figure']
 
 # %% ../../nbs/tutorials/multidigits.ipynb #a0ddd360
 MULTIDIGITS_PAPER = {  # Chen et al. 2021, Table 3: top-1 linear evaluation (%), ResNet-18, 28 px digits on 112 px, one digit at evaluation
@@ -21,7 +21,6 @@ MULTIDIGITS_PAPER = {  # Chen et al. 2021, Table 3: top-1 linear evaluation (%),
     ('supervised', 'grid'): {1: 99.5, 2: 99.6, 4: 99.5, 8: 99.3, 12: 98.6, 16: 92.4},
     ('simclr', 'random'): {1: 98.9, 2: 98.9, 4: 99.0, 8: 98.9, 12: 98.2, 16: 96.4},
     ('simclr', 'grid'): {1: 98.3, 2: 98.6, 4: 99.1, 8: 99.2, 12: 99.1, 16: 98.3}}
-MULTIDIGITS_METHODS = ('simclr', 'supervised', 'random')
 
 def multi_hot(digits:torch.Tensor, n_classes:int=10)->torch.Tensor:
     "(N, 16) digit labels, −1 padded → (N, n_classes) float multi-hot: which classes are on the canvas."
@@ -38,7 +37,7 @@ def _grid_fits(cfg):
                   + [dict(method='random', acc=18.0, source='Chen et al. 2021, Table 3 caption (random network)')],
             gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(counts=[1, 4], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=one_of(*MULTIDIGITS_METHODS), tau=positive,
+            checks=dict(counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=one_of(*METHODS), tau=positive,
                         canvas=between(16, 448), digit_size=between(4, 112), n_train=between(64), n_probe=between(50), batch_size=between(2),
                         epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0), composite=one_of(*COMPOSITES), probe_epochs=between(1)),
             validate=_grid_fits)
@@ -73,15 +72,12 @@ def multidigits_count(
     for p in placements:
         for k in counts:
             train = multi_digits(tr, n_train, k, canvas, digit_size, p, composite, seed=seed + 100 * k)
-            for m in methods:
+            for m in (m for m in methods if m != 'random'):
                 t = time.perf_counter()
-                if m == 'simclr':
-                    done(m, p, k, fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed).model, t)
-                elif m == 'supervised':
-                    done(m, p, k, fit_supervised(train, multi_hot(train.labels['digits']), encoder, aug, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed).model, t)
-    if 'random' in methods:
+                done(m, p, k, train_encoder(m, train, encoder, aug, tau, multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed), t)
+    if 'random' in methods:  # does not depend on the training canvases: evaluated once
         t = time.perf_counter()
-        done('random', None, None, random_model(probe[0], encoder, device, seed), t)
+        done('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
     return rows
 
 def multidigits_figure(res:dict):

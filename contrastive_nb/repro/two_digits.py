@@ -8,11 +8,11 @@ import time
 import torch
 from ..data import two_digits, multi_digits
 from ..augment import crop_only
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, fit_supervised,
-                                        random_model, probe_accuracy, line_plot, ExperimentArgError)
+from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
+                                        ExperimentArgError, METHODS)
 
 # %% auto #0
-__all__ = ['TWO_DIGITS_PAPER', 'TWO_DIGITS_METHODS', 'two_digits_suppression', 'two_digits_figure']
+__all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure']
 
 # %% ../../nbs/tutorials/two_digits.ipynb #0941e5ce
 TWO_DIGITS_PAPER = {  # Chen et al. 2021, Table 4: (1st digit, 2nd digit) accuracy (%), 1st digit 20 px, 2nd 20…80 px on 112 px
@@ -20,7 +20,6 @@ TWO_DIGITS_PAPER = {  # Chen et al. 2021, Table 4: (1st digit, 2nd digit) accura
     ('simclr', 0.05): {20: (97.8, 97.8), 30: (97.6, 97.9), 40: (96.2, 97.8), 50: (96.5, 98.3), 60: (88.5, 98.2), 70: (74.5, 97.7), 80: (39.9, 98.2)},
     ('simclr', 0.2): {20: (98.7, 98.7), 30: (98.8, 99.2), 40: (98.3, 99.2), 50: (87.5, 99.0), 60: (24.9, 99.1), 70: (19.8, 98.9), 80: (20.3, 99.4)},
     ('random', None): {20: (16.5, 16.5), 30: (16.7, 19.1), 40: (16.6, 21.9), 50: (16.6, 24.1), 60: (16.6, 26.5), 70: (16.9, 28.1), 80: (16.5, 29.0)}}
-TWO_DIGITS_METHODS = ('simclr', 'supervised', 'random')
 
 def _fits(cfg):
     big = max(cfg['sizes'])
@@ -34,7 +33,7 @@ def _fits(cfg):
                    for (m, t), d in TWO_DIGITS_PAPER.items() for s, (a, b) in d.items()],
             gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(sizes=[12, 24], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(sizes=between(4, 224), methods=one_of(*TWO_DIGITS_METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
+            checks=dict(sizes=between(4, 224), methods=one_of(*METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
                         n_train=between(64), n_probe=between(50), batch_size=between(2), epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0),
                         probe_epochs=between(1)),
             validate=_fits)
@@ -66,12 +65,8 @@ def two_digits_suppression(
         for m in methods:
             for tau in (taus if m == 'simclr' else [None]):
                 t = time.perf_counter()
-                if m == 'simclr':
-                    model = fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed).model
-                elif m == 'supervised':
-                    y = torch.stack([train.labels['small'], train.labels['large']], 1)
-                    model = fit_supervised(train, y, encoder, aug, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed).model
-                else: model = random_model(train, encoder, device, seed)
+                y = torch.stack([train.labels['small'], train.labels['large']], 1)  # supervised: one softmax head per digit
+                model = train_encoder(m, train, encoder, aug, tau, y, epochs, batch_size, lr, device, seed)
                 acc = {f"{k}_acc": probe_accuracy(model, *probes[s], epochs=probe_epochs, device=device, seed=seed)[None]
                        for k, s in (('first', first_size), ('second', size))}
                 rows.append(dict(method=m, tau=tau, second_size=size, size_ratio=round(size / first_size, 2), **acc,
