@@ -168,6 +168,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                             'contrastive_nb.experiments._dls': ('experiments.html#_dls', 'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments._fit': ('experiments.html#_fit', 'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments._fmt': ('experiments.html#_fmt', 'contrastive_nb/experiments.py'),
+                                            'contrastive_nb.experiments._fmt_setting': ( 'experiments.html#_fmt_setting',
+                                                                                         'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments._model': ( 'experiments.html#_model',
                                                                                    'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments.between': ( 'experiments.html#between',

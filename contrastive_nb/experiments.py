@@ -294,11 +294,13 @@ def paper_row(res:dict, row:dict)->dict|None:
         if all(k in row['_rows'][0] and row['_rows'][0][k] == v for k, v in sets.items()): return p
     return None
 
-def _fmt(v, std=None, n=1):
-    if v is None: return '–'
-    if isinstance(v, float): s = f"{v:.1f}"
-    else: s = str(v)
-    return s + (f" ± {std:.1f}" if std is not None else '')
+def _fmt_setting(v)->str:
+    "A setting as written: 0.05 stays 0.05, None is a dash."
+    return '–' if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+
+def _fmt(mean, std=None)->str:
+    "A metric: one decimal, ± std when there are several seeds."
+    return f"{mean:.1f}" + (f" ± {std:.1f}" if std is not None else '')
 
 def results_table(res:dict, metrics=None)->str:
     "Markdown table of a result: settings, our metrics (mean ± std over seeds, n), the paper's where it has them, seconds per model."
@@ -312,7 +314,7 @@ def results_table(res:dict, metrics=None)->str:
     head += ['seeds', 's/model']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in rows:
-        cells = [_fmt(r[k]) for k in exp.keys] + [_fmt(*r[m][:2]) if r[m] else '–' for m in metrics]
+        cells = [_fmt_setting(r[k]) for k in exp.keys] + [_fmt(*r[m][:2]) if r[m] else '–' for m in metrics]
         if has_paper:
             p = paper_row(res, r)
             cells += [(f"{p[m]:.1f}" if isinstance(p.get(m), (int, float)) else '–') if p else '–' for m in metrics]
