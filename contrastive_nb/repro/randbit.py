@@ -81,7 +81,7 @@ def _randbit_loss(method:str, tau:float)->tuple:
     return method, dict(tau=tau)
 
 @experiment('randbit', "RandBit (Chen et al. 2021, Fig. 7): random bits suppress the digit in a contrastive representation, less at small τ; a VAE is barely affected",
-            cpu_time='≈ 5 min on 2 cores', keys=('method', 'tau', 'batch_size', 'bits'), metrics=('acc',),
+            cpu_time='≈ 9 min on 2 cores', keys=('method', 'tau', 'batch_size', 'bits'), metrics=('acc',),
             paper=[dict(method='simclr', tau=t, bits=b, acc=a, source='randbits_mnist colab, full MNIST (Fig. 7a)') for t, d in COLAB_RANDBIT.items() for b, a in d.items()],
             paper_note='Fig. 7b shows a VAE with the same encoder losing little accuracy as bits are added (a figure; no numbers are published).',
             gpu=dict(bits=[0, 5, 10, 15, 20], taus=[0.05, 0.1, 0.2], methods=['simclr', 'vae', 'random'], batch_sizes=[256, 1000]),
