@@ -37,10 +37,10 @@ def digit_on_image_tradeoff(
         methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (on the image labels), random (untrained)
         size:int=48, # image side (the paper: 224 px)
         digit_size:int=8, # digit side (the paper: 28 px)
-        n_per_class:int=300, # crops per skimage image (10 classes; 80 % train, 20 % test)
+        n_per_class:int=200, # crops per skimage image (10 classes; 80 % train, 20 % test)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
         batch_size:int=256, # training batch size
-        epochs:int=10, # training epochs per model
+        epochs:int=8, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         composite:str='max', # max (the colab) or add (the paper's "channel addition", clipped)
         probe_epochs:int=100, # epochs of each linear probe

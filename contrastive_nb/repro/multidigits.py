@@ -49,7 +49,7 @@ def multidigits_count(
         canvas:int=48, # canvas side (the paper: 112 px)
         digit_size:int=12, # digit side (the paper: 28 px)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
-        n_train:int=3000, # training canvases per count and placement
+        n_train:int=2000, # training canvases per count and placement
         n_probe:int=4000, # single-digit canvases for training the probe (1,000 held-out ones test it)
         batch_size:int=256, # training batch size
         epochs:int=8, # training epochs per model
