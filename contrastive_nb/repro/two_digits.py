@@ -28,7 +28,7 @@ def _fits(cfg):
 
 # %% ../../nbs/tutorials/two_digits.ipynb #a71d3106
 @experiment('two-digits', "Two digits (Chen et al. 2021, Table 4): as one digit grows, SimCLR stops representing the other; supervised keeps both",
-            cpu_time='≈ 12 min on 2 cores', keys=('method', 'tau', 'second_size'), metrics=('first_acc', 'second_acc'),
+            cpu_time='≈ 16 min on 2 cores', keys=('method', 'tau', 'second_size'), metrics=('first_acc', 'second_acc'),
             paper=[dict(method=m, tau=t, size_ratio=s / 20, first_acc=a, second_acc=b, source='Chen et al. 2021, Table 4 (ResNet-18, 112 px)')
                    for (m, t), d in TWO_DIGITS_PAPER.items() for s, (a, b) in d.items()],
             gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
