@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_experiments.ipynb #f6efd813
 from __future__ import annotations
-import importlib, inspect, json, math, pkgutil, statistics, time, typing, warnings
+import importlib, inspect, json, pkgutil, statistics, time, typing
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
@@ -18,7 +18,7 @@ from fastai.callback.progress import ProgressCallback  # patches `Learner.no_bar
 from fastai.learner import Learner
 from fastai.optimizer import Adam
 from fastai.torch_core import set_seed
-from .data import mnist_sample, RandBit, ProbeDL, probe_dls, add_bit_channels
+from .data import mnist_sample, ProbeDL, probe_dls, add_bit_channels
 from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
 from .learner import contrastive_learner, encode, _make_encoder  # also patches `Learner.fit_linear_decay`
