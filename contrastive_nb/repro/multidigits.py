@@ -32,7 +32,7 @@ def _grid_fits(cfg):
 
 # %% ../../nbs/tutorials/multidigits.ipynb #44f28617
 @experiment('multidigits', "MultiDigits (Chen et al. 2021, Table 3): SimCLR on canvases of 1-16 digits keeps single-digit accuracy up to about 8 digits; overlap (random placement) hurts more as digits are added",
-            cpu_time='≈ 15 min on 2 cores', keys=('method', 'placement', 'count'), metrics=('acc',),
+            cpu_time='≈ 12 min on 2 cores', keys=('method', 'placement', 'count'), metrics=('acc',),
             paper=[dict(method=m, placement=p, count=k, acc=a, source='Chen et al. 2021, Table 3 (ResNet-18, 112 px)') for (m, p), d in MULTIDIGITS_PAPER.items() for k, a in d.items()]
                   + [dict(method='random', acc=18.0, source='Chen et al. 2021, Table 3 caption (random network)')],
             gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
