@@ -399,6 +399,14 @@ class ProbeDL(TfmdDL):
         if not hasattr(self.dataset, 'batch'):
             yield from super().create_batches(samps); return
         for idx in self.chunkify(samps): yield self.dataset.batch(torch.as_tensor(list(idx), dtype=torch.long))
+    def get_idxs(self):
+        "The epoch's sample order, drawn in the main process; kept so that callbacks can find a batch's dataset indices."
+        self.epoch_idxs = list(super().get_idxs())
+        return self.epoch_idxs
+    def batch_indices(self, i:int)->list[int]:
+        "Dataset indices of batch `i` of the current epoch (e.g. for a per-image memory bank)."
+        if not hasattr(self, 'epoch_idxs'): raise RuntimeError("batch_indices is known once iteration over this DataLoader has started")
+        return self.epoch_idxs[i * self.bs:(i + 1) * self.bs]
     def show_batch(self, b=None, max_n:int=16, ncols:int=8, **kw):
         "Draw the first `max_n` raw images of a batch with their labels."
         b = self.one_batch() if b is None else b

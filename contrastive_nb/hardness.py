@@ -43,33 +43,40 @@ def _candidate_sims(z1, z2, negatives, bank, check):
         sim = torch.cat([sim, upcast(anchors @ l2_normalize(bank.detach().to(anchors.dtype)).T).to(sim.dtype)], 1)
     return sim, tgt
 
-def n_hard(alpha:float, # fraction of negatives kept, in (0, 1]
-           k:int, # number of negatives available
+def n_hard(alpha:float, # fraction of the candidate negatives kept, in (0, 1]
+           k:int, # number of candidate negatives (in-batch + memory bank)
           )->int:
-    "How many negatives lie at or above the upper-α quantile: ⌈α·k⌉, at least 1."
+    "How many negatives lie at or above the upper-α quantile: ⌈α·k⌉, at least 1 (Wang & Liu: α = 0.0819 of a 50,000-image bank = 4,095)."
     return max(1, min(k, math.ceil(alpha * k - 1e-9)))
 
-def _hard_negatives(z1, z2, alpha, negatives, bank, check):
-    "Validate, then each anchor's positive similarity and its top ⌈αK⌉ negative similarities (in-batch + bank)."
+def _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep=None):
+    "Validate, then each anchor's positive similarity and its top ⌈αK⌉ (or `n_keep`) negative similarities (in-batch + bank)."
     check_pair(z1, z2, check)
     alpha = check_scalar(alpha, 'alpha', 0., 1., lo_open=True)
     sim, tgt = _candidate_sims(z1, z2, negatives, bank, check)
     pos, neg = split_pos_neg(sim, tgt)
-    k = n_hard(alpha, sim.shape[1] - (1 if negatives == 'cross' else 2))
+    n_cand = sim.shape[1] - (1 if negatives == 'cross' else 2)
+    if n_keep is None: k = n_hard(alpha, n_cand)
+    else:
+        if isinstance(n_keep, bool) or not isinstance(n_keep, int) or n_keep < 1:
+            raise TypeError(f"`n_keep` must be an int >= 1 (a count of negatives) or None (use `alpha`), got {n_keep!r}")
+        if n_keep > n_cand: raise ValueError(f"`n_keep` = {n_keep} exceeds the {n_cand} negatives each anchor has (in-batch + bank)")
+        k = n_keep
     return pos, neg.topk(k, dim=1).values
 
 # %% ../nbs/03_hardness.ipynb #ffa0c96d
 def hard_nt_xent(z1:Tensor, # first views, (N, d)
                  z2:Tensor, # second views, (N, d)
                  tau:float=0.1, # temperature τ > 0
-                 alpha:float=0.0819, # fraction of each anchor's negatives kept (upper-α quantile), in (0, 1]
+                 alpha:float=0.0819, # fraction of each anchor's candidate negatives (in-batch + bank) kept: the upper-α quantile, in (0, 1]
                  bank:Tensor|None=None, # extra negatives (M, d), e.g. a memory bank; detached
                  negatives:str='all', # in-batch negative convention, as in `nt_xent`
                  check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
+                 n_keep:int|None=None, # keep this many hardest negatives per anchor instead of a fraction α
                 )->Tensor:
     "Hard contrastive loss (Wang & Liu Eq. 9): NT-Xent over each anchor's negatives at or above its upper-α quantile."
     check_positive(tau, 'tau', check)
-    pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check)
+    pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
     return infonce_from_sims(pos, hard, tau).mean()
 
 # %% ../nbs/03_hardness.ipynb #2f8b474d
@@ -85,13 +92,14 @@ def simple_contrastive(z1:Tensor, # first views, (N, d)
 
 def hard_simple(z1:Tensor, # first views, (N, d)
                 z2:Tensor, # second views, (N, d)
-                alpha:float=0.0819, # fraction of each anchor's negatives kept (upper-α quantile), in (0, 1]
+                alpha:float=0.0819, # fraction of each anchor's candidate negatives (in-batch + bank) kept, in (0, 1]
                 lam:float|None=None, # weight λ of the summed kept similarities (default 1/k: their mean)
                 bank:Tensor|None=None, # extra negatives (M, d); detached
                 negatives:str='all', # in-batch negative convention, as in `nt_xent`
                 check:bool|None=None,
+                n_keep:int|None=None, # keep this many hardest negatives per anchor instead of a fraction α
                )->Tensor:
     "Hard-simple loss (Wang & Liu §5.5): the simple loss over each anchor's negatives at or above its upper-α quantile."
-    pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check)
+    pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
     lam = 1. / hard.shape[1] if lam is None else check_scalar(lam, 'lam', lo=0.)
     return (-pos + lam * hard.sum(1)).mean()

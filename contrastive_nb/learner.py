@@ -166,20 +166,49 @@ class EmbeddingMetrics(Callback):
 
 # %% ../nbs/14_learner.ipynb #743615e4
 class MemoryBank(Callback):
-    "A FIFO queue of the last `size` detached, normalised second-view projections, set as the loss's `bank` (hard_nt_xent, hard_simple take one) before every training batch."
+    "Negatives for losses with a `bank` argument, set before every training batch: a per-image EMA bank (`kind='ema'`, Wu et al.; Wang & Liu) or a FIFO queue of the last `size` second-view projections (`kind='queue'`)."
     order = -3
-    def __init__(self, size:int=4096): store_attr(); self.bank = None
+    def __init__(self, size:int=4096, # queue length (kind='queue'; the EMA bank has one slot per training image)
+                 kind:str='queue', # 'queue' or 'ema'
+                 momentum:float=0.5, # EMA momentum m of the slots (kind='ema'; Wu et al.'s 0.5)
+                 seed:int=0, # seed of the EMA bank's random initial unit vectors
+                ):
+        if kind not in ('queue', 'ema'): raise ValueError(f"`kind` must be 'queue' or 'ema', got {kind!r}")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1: raise ValueError(f"`size` must be an int >= 1, got {size!r}")
+        if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1): raise ValueError(f"`momentum` must be a number in [0, 1), got {momentum!r}")
+        store_attr(); self.bank, self.idx = None, None
     def before_fit(self):
         loss = _loss_module_of(self.learn)
-        if 'bank' not in getattr(loss, 'params', ()): raise ValueError(f"MemoryBank needs a loss with a `bank` argument (hard_nt_xent, hard_simple), got {type(loss).__name__}")
-    def before_train(self):
-        if self.epoch == 0: self.bank = None
-    def before_batch(self): _loss_module_of(self.learn).bank = self.bank if self.training else None
+        if 'bank' not in getattr(loss, 'params', ()): raise ValueError(f"MemoryBank needs a loss with a `bank` argument (hard_nt_xent, hard_simple, simple), got {type(loss).__name__}")
+        self.bank = None
+        if self.kind == 'ema':
+            if not hasattr(self.dls.train, 'batch_indices'):
+                raise TypeError("MemoryBank(kind='ema') needs a training DataLoader that reports each batch's dataset indices: `data.ProbeDL` (as made by `probe_dls`)")
+            d = getattr(self.learn.model.head, 'out_dim', None)
+            if d is not None: self._init_ema(d)
+    def _init_ema(self, d:int):
+        g = torch.Generator().manual_seed(self.seed)
+        dev = next(self.learn.model.parameters()).device
+        self.bank = F.normalize(torch.randn(len(self.dls.train.dataset), d, generator=g), dim=1).to(dev)
+    def before_batch(self):
+        loss = _loss_module_of(self.learn)
+        if not self.training: loss.bank = None; return
+        if self.kind == 'queue': loss.bank = self.bank; return
+        self.idx = torch.as_tensor(self.dls.train.batch_indices(self.iter), dtype=torch.long)
+        if self.bank is None: loss.bank = None; return
+        keep = torch.ones(len(self.bank), dtype=torch.bool, device=self.bank.device)
+        keep[self.idx.to(self.bank.device)] = False
+        loss.bank = self.bank[keep]
     def after_loss(self):
         if not self.training: return
         n = len(self.yb[0])
-        z2 = F.normalize(self.pred[1][n:2 * n].detach().float(), dim=1)
-        self.bank = z2 if self.bank is None else torch.cat([z2, self.bank])[:self.size]
+        z = self.pred[1].detach().float()
+        z1, z2 = F.normalize(z[:n], dim=1), F.normalize(z[n:2 * n], dim=1)
+        if self.kind == 'queue':
+            self.bank = z2 if self.bank is None else torch.cat([z2, self.bank])[:self.size]; return
+        if self.bank is None: self._init_ema(z.shape[1])
+        i = self.idx.to(self.bank.device)
+        self.bank[i] = F.normalize(self.momentum * self.bank[i] + (1 - self.momentum) * F.normalize(z1 + z2, dim=1), dim=1)
     def after_fit(self): _loss_module_of(self.learn).bank = None
 
 # %% ../nbs/14_learner.ipynb #a55538e8
