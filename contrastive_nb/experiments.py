@@ -298,9 +298,13 @@ def _fmt_setting(v)->str:
     "A setting as written: 0.05 stays 0.05, None is a dash."
     return '–' if v is None else f"{v:g}" if isinstance(v, float) else str(v)
 
-def _fmt(mean, std=None)->str:
-    "A metric: one decimal, ± std when there are several seeds."
-    return f"{mean:.1f}" + (f" ± {std:.1f}" if std is not None else '')
+def _digits(metric:str)->int:
+    "Decimals a metric is printed with: 1 for accuracies in %, 3 for the rest (uniformity, tolerance, similarities)."
+    return 1 if metric.endswith('acc') else 3
+
+def _fmt(mean, std=None, digits:int=1)->str:
+    "A metric: `digits` decimals, ± std when there are several seeds."
+    return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if std is not None else '')
 
 def results_table(res:dict, metrics=None)->str:
     "Markdown table of a result: settings, our metrics (mean ± std over seeds, n), the paper's where it has them, seconds per model."
@@ -314,10 +318,10 @@ def results_table(res:dict, metrics=None)->str:
     head += ['seeds', 's/model']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in rows:
-        cells = [_fmt_setting(r[k]) for k in exp.keys] + [_fmt(*r[m][:2]) if r[m] else '–' for m in metrics]
+        cells = [_fmt_setting(r[k]) for k in exp.keys] + [_fmt(*r[m][:2], _digits(m)) if r[m] else '–' for m in metrics]
         if has_paper:
             p = paper_row(res, r)
-            cells += [(f"{p[m]:.1f}" if isinstance(p.get(m), (int, float)) else '–') if p else '–' for m in metrics]
+            cells += [(f"{p[m]:.{_digits(m)}f}" if isinstance(p.get(m), (int, float)) else '–') if p else '–' for m in metrics]
         cells += [str(len(r['_rows'])), f"{r['seconds']:.0f}"]
         lines.append('| ' + ' | '.join(cells) + ' |')
     out = '\n'.join(lines)
