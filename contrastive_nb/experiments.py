@@ -28,7 +28,8 @@ from .metrics import linear_eval
 __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'METHODS', 'ExperimentArgError', 'positive', 'between', 'one_of', 'Experiment',
            'experiment', 'check_device', 'seed_everything', 'digit_split', 'colab_adam', 'fit_contrastive', 'Targets',
            'n_outputs', 'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
-           'probe_accuracy', 'summarize', 'paper_row', 'results_table', 'line_plot', 'save_results', 'load_experiments']
+           'probe_accuracy', 'summarize', 'paper_row', 'results_table', 'line_plot', 'save_json', 'load_json',
+           'save_results', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -362,13 +363,23 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
     ax.legend(fontsize=7)
     return ax
 
+def save_json(res:dict, path)->Path:
+    "Write a result dict to `path` as JSON (folders made as needed): the rows, config and paper numbers, enough to redraw its table and figure."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(res, indent=1, default=str))
+    return path
+
+def load_json(path)->dict:
+    "A result dict written by `save_json` or `save_results` (its `results.json`)."
+    return json.loads(Path(path).read_text())
+
 def save_results(res:dict, out)->list[Path]:
     "Write `results.json`, `NAME.png` (the experiment's figure) and `NAME.md` (the table) into folder `out`."
     import matplotlib.pyplot as plt
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     exp = EXPERIMENTS[res['experiment']]
     paths = [out/'results.json', out/f"{exp.name}.md"]
-    paths[0].write_text(json.dumps(res, indent=1, default=str))
+    save_json(res, paths[0])
     paths[1].write_text(f"# {exp.name}\n\n{exp.summary}\n\n" + results_table(res) + (f"\n\nThe paper: {res['paper_note']}\n" if res.get('paper_note') else '\n'))
     if exp.figure is not None:
         fig = exp.figure(res)

@@ -6,7 +6,9 @@ from contrastive_nb.experiments import load_experiments, EXPERIMENTS, Experiment
 ROWS = {'randbit': {'method', 'tau', 'bits', 'batch_size', 'acc'},
         'two-digits': {'method', 'tau', 'second_size', 'first_acc', 'second_acc'},
         'multidigits': {'method', 'placement', 'count', 'acc'},
-        'digit-on-image': {'method', 'tau', 'K', 'digit_acc', 'image_acc'}}
+        'digit-on-image': {'method', 'tau', 'K', 'digit_acc', 'image_acc'},
+        'tau-sweep': {'tau', 'knn_acc', 'linear_acc', 'uniformity', 'tolerance'},
+        'hard-negatives': {'loss', 'tau', 'alpha', 'knn_acc', 'linear_acc', 'uniformity', 'tolerance'}}
 
 @pytest.fixture(scope='module')
 def exps(): return load_experiments()
@@ -14,7 +16,7 @@ def exps(): return load_experiments()
 def _cli(*args):
     return subprocess.run(['contrastive-nb', *args], capture_output=True, text=True)
 
-def test_registry_has_chen_experiments_with_their_row_keys(exps):
+def test_registry_has_the_experiments_with_their_row_keys(exps):
     for name, keys in ROWS.items():
         e = exps[name]
         assert keys <= set(e.keys) | set(e.metrics), (name, keys - set(e.keys) - set(e.metrics))
@@ -40,6 +42,10 @@ def test_presets_pass_their_own_checks(exps):
     ('multidigits', ['--counts', '17'], '--counts: must be in [1, 16], got 17'),
     ('digit-on-image', ['--pool-sizes', '0'], '--pool-sizes: must be in [1, 4000], got 0'),
     ('digit-on-image', ['--epochs', '0'], '--epochs: must be in [1, ∞], got 0'),
+    ('tau-sweep', ['--taus', '0'], '--taus: must be > 0, got 0.0'),
+    ('tau-sweep', ['--n-train', '4500'], '--n-train: + n_test must be at most 5000 (the MNIST sample), got 4500 + 1000'),
+    ('hard-negatives', ['--losses', 'triplet'], "argument --losses: invalid choice: 'triplet' (choose from 'nt_xent', 'simple', 'hard_nt_xent', 'hard_simple')"),
+    ('hard-negatives', ['--bank', 'fifo'], "argument --bank: invalid choice: 'fifo' (choose from 'ema', 'none')"),
 ])
 def test_bad_option_is_one_line_and_exit_2(name, args, msg):
     r = _cli('run', name, *args)
@@ -66,3 +72,12 @@ def test_list_and_help():
 
 def test_bad_value_raises_named_error(exps):
     with pytest.raises(ExperimentArgError, match='`taus` must be > 0'): exps['randbit'].resolve(taus=[-0.1])
+
+def test_wang_liu_paper_rows_join_on_their_settings(exps):
+    "Table 1's rows: uniformity is stored as L_u (the printed −L_u negated), and each hard row names the paper's α."
+    e = exps['hard-negatives']
+    by = {(p['loss'], p['tau']): p for p in e.paper}
+    assert by[('nt_xent', 0.3)]['linear_acc'] == 83.27 and by[('nt_xent', 0.3)]['uniformity'] == -3.60
+    assert by[('simple', None)]['tolerance'] == 0.61 and by[('hard_simple', None)]['alpha'] == 0.0819
+    assert all(p['uniformity'] < 0 for p in e.paper)
+    assert [p['tau'] for p in exps['tau-sweep'].paper] == [0.07, 0.3, 0.7, 1.0]
