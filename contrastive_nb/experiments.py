@@ -28,8 +28,8 @@ from .metrics import linear_eval
 __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'METHODS', 'ExperimentArgError', 'positive', 'between', 'one_of', 'Experiment',
            'experiment', 'check_device', 'seed_everything', 'digit_split', 'colab_adam', 'fit_contrastive', 'Targets',
            'n_outputs', 'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
-           'probe_accuracy', 'summarize', 'paper_row', 'results_table', 'line_plot', 'save_json', 'load_json',
-           'save_results', 'load_experiments']
+           'probe_accuracy', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot', 'save_json',
+           'load_json', 'save_results', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -333,6 +333,10 @@ def results_table(res:dict, metrics=None)->str:
     return out
 
 # %% ../nbs/20_experiments.ipynb #d18e0265
+def scale_title(res:dict, title:str)->str:
+    "`title`, marked ' (smoke test)' when `res` is a smoke run, so that no figure of a smoke run reads as a result."
+    return title + (' (smoke test)' if res['config'].get('scale') == 'smoke' else '')
+
 def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=None, paper_x:str|None=None,
               ylabel:str|None=None, chance:float|None=None):
     "`y` against `x`, one line per `hue` combination (mean ± std over seeds), the paper's numbers dashed (matched on `paper_x`, default `x`)."
@@ -359,7 +363,7 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
             if ps: ax.plot(*zip(*ps), 's--', color=c, alpha=.5, label=f"{lab} (paper)")
     if chance is not None: ax.axhline(chance, color='gray', lw=.8, ls=':')
     ax.set_xlabel(x); ax.set_ylabel(ylabel or (f"{y} (%)" if y.endswith('acc') else y))
-    ax.set_title(title or res['experiment'] + (' (smoke test)' if smoke else ''), fontsize=10)
+    ax.set_title(scale_title(res, title or res['experiment']), fontsize=10)
     ax.legend(fontsize=7)
     return ax
 

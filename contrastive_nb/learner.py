@@ -12,6 +12,7 @@ from fastai.learner import Learner, Metric, ValueMetric
 from fastai.callback.core import Callback
 from fastai.callback.schedule import SchedLin, ParamScheduler
 from .losses import get_loss
+from .core import check_int
 from .augment import Augment, crop_only, simclr_augment
 from .data import add_bit_channels
 from .models import ContrastiveModel, ProjectionHead, ConvN, cifar_resnet18, resnet_encoder, encoder_dim
@@ -174,7 +175,7 @@ class MemoryBank(Callback):
                  seed:int=0, # seed of the EMA bank's random initial unit vectors
                 ):
         if kind not in ('queue', 'ema'): raise ValueError(f"`kind` must be 'queue' or 'ema', got {kind!r}")
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1: raise ValueError(f"`size` must be an int >= 1, got {size!r}")
+        check_int(size, 'size', 1)
         if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1): raise ValueError(f"`momentum` must be a number in [0, 1), got {momentum!r}")
         store_attr(); self.bank, self.idx = None, None
     def before_fit(self):
@@ -190,15 +191,17 @@ class MemoryBank(Callback):
         g = torch.Generator().manual_seed(self.seed)
         dev = next(self.learn.model.parameters()).device
         self.bank = F.normalize(torch.randn(len(self.dls.train.dataset), d, generator=g), dim=1).to(dev)
+        self._keep = torch.ones(len(self.bank), dtype=torch.bool, device=dev)  # reused every batch: the slots that are negatives
     def before_batch(self):
         loss = _loss_module_of(self.learn)
         if not self.training: loss.bank = None; return
         if self.kind == 'queue': loss.bank = self.bank; return
         self.idx = torch.as_tensor(self.dls.train.batch_indices(self.iter), dtype=torch.long)
         if self.bank is None: loss.bank = None; return
-        keep = torch.ones(len(self.bank), dtype=torch.bool, device=self.bank.device)
-        keep[self.idx.to(self.bank.device)] = False
-        loss.bank = self.bank[keep]
+        i = self.idx.to(self.bank.device)
+        self._keep[i] = False
+        loss.bank = self.bank[self._keep]
+        self._keep[i] = True
     def after_loss(self):
         if not self.training: return
         n = len(self.yb[0])

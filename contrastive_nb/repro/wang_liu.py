@@ -12,7 +12,7 @@ from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
 from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive,
-                                        features, random_model, line_plot, summarize)
+                                        features, random_model, line_plot, summarize, scale_title)
 
 # %% auto #0
 __all__ = ['WL_LOSSES', 'BANKS', 'HIST_BINS', 'WL_TABLE1', 'WL_SOURCE', 'wl_loss', 'fit_wang_liu', 'wl_measure', 'tau_sweep',
@@ -91,6 +91,21 @@ def _wl_fits(cfg):
 _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999), epochs=between(1), batch_size=between(2),
                   lr=positive, n_train=between(100, 4900), n_test=between(50, 2000), probe_epochs=between(1))
 
+def _wl_runs(name:str, runs, # (loss, τ, α) triples
+             bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress)->list[dict]:
+    "Train and measure one model per (loss, τ, α) on one seed's digit split: the loop both experiments share."
+    tr, te = digit_split(n_test, seed)
+    tr = tr.subset(range(n_train))
+    rows = []
+    for loss, tau, alpha in runs:
+        t = time.perf_counter()
+        model = fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed).model
+        rows.append(dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
+                         seconds=round(time.perf_counter() - t, 1)))
+        if progress: print(f"{name} {loss} τ={tau} α={alpha} seed={seed}: linear {rows[-1]['linear_acc']:.1f} %, "
+                           f"L_u {rows[-1]['uniformity']:.3f}, tolerance {rows[-1]['tolerance']:.3f} ({rows[-1]['seconds']:.0f} s)", flush=True)
+    return rows
+
 @experiment('tau-sweep', "Wang & Liu (2021), Figs. 4–9, Table 1: as τ grows the embedding gets less uniform and more tolerant; accuracy peaks at an intermediate τ",
             cpu_time='≈ 7 min on 2 cores', keys=('tau',), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper('nt_xent', t, *v)  for (l, t), v in WL_TABLE1.items() if l == 'nt_xent'],
@@ -110,17 +125,8 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               device:str|None=None, # torch device (default: cuda when available)
               seed:int=0, progress:bool=False):
     "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ on MNIST: one row per τ."
-    tr, te = digit_split(n_test, seed)
-    tr = tr.subset(range(n_train))
-    rows = []
-    for tau in taus:
-        t = time.perf_counter()
-        model = fit_wang_liu(tr, 'nt_xent', tau, None, bank, momentum, epochs, batch_size, lr, device, seed).model
-        rows.append(dict(loss='nt_xent', tau=tau, alpha=None, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
-                         seconds=round(time.perf_counter() - t, 1)))
-        if progress: print(f"tau-sweep τ={tau} seed={seed}: linear {rows[-1]['linear_acc']:.1f} %, L_u {rows[-1]['uniformity']:.3f}, "
-                           f"tolerance {rows[-1]['tolerance']:.3f} ({rows[-1]['seconds']:.0f} s)", flush=True)
-    return rows
+    return _wl_runs('tau-sweep', [('nt_xent', tau, None) for tau in taus], bank, momentum, epochs, batch_size, lr,
+                    n_train, n_test, probe_epochs, device, seed, progress)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #603731e9
 def _tau_axis(ax, taus):
@@ -159,7 +165,7 @@ def profile_figure(res:dict, taus=None, ax=None):
     for i, tau in enumerate(sorted(t for t in prof if taus is None or t in taus)):
         ax.plot(range(11), prof[tau], 'o-', color=plt.cm.viridis(i / max(1, len(prof) - 1)), label=f"τ = {tau:g}")
     ax.set_xticks(range(11), ['pos'] + [f"n{i}" for i in range(1, 11)])
-    ax.set_ylabel('cosine similarity (z)'); ax.set_title('positive vs the 10 nearest negatives (Fig. 8)', fontsize=10)
+    ax.set_ylabel('cosine similarity (z)'); ax.set_title(scale_title(res, 'positive vs the 10 nearest negatives (Fig. 8)'), fontsize=10)
     ax.legend(fontsize=7)
     return ax
 
@@ -172,7 +178,7 @@ def similarity_histograms(res:dict, taus=None, axs=None):
     edges = torch.linspace(-1, 1, HIST_BINS + 1)
     for ax, tau in zip(axs, taus):
         ax.stairs(neg[tau], edges, fill=True, alpha=.5, label='negatives'); ax.stairs(pos[tau], edges, fill=True, alpha=.5, label='positives')
-        ax.set_title(f"τ = {tau:g}", fontsize=10); ax.set_xlabel('cosine similarity (z)')
+        ax.set_title(scale_title(res, f"τ = {tau:g}"), fontsize=10); ax.set_xlabel('cosine similarity (z)')
     axs[0].set_ylabel('density'); axs[0].legend(fontsize=7)
     return axs
 
@@ -198,19 +204,9 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    device:str|None=None, # torch device (default: cuda when available)
                    seed:int=0, progress:bool=False):
     "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
-    tr, te = digit_split(n_test, seed)
-    tr = tr.subset(range(n_train))
-    rows = []
-    for loss in losses:
-        for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') else [None]):
-            for alpha in (alphas if loss.startswith('hard') else [None]):
-                t = time.perf_counter()
-                model = fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed).model
-                rows.append(dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
-                                 seconds=round(time.perf_counter() - t, 1)))
-                if progress: print(f"hard-negatives {loss} τ={tau} α={alpha} seed={seed}: linear {rows[-1]['linear_acc']:.1f} %, "
-                                   f"L_u {rows[-1]['uniformity']:.3f}, tolerance {rows[-1]['tolerance']:.3f} ({rows[-1]['seconds']:.0f} s)", flush=True)
-    return rows
+    runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') else [None])
+            for alpha in (alphas if loss.startswith('hard') else [None])]
+    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress)
 
 def hard_negatives_figure(res:dict):
     "Accuracy, uniformity and tolerance against τ for the contrastive and hard contrastive losses; the τ-free simple losses as horizontal lines."
