@@ -299,9 +299,13 @@ def _fmt_setting(v)->str:
     "A setting as written: 0.05 stays 0.05, None is a dash."
     return '–' if v is None else f"{v:g}" if isinstance(v, float) else str(v)
 
+def _is_acc(metric:str)->bool:
+    "Whether a metric is an accuracy in %: `acc` is one of its words (`acc`, `linear_acc`, `sub_acc_z`)."
+    return 'acc' in metric.split('_')
+
 def _digits(metric:str)->int:
     "Decimals a metric is printed with: 1 for accuracies in %, 3 for the rest (uniformity, tolerance, similarities)."
-    return 1 if metric.endswith('acc') else 3
+    return 1 if _is_acc(metric) else 3
 
 def _fmt(mean, std=None, digits:int=1)->str:
     "A metric: `digits` decimals, ± std when there are several seeds."
@@ -314,7 +318,7 @@ def results_table(res:dict, metrics=None)->str:
     rows = summarize(res)
     smoke = res['config'].get('scale') == 'smoke'
     has_paper = (not smoke) and any(paper_row(res, r) for r in rows)
-    head = list(exp.keys) + [f"{m} (%)" if m.endswith('acc') else m for m in metrics]
+    head = list(exp.keys) + [f"{m} (%)" if _is_acc(m) else m for m in metrics]
     if has_paper: head += [f"paper {m}" for m in metrics]
     head += ['seeds', 's/model']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
@@ -362,7 +366,7 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
             ps = [(a, p[y]) for a, p in ps if p is not None and p.get(y) is not None]
             if ps: ax.plot(*zip(*ps), 's--', color=c, alpha=.5, label=f"{lab} (paper)")
     if chance is not None: ax.axhline(chance, color='gray', lw=.8, ls=':')
-    ax.set_xlabel(x); ax.set_ylabel(ylabel or (f"{y} (%)" if y.endswith('acc') else y))
+    ax.set_xlabel(x); ax.set_ylabel(ylabel or (f"{y} (%)" if _is_acc(y) else y))
     ax.set_title(scale_title(res, title or res['experiment']), fontsize=10)
     ax.legend(fontsize=7)
     return ax

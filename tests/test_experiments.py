@@ -8,7 +8,9 @@ ROWS = {'randbit': {'method', 'tau', 'bits', 'batch_size', 'acc'},
         'multidigits': {'method', 'placement', 'count', 'acc'},
         'digit-on-image': {'method', 'tau', 'K', 'digit_acc', 'image_acc'},
         'tau-sweep': {'tau', 'knn_acc', 'linear_acc', 'uniformity', 'tolerance'},
-        'hard-negatives': {'loss', 'tau', 'alpha', 'knn_acc', 'linear_acc', 'uniformity', 'tolerance'}}
+        'hard-negatives': {'loss', 'tau', 'alpha', 'knn_acc', 'linear_acc', 'uniformity', 'tolerance'},
+        'class-collapse': {'beta', 'epoch', 'sub_acc', 'super_acc'},
+        'embedding-size': {'method', 'dim', 'bits', 'acc'}}
 
 @pytest.fixture(scope='module')
 def exps(): return load_experiments()
@@ -46,6 +48,10 @@ def test_presets_pass_their_own_checks(exps):
     ('tau-sweep', ['--n-train', '4500'], '--n-train: + n_test must be at most 5000 (the MNIST sample), got 4500 + 1000'),
     ('hard-negatives', ['--losses', 'triplet'], "argument --losses: invalid choice: 'triplet' (choose from 'nt_xent', 'simple', 'hard_nt_xent', 'hard_simple')"),
     ('hard-negatives', ['--bank', 'fifo'], "argument --bank: invalid choice: 'fifo' (choose from 'ema', 'none')"),
+    ('class-collapse', ['--betas', '1.5'], '--betas: must be in [0, 1], got 1.5'),
+    ('class-collapse', ['--source', 'cifar10'], "argument --source: invalid choice: 'cifar10' (choose from 'mnist', 'cifar100')"),
+    ('embedding-size', ['--methods', 'supervised'], "argument --methods: invalid choice: 'supervised' (choose from 'ucl', 'joint', 'scl')"),
+    ('embedding-size', ['--embedding', 'h', '--encoder', 'resnet18'], "--embedding: 'h' sets the width of ConvN's representation: use --encoder convn, got 'resnet18'"),
 ])
 def test_bad_option_is_one_line_and_exit_2(name, args, msg):
     r = _cli('run', name, *args)
@@ -81,3 +87,12 @@ def test_wang_liu_paper_rows_join_on_their_settings(exps):
     assert by[('simple', None)]['tolerance'] == 0.61 and by[('hard_simple', None)]['alpha'] == 0.0819
     assert all(p['uniformity'] < 0 for p in e.paper)
     assert [p['tau'] for p in exps['tau-sweep'].paper] == [0.07, 0.3, 0.7, 1.0]
+
+def test_xue_paper_rows_join_on_their_settings(exps):
+    "Xue et al.'s CIFAR100-RandBit rows sit beside β = 1 (SCL), 0 (UCL) and our joint β = 0.5; the embedding rows beside UCL at 4, 64, 128."
+    e = exps['class-collapse']
+    by = {p['beta']: (p['sub_acc'], p['super_acc']) for p in e.paper}
+    assert by == {1.0: (28.1, 61.1), 0.0: (34.1, 52.3), 0.5: (35.7, 63.9)}
+    assert 'not given' in e.paper[0]['source']  # the slides do not state the joint β: the source says so
+    emb = exps['embedding-size']
+    assert [(p['method'], p['dim'], p['acc']) for p in emb.paper] == [('ucl', 4, 86.73), ('ucl', 64, 96.82), ('ucl', 128, 97.65)]
