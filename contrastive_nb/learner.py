@@ -19,8 +19,8 @@ from .models import ContrastiveModel, ProjectionHead, ConvN, cifar_resnet18, res
 from . import metrics as M
 
 # %% auto #0
-__all__ = ['ENCODERS', 'ContrastiveObjective', 'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy', 'encode',
-           'EmbeddingMetrics', 'MemoryBank', 'contrastive_learner']
+__all__ = ['MACL_SCHEDULES', 'ENCODERS', 'ContrastiveObjective', 'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy',
+           'encode', 'EmbeddingMetrics', 'MemoryBank', 'contrastive_learner']
 
 # %% ../nbs/14_learner.ipynb #2aa885a2
 class ContrastiveObjective(nn.Module):
@@ -93,8 +93,17 @@ class Temperature(Callback):
         ax = ax or plt.subplots(figsize=(5, 3))[1]
         ax.plot(self.iters, self.taus); ax.set_xlabel('training step'); ax.set_ylabel('τ used'); return ax
 
-def linear_tau(start:float=0.07, per_epoch:float=0.005, epochs:int=200)->Temperature:
-    "MACL Table 1's schedule τ = start + c·epoch, as a `Temperature` callback (linear in training progress)."
+MACL_SCHEDULES = {'linear-1': (0.07, 1.4e-4), 'linear-2': (0.07, 2.8e-4)}  # MACL Table 1: τ = 0.07 + c·epoch over 200 epochs
+
+def linear_tau(start:float|None=None, # τ at the first step (default: the schedule's 0.07)
+               per_epoch:float|None=None, # increase of τ per epoch (default: the schedule's c)
+               epochs:int=200, # the epochs the schedule spans (the fit's length)
+               schedule:str='linear-1', # a name in `MACL_SCHEDULES`: 'linear-1' (c = 1.4e-4) or 'linear-2' (c = 2.8e-4)
+              )->Temperature:
+    "MACL Table 1's linear schedule τ = start + c·epoch by name (Linear-1 ends at 0.098 after 200 epochs, Linear-2 at 0.126), or with explicit constants; a `Temperature` callback, linear in training progress."
+    if schedule not in MACL_SCHEDULES: raise ValueError(f"`schedule` must be one of {sorted(MACL_SCHEDULES)}, got {schedule!r}")
+    s0, c = MACL_SCHEDULES[schedule]
+    start, per_epoch = (s0 if start is None else start), (c if per_epoch is None else per_epoch)
     return Temperature(start, start + per_epoch * epochs)
 
 # %% ../nbs/14_learner.ipynb #e232e92a
