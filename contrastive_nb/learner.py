@@ -149,7 +149,7 @@ def encode(model:ContrastiveModel, dl, # a DataLoader of raw (x[, bits], y) batc
 class EmbeddingMetrics(Callback):
     "After each validation: weighted kNN accuracy (train features → validation features), alignment and uniformity (seeded validation views), tolerance and the collapse monitor (clean validation images), put in fastai's Recorder."
     order = 40  # before the Recorder logs the epoch
-    names = ('knn_acc', 'alignment', 'uniformity', 'tolerance', 'emb_std')
+    names = ('knn_acc', 'alignment', 'uniformity', 'tolerance', 'emb_std', 'semantic_sensitivity')
     def __init__(self, k:int=200, t:float=0.1, on:str='h', max_train:int|None=10000, max_valid:int|None=5000): store_attr()
     def before_fit(self):
         self.values = {n: None for n in self.names}
@@ -172,7 +172,8 @@ class EmbeddingMetrics(Callback):
         a1, a2 = (h1, h2) if self.on == 'h' else (z1, z2)
         self.values.update(knn_acc=M.knn_accuracy(ftr, ytr, fva, yva, k=self.k, t=self.t),
                            alignment=M.alignment(a1, a2).item(), uniformity=M.uniformity(fva[:2048]).item(),
-                           tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item())
+                           tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item(),
+                           semantic_sensitivity=M.semantic_sensitivity(z1, z2, b[-1].as_subclass(Tensor)).item())  # MACL Eq. 7, on z as MACL
 
 # %% ../nbs/14_learner.ipynb #743615e4
 class MemoryBank(Callback):
