@@ -15,22 +15,27 @@ __all__ = ['MACL_FORMS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction
 # %% ../nbs/04_macl.ipynb #7be653c8
 MACL_FORMS = ('exp', 'linear')
 
-def macl_temperature(alignment:float|Tensor, # A, the mean positive cosine similarity, in [-1, 1]
+def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean positive cosine similarity, in [-1, 1] (what the authors' code feeds in)
                      tau0:float=0.1, # base temperature τ0 > 0
-                     alpha:float=2., # base α > 0 of the exponential form τ_a = τ0·α^A
+                     alpha:float=2., # base α > 0 of the exponential form τ_a = τ0·α^c
                      form:str='exp', # 'exp' (Eq. 8, τ_a) or 'linear' (Eq. 9, τ_b)
-                     beta:float=0.5, # slope β of the linear form τ_b = τ0 + β·τ0·A
+                     beta:float=0.5, # slope β of the linear form τ_b = τ0 + β·τ0·c
+                     *, distance:float|Tensor|None=None, # or Eq. 5's alignment A = E‖f_i − g_i‖² (γ = 2), as `metrics.alignment` returns; c = 1 − A/2
                     ):
-    "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9); a tensor `alignment` is detached."
+    "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9) from the mean positive cosine similarity, or from the squared-distance alignment; a tensor input is detached."
+    if (mean_cos is None) == (distance is None): raise TypeError("pass exactly one of `mean_cos` (E[f·g], in [-1, 1]) and `distance` (E‖f − g‖², in [0, 4])")
     tau0 = check_positive(tau0, 'tau0'); alpha = check_positive(alpha, 'alpha')
     beta = check_scalar(beta, 'beta')
     if form not in MACL_FORMS: raise ValueError(f"`form` must be one of {MACL_FORMS}, got {form!r}")
-    if isinstance(alignment, Tensor): alignment = alignment.detach()
-    else: alignment = check_scalar(alignment, 'alignment', -1., 1.)
-    if form == 'exp': return tau0 * alpha ** alignment
-    tau = tau0 + beta * tau0 * alignment
+    if distance is not None:
+        if isinstance(distance, Tensor): distance = distance.detach()
+        else: distance = check_scalar(distance, 'distance', 0., 4.)
+        c = 1 - distance / 2
+    else: c = mean_cos.detach() if isinstance(mean_cos, Tensor) else check_scalar(mean_cos, 'mean_cos', -1., 1.)
+    if form == 'exp': return tau0 * alpha ** c
+    tau = tau0 + beta * tau0 * c
     if not isinstance(tau, Tensor) and tau <= 0:
-        raise ValueError(f"the linear form gives τ = {tau:g} ≤ 0 at alignment {alignment:g}; use |beta| < 1")
+        raise ValueError(f"the linear form gives τ = {tau:g} ≤ 0 at mean cosine {c:g}; use |beta| < 1")
     return tau
 
 # %% ../nbs/04_macl.ipynb #aa5ba3ac
@@ -52,7 +57,7 @@ def gradient_reduction(s_pos:Tensor, # positive similarities, (M,)
 def macl(z1:Tensor, # first views, (N, d)
          z2:Tensor, # second views, (N, d)
          tau0:float=0.1, # base temperature τ0
-         alpha:float=2., # base of the exponential schedule τ_a = τ0·α^A
+         alpha:float=2., # base of the exponential schedule τ_a = τ0·α^c (c = mean positive cosine)
          form:str='exp', # 'exp' (τ_a) or 'linear' (τ_b = τ0 + β·τ0·A)
          beta:float=0.5, # slope of the linear schedule
          negatives:str='cross', # 'cross' (authors' code, N×N) or 'all' (2N−2 negatives)
