@@ -259,10 +259,12 @@ def features(model:nn.Module, ds, # a ProbeDataset, RandBit or `Targets`
 def probe_accuracy(model:nn.Module, train, test,
                    labels=(None,), # label sets to probe: None = the primary `y`, or keys of `ds.labels`
                    epochs:int=100, # linear-probe epochs (Adam, cosine decay, on standardised features)
-                   device=None, seed:int=0)->dict:
-    "Test accuracy (%) of a linear probe on the frozen features of the clean images, per label set."
-    ftr, _ = features(model, train, device=device)
-    fte, _ = features(model, test, device=device)
+                   device=None, seed:int=0,
+                   what:str='h', # features to probe: 'h' (representation) or 'z' (projection)
+                  )->dict:
+    "Test accuracy (%) of a linear probe on the frozen features (`h` or `z`) of the clean images, per label set."
+    ftr, _ = features(model, train, device=device, what=what)
+    fte, _ = features(model, test, device=device, what=what)
     out = {}
     for key in labels:
         ytr, yte = (train.y, test.y) if key is None else (train.labels[key], test.labels[key])

@@ -14,10 +14,9 @@ from fastai.callback.core import Callback
 from ..data import ProbeDataset, RandBit, with_superclasses, cifar
 from ..augment import crop_only, simclr_augment
 from ..models import ConvN
-from ..metrics import linear_eval
 from ..learner import ENCODERS
 from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive,
-                                        features, line_plot, summarize, scale_title, _fmt)
+                                        probe_accuracy, line_plot, summarize, scale_title, _fmt)
 
 # %% auto #0
 __all__ = ['XUE_SOURCES', 'XUE_SOURCE', 'XUE_COLLAPSE', 'XUE_EMBEDDING', 'XUE_METHODS', 'EMBEDDINGS', 'xue_data', 'keep_rng',
@@ -67,12 +66,8 @@ def sub_super_probe(model, train, test, # datasets from `xue_data`
                     epochs:int=100, # linear-probe epochs
                     seed:int=0)->dict:
     "Held-out accuracy (%) of linear probes on the frozen features `what`: {'sub': the class, 'super': the superclass}."
-    ftr, _ = features(model, train, what=what)
-    fte, _ = features(model, test, what=what)
-    out = {}
-    for k, (ytr, yte) in dict(sub=(train.labels['sub'], test.labels['sub']), super=(train.y, test.y)).items():
-        out[k] = round(100 * linear_eval(ftr, ytr, fte, yte, epochs=epochs, seed=seed)['test_acc'], 2)
-    return out
+    acc = probe_accuracy(model, train, test, labels=('sub', None), epochs=epochs, seed=seed, what=what)
+    return {'sub': acc['sub'], 'super': acc[None]}
 
 class SubclassProbe(Callback):
     "Subclass and superclass probes (`sub_super_probe`) before training and after every `every` epochs, on `h` and `z`; rows in `self.rows`. The random generators are left as they were, so training is the same with or without it."
