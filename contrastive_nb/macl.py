@@ -7,10 +7,11 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import check_pair, check_positive, check_scalar, contrastive_sim, split_pos_neg
+from .core import check_pair, check_positive, check_scalar, check_negatives, l2_normalize, upcast
 
 # %% auto #0
-__all__ = ['MACL_FORMS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction', 'macl', 'dcl', 'dual_temperature']
+__all__ = ['MACL_FORMS', 'MACL_REWEIGHTS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction', 'pair_sims', 'negatives_lse',
+           'macl', 'dcl', 'dual_temperature']
 
 # %% ../nbs/04_macl.ipynb #7be653c8
 MACL_FORMS = ('exp', 'linear')
@@ -53,26 +54,72 @@ def gradient_reduction(s_pos:Tensor, # positive similarities, (M,)
     "MACL's gradient-reduction factor W_i = 1 − P_ii (Eq. 11), computed as sigmoid of the negatives' log-odds."
     return torch.sigmoid(neg_log_odds(s_pos, s_neg, tau))
 
+# %% ../nbs/04_macl.ipynb #2f799592
+class _LogSumExp(torch.autograd.Function):
+    "log Σ exp of `l` along `dim` through the fused log-softmax kernel: lse = l_max − log_softmax(l)_max, exact at the row's largest entry; backward saves only the log-softmax."
+    @staticmethod
+    def forward(ctx, l, dim):
+        logsm = torch.log_softmax(l, dim)
+        v, j = l.max(dim, keepdim=True)
+        ctx.save_for_backward(logsm); ctx.dim = dim
+        return (v - logsm.gather(dim, j)).squeeze(dim)
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, g):
+        logsm, = ctx.saved_tensors
+        return g.unsqueeze(ctx.dim) * logsm.exp(), None
+
+def pair_sims(z1:Tensor, # first views, (N, d)
+              z2:Tensor, # second views, (N, d)
+              negatives:str='cross', # 'cross': the N×N matrix f·gᵀ; 'all': the 2N×2N matrix of [f; g]
+             )->tuple[Tensor,Tensor]: # (similarity matrix, positive similarity of each of the 2N anchors)
+    "Cosine similarities as one matrix (nothing masked) and the 2N anchors' positive similarities f_i·g_i (view-1 anchors, then view-2)."
+    check_negatives(negatives)
+    f, g = l2_normalize(z1), l2_normalize(z2)
+    pos = upcast((f * g).sum(1))
+    if negatives == 'cross': s = upcast(f @ g.T)
+    else:
+        z = torch.cat([f, g])
+        s = upcast(z @ z.T)
+    return s, torch.cat([pos, pos])
+
+def negatives_lse(s:Tensor, # a matrix from `pair_sims`
+                  tau:float|Tensor, # temperature (a 0-d tensor is used as a constant)
+                  negatives:str='cross', # the convention `s` was made with
+                  inplace:bool=False, # scale and mask `s` itself (saves a copy; `s` is then spent)
+                 )->Tensor: # log Σ_negatives exp(s_ik/τ), (2N,): view-1 anchors, then view-2
+    "Each anchor's log-sum-exp over its negatives only, from one similarity matrix: the positives (and self-similarities) are masked, never subtracted."
+    check_negatives(negatives)
+    l = s.div_(tau) if inplace else s / tau
+    l.diagonal().fill_(float('-inf'))
+    if negatives == 'cross': return torch.cat([l.logsumexp(1), l.logsumexp(0)])   # rows: view-1 anchors; columns: view-2 anchors
+    m = l.shape[0]; i = torch.arange(m, device=l.device)
+    l[i, (i + m // 2) % m] = float('-inf')                                          # the positives
+    return _LogSumExp.apply(l, 1)
+
 # %% ../nbs/04_macl.ipynb #facb54c3
+MACL_REWEIGHTS = (True, False, 'w')
+
 def macl(z1:Tensor, # first views, (N, d)
          z2:Tensor, # second views, (N, d)
          tau0:float=0.1, # base temperature τ0
          alpha:float=2., # base of the exponential schedule τ_a = τ0·α^c (c = mean positive cosine)
-         form:str='exp', # 'exp' (τ_a) or 'linear' (τ_b = τ0 + β·τ0·A)
+         form:str='exp', # 'exp' (τ_a) or 'linear' (τ_b = τ0 + β·τ0·c)
          beta:float=0.5, # slope of the linear schedule
          negatives:str='cross', # 'cross' (authors' code, N×N) or 'all' (2N−2 negatives)
-         reweight:bool=True, # divide each anchor's loss by sg(W_i) (Eq. 14); False gives Eq. 10
+         reweight:bool|str=True, # True: sg(1/W_i) (Eq. 14); 'w': sg(W′/W_i), W′ = 2 − f_i·g_i (Eq. 15, MACL-w; "MACL-c" in Table 4); False: none (Eq. 10)
          return_tau:bool=False, # also return the temperature used (a 0-d tensor)
          check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
         ):
-    "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting."
+    "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
     check_pair(z1, z2, check)
-    sim, tgt = contrastive_sim(z1, z2, negatives)
-    pos, neg = split_pos_neg(sim, tgt)
-    tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(A) → sg(τ')
-    x = neg_log_odds(pos, neg, tau)
+    if not any(reweight is r for r in MACL_REWEIGHTS): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
+    s, pos = pair_sims(z1, z2, negatives)
+    tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(c) → sg(τ')
+    x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau           # log-odds of the negatives
     nll = F.softplus(x)                                                      # −log P_ii
-    if reweight: nll = nll / torch.sigmoid(x.detach())                       # sg(1/W_i)
+    if reweight is True: nll = nll / torch.sigmoid(x.detach())               # sg(1/W_i)
+    elif reweight == 'w': nll = nll * ((2 - pos.detach()) / torch.sigmoid(x.detach()))   # sg(W′/W_i)
     loss = nll.mean()
     return (loss, tau) if return_tau else loss
 
@@ -88,9 +135,8 @@ def dcl(z1:Tensor, # first views, (N, d)
     "Decoupled contrastive loss (Yeh et al. 2021): NT-Xent with the positive removed from the denominator; DCLW optional."
     check_pair(z1, z2, check)
     check_positive(tau, 'tau', check)
-    sim, tgt = contrastive_sim(z1, z2, negatives)
-    pos, neg = split_pos_neg(sim, tgt)
-    neg_lse = torch.logsumexp(neg / tau, 1)
+    s, pos = pair_sims(z1, z2, negatives)
+    neg_lse = negatives_lse(s, tau, negatives, inplace=True)
     pos_term = -pos / tau
     if weighted:
         sigma = check_positive(sigma, 'sigma')
@@ -111,8 +157,8 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
     check_pair(z1, z2, check)
     tau = check_positive(tau, 'tau', check)
     tau_inter = 10 * tau if tau_inter is None else check_positive(tau_inter, 'tau_inter', check)
-    sim, tgt = contrastive_sim(z1, z2, negatives)
-    pos, neg = split_pos_neg(sim, tgt)
-    x = neg_log_odds(pos, neg, tau)
-    with torch.no_grad(): w = gradient_reduction(pos, neg, tau_inter) / torch.sigmoid(x)
+    s, pos = pair_sims(z1, z2, negatives)
+    with torch.no_grad(): x_inter = negatives_lse(s.detach(), tau_inter, negatives) - pos.detach() / tau_inter
+    x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau
+    with torch.no_grad(): w = torch.sigmoid(x_inter) / torch.sigmoid(x)   # sg(W_i(τ_inter) / W_i(τ))
     return (w * F.softplus(x)).mean()

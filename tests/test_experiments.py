@@ -10,7 +10,9 @@ ROWS = {'randbit': {'method', 'tau', 'bits', 'batch_size', 'acc'},
         'tau-sweep': {'tau', 'knn_acc', 'linear_acc', 'uniformity', 'tolerance'},
         'hard-negatives': {'loss', 'tau', 'alpha', 'knn_acc', 'linear_acc', 'uniformity', 'tolerance'},
         'class-collapse': {'beta', 'epoch', 'sub_acc', 'super_acc'},
-        'embedding-size': {'method', 'dim', 'bits', 'acc'}}
+        'embedding-size': {'method', 'dim', 'bits', 'acc'},
+        'macl': {'method', 'batch_size', 'tau0', 'knn_acc', 'linear_acc', 'semantic_sensitivity', 'tau_first', 'tau_last'},
+        'semantic-sensitivity': {'schedule', 'epoch', 'semantic_sensitivity', 'knn_acc', 'tau'}}
 
 @pytest.fixture(scope='module')
 def exps(): return load_experiments()
@@ -51,6 +53,11 @@ def test_presets_pass_their_own_checks(exps):
     ('class-collapse', ['--betas', '1.5'], '--betas: must be in [0, 1], got 1.5'),
     ('class-collapse', ['--source', 'cifar10'], "argument --source: invalid choice: 'cifar10' (choose from 'mnist', 'cifar100')"),
     ('embedding-size', ['--methods', 'supervised'], "argument --methods: invalid choice: 'supervised' (choose from 'ucl', 'joint', 'scl')"),
+    ('macl', ['--methods', 'flatnce'], "argument --methods: invalid choice: 'flatnce' (choose from 'infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual')"),
+    ('macl', ['--batch-sizes', '8192'], '--batch-sizes: must not exceed n_train = 4000, got 8192'),
+    ('macl', ['--tau0s', '0'], '--tau0s: must be > 0, got 0.0'),
+    ('semantic-sensitivity', ['--schedules', 'cosine'], "argument --schedules: invalid choice: 'cosine' (choose from 'fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')"),
+    ('semantic-sensitivity', ['--every', '0'], '--every: must be in [1, ∞], got 0'),
     ('embedding-size', ['--embedding', 'h', '--encoder', 'resnet18'], "--embedding: 'h' sets the width of ConvN's representation: use --encoder convn, got 'resnet18'"),
 ])
 def test_bad_option_is_one_line_and_exit_2(name, args, msg):
@@ -96,3 +103,15 @@ def test_xue_paper_rows_join_on_their_settings(exps):
     assert 'not given' in e.paper[0]['source']  # the slides do not state the joint β: the source says so
     emb = exps['embedding-size']
     assert [(p['method'], p['dim'], p['acc']) for p in emb.paper] == [('ucl', 4, 86.73), ('ucl', 64, 96.82), ('ucl', 128, 97.65)]
+
+def test_huang_paper_rows_join_on_their_settings(exps):
+    "MACL Table 2: the τ0 sweep (STL10) at batch 256 and the batch sweep (CIFAR10) at τ0 = 0.1; Table 4's MACL-w; Table 1 beside the last epoch."
+    e = exps['macl']
+    by = {(p['method'], p['batch_size'], p['tau0']): p for p in e.paper}
+    assert by[('infonce', 64, 0.1)]['linear_acc'] == 81.61 and by[('macl-b', 64, 0.1)]['linear_acc'] == 87.11
+    assert by[('macl-a', 256, 0.07)]['knn_acc'] == 80.94 and 'STL10' in by[('macl-a', 256, 0.07)]['source']
+    assert by[('dcl', 256, 0.1)]['semantic_sensitivity'] == 0.309 and 'CIFAR10' in by[('dcl', 256, 0.1)]['source']
+    assert by[('macl-w', 256, 0.1)]['linear_acc'] == 86.34 and 'MACL-c' in by[('macl-w', 256, 0.1)]['source']
+    s = exps['semantic-sensitivity']
+    assert {p['schedule']: p['knn_acc'] for p in s.paper} == {'fixed': 78.70, 'linear-1': 85.46, 'linear-2': 87.06}
+    assert all(p['final'] is True for p in s.paper)
