@@ -72,7 +72,7 @@ DISTRIBUTIONS = ('logsumexp', 'swd')
 
 class GeneralizedTerms(NamedTuple):
     "The two terms of the generalized contrastive loss."
-    alignment:Tensor # mean squared distance between the two views
+    alignment:Tensor # squared distance between the two views, averaged over pairs and dimensions (Table 1's 1/(n·d))
     distribution:Tensor # log-sum-exp or SWD term
 
 def generalized_terms(z1:Tensor, # first views, (N, d)
@@ -92,7 +92,7 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
         raise ValueError(f"`distribution='logsumexp'` matches only the 'hypersphere' prior; use distribution='swd' for prior={prior!r}")
     check_positive(tau, 'tau', check)                      # validated even when SWD does not use it
     if prior == 'hypersphere': z1, z2 = l2_normalize(z1), l2_normalize(z2)
-    align = (upcast(z1) - upcast(z2)).pow(2).sum(1).mean()
+    align = (upcast(z1) - upcast(z2)).pow(2).mean()                # (1/(n·d))·Σ‖z_i − z_j‖², Table 1
     h = torch.cat([z1, z2])
     if distribution == 'logsumexp':
         dist = torch.logsumexp(upcast(h @ h.T) / tau, dim=1).mean()

@@ -72,14 +72,15 @@ def cifar_resnet18(in_channels:int=3)->nn.Module:
 
 # %% ../nbs/13_models.ipynb #be076c51
 class ProjectionHead(nn.Module):
-    "MLP projection head of 1–4 linear layers: hidden layers Linear + BN + ReLU, the last a plain Linear (no bias, as the RandBit colab)."
+    "MLP projection head of 0–4 linear layers: hidden layers Linear + BN + ReLU, the last a plain Linear (no bias, as the RandBit colab); 0 layers is no head (z = h)."
     def __init__(self, in_dim:int, hidden_dim:int=256, out_dim:int=64,
-                 n_layers:int=2, # 1 = linear head; the papers' "2 layers / 3 layers" axis
+                 n_layers:int=2, # 0 = none (z = h, `out_dim` ignored), 1 = linear head; the papers' "2 layers / 3 layers" axis
                  last_bias:bool=False):
         super().__init__()
-        if isinstance(n_layers, bool) or not isinstance(n_layers, int) or not 1 <= n_layers <= 4:
-            raise ValueError(f"`n_layers` must be an int in [1, 4], got {n_layers!r}")
+        if isinstance(n_layers, bool) or not isinstance(n_layers, int) or not 0 <= n_layers <= 4:
+            raise ValueError(f"`n_layers` must be an int in [0, 4], got {n_layers!r}")
         if out_dim < 1: raise ValueError(f"`out_dim` must be >= 1, got {out_dim}")
+        if n_layers == 0: self.net, self.out_dim, self.n_layers = nn.Identity(), in_dim, 0; return
         layers, d = [], in_dim
         for _ in range(n_layers - 1):
             layers += [nn.Linear(d, hidden_dim, bias=False), nn.BatchNorm1d(hidden_dim), nn.ReLU(inplace=True)]; d = hidden_dim

@@ -12,7 +12,8 @@ ROWS = {'randbit': {'method', 'tau', 'bits', 'batch_size', 'acc'},
         'class-collapse': {'beta', 'epoch', 'sub_acc', 'super_acc'},
         'embedding-size': {'method', 'dim', 'bits', 'acc'},
         'macl': {'method', 'batch_size', 'tau0', 'knn_acc', 'linear_acc', 'semantic_sensitivity', 'tau_first', 'tau_last'},
-        'semantic-sensitivity': {'schedule', 'epoch', 'semantic_sensitivity', 'knn_acc', 'tau'}}
+        'semantic-sensitivity': {'schedule', 'epoch', 'semantic_sensitivity', 'knn_acc', 'tau'},
+        'generalized': {'loss', 'lam', 'head_layers', 'batch_size', 'acc', 'acc_z', 'alignment', 'uniformity'}}
 
 @pytest.fixture(scope='module')
 def exps(): return load_experiments()
@@ -57,6 +58,8 @@ def test_presets_pass_their_own_checks(exps):
     ('macl', ['--batch-sizes', '8192'], '--batch-sizes: must not exceed n_train = 4000, got 8192'),
     ('macl', ['--tau0s', '0'], '--tau0s: must be > 0, got 0.0'),
     ('semantic-sensitivity', ['--schedules', 'cosine'], "argument --schedules: invalid choice: 'cosine' (choose from 'fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')"),
+    ('generalized', ['--head-layers', '5'], '--head-layers: must be in [0, 4], got 5'),
+    ('generalized', ['--losses', 'swd-laplace'], "argument --losses: invalid choice: 'swd-laplace' (choose from 'nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal')"),
     ('semantic-sensitivity', ['--every', '0'], '--every: must be in [1, ∞], got 0'),
     ('embedding-size', ['--embedding', 'h', '--encoder', 'resnet18'], "--embedding: 'h' sets the width of ConvN's representation: use --encoder convn, got 'resnet18'"),
 ])
