@@ -129,7 +129,7 @@ _CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=posit
 @experiment('macl', "Huang et al. (MACL): the alignment-adaptive temperature and 1/W reweighting against InfoNCE, DCL and dual temperature, across batch size and τ0 (Table 2) and against MACL-w (Table 4)",
             cpu_time='≈ 47 min on 2 cores', keys=('method', 'batch_size', 'tau0'),
             metrics=('knn_acc', 'linear_acc', 'semantic_sensitivity', 'tau_first', 'tau_last'), paper=_paper_rows(),
-            gpu=dict(batch_sizes=[64, 128, 256, 512, 1024], tau0s=[0.07, 0.1, 0.15, 0.2, 0.3, 0.5], methods=list(HUANG_METHODS), epochs=100),
+            gpu=dict(batch_sizes=[64, 128, 256, 512, 1024], tau0s=[0.07, 0.1, 0.15, 0.2, 0.3, 0.5], methods=list(HUANG_METHODS), epochs=100, encoder='cifar_resnet18'),
             smoke=dict(methods=['infonce', 'macl-a'], batch_sizes=[64], tau0s=[0.1], batch_size=64, epochs=1, n_train=300, n_test=200, probe_epochs=5),
             checks=dict(_CHECKS, methods=one_of(*HUANG_METHODS), batch_sizes=between(2), tau0s=positive), validate=_sizes)
 def macl_comparison(
@@ -247,7 +247,7 @@ class EpochProbe(Callback):
             cpu_time='≈ 10 min on 2 cores', keys=('schedule', 'epoch'), metrics=('semantic_sensitivity', 'knn_acc', 'linear_acc', 'tau'),
             paper=[dict(schedule=s, final=True, knn_acc=k, linear_acc=l, source='Huang et al., Table 1: CIFAR10, after 200 epochs (beside our last epoch)') for s, (k, l) in HUANG_TABLE1.items()],
             paper_note='Fig. 2: S rises over training for every schedule, and faster with the linearly increasing τ (curves, no numbers).',
-            gpu=dict(schedules=list(HUANG_SCHEDULES), epochs=100, every=5),
+            gpu=dict(schedules=list(HUANG_SCHEDULES), epochs=100, every=5, encoder='cifar_resnet18'),
             smoke=dict(schedules=['fixed', 'macl-a'], epochs=2, n_train=300, n_test=200, probe_epochs=5),
             checks=dict({k: v for k, v in _CHECKS.items() if k != 'tau0'}, schedules=one_of(*HUANG_SCHEDULES), every=between(1)), validate=_sizes)
 def semantic_sensitivity_curve(
