@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #208199d1
 from __future__ import annotations
-import math, numbers
+import math, numbers, warnings
 from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
@@ -15,6 +15,9 @@ __all__ = ['NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'no_finite_c
            'check_pair', 'check_scalar', 'check_positive', 'check_int', 'check_labels', 'l2_normalize', 'cosine_sim',
            'two_view_sim', 'positive_index', 'check_negatives', 'pair_masks', 'upcast', 'contrastive_sim',
            'split_pos_neg', 'show_pairs']
+
+# %% ../nbs/00_core.ipynb #6786e313
+warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 
 # %% ../nbs/00_core.ipynb #c0dc5523
 _CHECK_FINITE = [True]

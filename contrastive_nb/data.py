@@ -11,9 +11,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from .core import check_int  # before fastai: installs core's warning filter
 from fastai.data.core import DataLoaders, TfmdDL
 from fastai.torch_core import TensorImage, TensorCategory
-from .core import check_int
 
 # %% auto #0
 __all__ = ['DATA_HOME', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',

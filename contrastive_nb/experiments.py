@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+from .data import mnist_sample, ProbeDL, probe_dls, add_bit_channels  # before fastai: core's warning filter
 from fastcore.basics import store_attr
 from fastcore.docments import docments
 from fastai.callback.core import Callback
@@ -18,7 +19,6 @@ from fastai.callback.progress import ProgressCallback  # patches `Learner.no_bar
 from fastai.learner import Learner
 from fastai.optimizer import Adam
 from fastai.torch_core import set_seed
-from .data import mnist_sample, ProbeDL, probe_dls, add_bit_channels
 from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
 from .learner import contrastive_learner, encode, _make_encoder  # also patches `Learner.fit_linear_decay`

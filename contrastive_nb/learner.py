@@ -7,12 +7,12 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+from .core import check_int  # before fastai: installs core's warning filter
 from fastcore.basics import store_attr, patch
 from fastai.learner import Learner, Metric, ValueMetric
 from fastai.callback.core import Callback
 from fastai.callback.schedule import SchedLin, ParamScheduler
 from .losses import get_loss
-from .core import check_int
 from .augment import Augment, crop_only, simclr_augment
 from .data import add_bit_channels
 from .models import ContrastiveModel, ProjectionHead, ConvN, cifar_resnet18, resnet_encoder, encoder_dim

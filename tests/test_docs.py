@@ -72,3 +72,37 @@ def test_ci_runs_the_readme_test_command():
     assert len(test_cmd) == 1
     ci = (ROOT/'.ci'/'run').read_text()
     assert test_cmd[0].strip() in ci.splitlines(), ".ci/run must run the README's test command verbatim"
+
+_CONTROL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')   # every control character but \t and \n (\r included: progress bars)
+
+def output_problems(nb:dict)->list:
+    "What a reader should not see in a notebook's saved outputs: stderr streams, error outputs, Python warnings, tracebacks, control characters."
+    out = []
+    for i, c in enumerate(nb['cells']):
+        for o in c.get('outputs', []):
+            if o.get('name') == 'stderr': out.append(f"cell {i}: an output on stderr: {''.join(o.get('text', ''))[:200]!r}")
+            if o.get('output_type') == 'error': out.append(f"cell {i}: an error output")
+            texts = [''.join(o.get('text', ''))] + [''.join(v) for k, v in o.get('data', {}).items() if k.startswith('text/')]
+            for t in texts:
+                if re.search(r'\b\w*Warning: ', t): out.append(f"cell {i}: a Python warning: {t[:200]!r}")
+                if 'Traceback (most recent call last)' in t: out.append(f"cell {i}: a traceback")
+                m = _CONTROL.search(t)
+                if m: out.append(f"cell {i}: control character {m.group()!r}")
+    return out
+
+@pytest.mark.parametrize('nb', notebooks(), ids=lambda p: str(p.relative_to(NBS)))
+def test_saved_outputs_are_clean(nb):
+    "Pages are what readers see: every saved output is free of warnings, tracebacks and control characters."
+    problems = output_problems(read_nb(nb))
+    assert not problems, f"{nb.relative_to(NBS)}: " + '; '.join(problems)
+
+def test_output_check_catches_each_problem():
+    cell = lambda *outs: dict(cell_type='code', source=[], outputs=list(outs))
+    bad = dict(cells=[cell(dict(output_type='stream', name='stderr', text=['x'])),
+                      cell(dict(output_type='stream', name='stdout', text=['/a.py:1: FutureWarning: old\n'])),
+                      cell(dict(output_type='stream', name='stdout', text=[' 50%|###  \r 100%|#####'])),
+                      cell(dict(output_type='execute_result', data={'text/plain': ['Traceback (most recent call last):']})),
+                      cell(dict(output_type='error', ename='E', evalue='', traceback=[]))])
+    problems = output_problems(bad)
+    for what in ('stderr', 'Python warning', "control character '\\r'", 'traceback', 'error output'): assert any(what in p for p in problems), (what, problems)
+    assert output_problems(dict(cells=[cell(dict(output_type='stream', name='stdout', text=['a\tb\n| x | y |\n']))])) == []
