@@ -25,11 +25,12 @@ from .learner import contrastive_learner, encode, _make_encoder  # also patches 
 from .metrics import linear_eval
 
 # %% auto #0
-__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'METHODS', 'ExperimentArgError', 'positive', 'between', 'one_of', 'Experiment',
-           'experiment', 'check_device', 'seed_everything', 'digit_split', 'colab_adam', 'fit_contrastive', 'Targets',
-           'n_outputs', 'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
-           'probe_accuracy', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot', 'save_json',
-           'load_json', 'save_results', 'load_experiments']
+__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'MNIST_SAMPLE_SIZE', 'METHODS', 'ExperimentArgError', 'positive', 'between',
+           'one_of', 'Experiment', 'experiment', 'check_device', 'seed_everything', 'digit_split', 'check_mnist_sizes',
+           'check_batches_fit', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs', 'supervised_loss', 'OneView',
+           'fit_supervised', 'random_model', 'train_encoder', 'features', 'probe_accuracy', 'view_embeddings',
+           'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot', 'save_json', 'load_json',
+           'save_results', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -152,6 +153,19 @@ def digit_split(n_test:int=1000, # digits held out for testing
     tr, te = src.split(n_test, seed=seed)
     return tr, te
 
+# %% ../nbs/20_experiments.ipynb #a45da05f
+MNIST_SAMPLE_SIZE = 5000  # digits in the offline MNIST sample (`data.mnist_sample`)
+
+def check_mnist_sizes(cfg:dict):
+    "`ExperimentArgError` unless `n_train` + `n_test` fit in the MNIST sample (when `source` is MNIST or not an option)."
+    if cfg.get('source', 'mnist') == 'mnist' and cfg['n_train'] + cfg['n_test'] > MNIST_SAMPLE_SIZE:
+        raise ExperimentArgError('n_train', f"+ n_test must be at most {MNIST_SAMPLE_SIZE} (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
+
+def check_batches_fit(cfg:dict):
+    "`ExperimentArgError` unless every batch size (`batch_sizes`, `batch_size`) is at most `n_train`."
+    big = [b for b in list(cfg.get('batch_sizes', [])) + [cfg.get('batch_size', 0)] if b > cfg['n_train']]
+    if big: raise ExperimentArgError('batch_sizes', f"must not exceed n_train = {cfg['n_train']}, got {big[0]}")
+
 # %% ../nbs/20_experiments.ipynb #cf351f02
 def colab_adam():
     "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4."
@@ -270,6 +284,30 @@ def probe_accuracy(model:nn.Module, train, test,
         ytr, yte = (train.y, test.y) if key is None else (train.labels[key], test.labels[key])
         out[key] = round(100 * linear_eval(ftr, ytr, fte, yte, epochs=epochs, seed=seed)['test_acc'], 2)
     return out
+
+# %% ../nbs/20_experiments.ipynb #c70dedbe
+@torch.no_grad()
+def view_embeddings(model:nn.Module, ds, # a ProbeDataset or RandBit (bits appended after augmentation)
+                    aug=None, # the views' augmentation (default `crop_only` at the images' size)
+                    seed:int=0, # seed of the views; chunk k of `bs` images uses seed + 100003·k
+                    bs:int|None=None, # images per forward pass (None: all at once)
+                    what:str='z', # 'z' (projection) or 'h' (representation)
+                   )->tuple: # (view-1 embeddings, view-2 embeddings), float, on the model's device
+    "Embeddings of two seeded augmented views of every image of `ds`, the model in eval mode: the same views for every model."
+    if what not in ('h', 'z'): raise ValueError(f"`what` must be 'h' or 'z', got {what!r}")
+    dev = next(model.parameters()).device
+    n = len(ds); bs = bs or n
+    was = model.training; model.eval()
+    e1, e2 = [], []
+    for k, i in enumerate(range(0, n, bs)):
+        b = ds.batch(torch.arange(i, min(i + bs, n)))
+        x = b[0].as_subclass(Tensor).to(dev)
+        aug_ = aug or crop_only(x.shape[-1])
+        v1, v2 = aug_.two_views(x, seed=seed + 100003 * k, extra=b[1].to(dev) if len(b) == 3 else None)
+        j = 0 if what == 'h' else 1
+        e1.append(model(v1)[j].float()); e2.append(model(v2)[j].float())
+    model.train(was)
+    return torch.cat(e1), torch.cat(e2)
 
 # %% ../nbs/20_experiments.ipynb #88954c6d
 def summarize(res:dict)->list[dict]:

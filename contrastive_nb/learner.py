@@ -87,7 +87,10 @@ class Temperature(Callback):
     @property
     def taus(self)->list:
         "τ of every training batch, as floats (tensors are kept during training so recording never forces a GPU sync)."
-        return [float(t) for t in self._taus]
+        return self.last(len(self._taus))
+    def last(self, n:int)->list:
+        "τ of the last `n` training batches, as floats (only those are read back from the device)."
+        return [float(t) for t in self._taus[max(len(self._taus) - n, 0):]] if n > 0 else []
     def plot(self, ax=None):
         import matplotlib.pyplot as plt
         ax = ax or plt.subplots(figsize=(5, 3))[1]

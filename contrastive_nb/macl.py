@@ -113,7 +113,7 @@ def macl(z1:Tensor, # first views, (N, d)
         ):
     "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
     check_pair(z1, z2, check)
-    if not any(reweight is r for r in MACL_REWEIGHTS): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
+    if not (isinstance(reweight, bool) or reweight == 'w'): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
     s, pos = pair_sims(z1, z2, negatives)
     tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(c) → sg(τ')
     x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau           # log-odds of the negatives

@@ -29,3 +29,18 @@ def test_core_imports_without_fastai():
     code = "import sys, contrastive_nb.core; print(sorted(m for m in ('fastai','matplotlib') if m in sys.modules))"
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == '[]', out
+
+def test_no_module_prints_fastais_torch_jit_warning():
+    "Every module that uses fastai imports `core` (which filters fastai's import-time torch.jit.script FutureWarning) before fastai: checked in a fresh interpreter per module."
+    import pkgutil, subprocess, sys
+    import contrastive_nb, contrastive_nb.repro
+    mods = [f"contrastive_nb.{m.name}" for m in pkgutil.iter_modules(contrastive_nb.__path__) if not m.ispkg] + \
+           [f"contrastive_nb.repro.{m.name}" for m in pkgutil.iter_modules(contrastive_nb.repro.__path__)]
+    code = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)"
+    import importlib.util
+    uses_fastai = [m for m in mods if 'fastai' in open(importlib.util.find_spec(m).origin).read()]
+    assert len(uses_fastai) >= 5, uses_fastai
+    for m in uses_fastai:
+        r = subprocess.run([sys.executable, '-W', 'default', '-c', code, m], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert 'torch.jit.script' not in r.stderr, f"importing {m} prints fastai's torch.jit warning: import contrastive_nb.core before fastai there"

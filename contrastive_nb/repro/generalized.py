@@ -11,8 +11,8 @@ from ..augment import crop_only
 from ..core import l2_normalize
 from ..generalized import sample_prior
 from ..metrics import alignment, uniformity
-from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive,
-                                        probe_accuracy, line_plot, summarize, scale_title)
+from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
+                                        probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot)
 
 # %% auto #0
 __all__ = ['GEN_LOSSES', 'generalized_loss', 'prior_space', 'kurtosis', 'geometry', 'generalized', 'generalized_figure',
@@ -44,25 +44,14 @@ def kurtosis(z:Tensor)->float:
     return (x[:, live].pow(4).mean(0) / var[live].pow(2)).mean().item()
 
 # %% ../../nbs/tutorials/generalized.ipynb #713258c7
-@torch.no_grad()
 def geometry(model, test, name:str, aug=None, seed:int=0)->dict:
     "Alignment and uniformity (Wang & Isola, on ℓ2-normalised z of two seeded views of the held-out images) and the kurtosis of the z the loss matched to its prior."
-    aug = aug or crop_only(28)
-    dev = next(model.parameters()).device
-    x = test.batch(torch.arange(len(test)))[0].as_subclass(Tensor).to(dev)
-    v1, v2 = aug.two_views(x, seed=seed)
-    was = model.training; model.eval()
-    z1, z2 = model(v1)[1].float(), model(v2)[1].float()
-    model.train(was)
+    z1, z2 = view_embeddings(model, test, aug, seed)
     return dict(alignment=round(alignment(z1, z2).item(), 4), uniformity=round(uniformity(z1[:2000]).item(), 4),
                 kurtosis=round(kurtosis(prior_space(name, z1)), 3))
 
 # %% ../../nbs/tutorials/generalized.ipynb #351cc578
-def _gen_sizes(cfg:dict):
-    if cfg['n_train'] + cfg['n_test'] > 5000:
-        raise ExperimentArgError('n_train', f"+ n_test must be at most 5000 (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
-    big = [b for b in cfg['batch_sizes'] if b > cfg['n_train']]
-    if big: raise ExperimentArgError('batch_sizes', f"must not exceed n_train = {cfg['n_train']}, got {big[0]}")
+def _gen_sizes(cfg:dict): check_mnist_sizes(cfg); check_batches_fit(cfg)
 
 @experiment('generalized', "Chen et al. (2021), Fig. 1 and Table 2: the generalized contrastive loss with hypersphere, hypercube and normal priors performs about as well as NT-Xent, and a deeper projection head evens the losses out",
             cpu_time='≈ 19 min on 2 cores', keys=('loss', 'lam', 'head_layers', 'batch_size'),
@@ -136,7 +125,6 @@ def merge_runs(*results:dict)->dict:
                 runs=[r['config'] for r in results])
 
 # %% ../../nbs/tutorials/generalized.ipynb #9f06d418
-@torch.no_grad()
 def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-normal'), lam:float=10., head_layers:int=2,
                     epochs:int=3, n_train:int=1000, seed:int=0, device=None):
     "Figure: histograms of the coordinates of held-out z (in the space each loss matches to its prior) after a short training run per loss, against the prior's marginal density; returns (figure, {loss: kurtosis})."
@@ -146,10 +134,9 @@ def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-n
     kurt = {}
     for ax, name in zip(axs, names):
         loss, kw = generalized_loss(name, lam)
-        with torch.enable_grad():
-            model = fit_contrastive(tr, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=256, device=device, seed=seed, head_layers=head_layers).model.eval()
+        model = fit_contrastive(tr, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=256, device=device, seed=seed, head_layers=head_layers).model.eval()
         x = te.batch(torch.arange(len(te)))[0].as_subclass(Tensor).to(next(model.parameters()).device)
-        z = prior_space(name, model(x)[1].float()).cpu()
+        with torch.no_grad(): z = prior_space(name, model(x)[1].float()).cpu()
         kurt[name] = round(kurtosis(z), 2)
         ax.hist(z.flatten().numpy(), bins=60, density=True, alpha=.6, label='z coordinates')
         prior = {'swd-hypercube': 'hypercube', 'swd-normal': 'normal'}.get(name, 'hypersphere')

@@ -7,14 +7,15 @@ from __future__ import annotations
 import statistics, time
 import torch
 from torch import Tensor
+from ..data import cifar  # first: core's warning filter, before fastai
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment
-from ..data import cifar
 from ..learner import Temperature, MACL_SCHEDULES, ENCODERS
 from ..metrics import knn_accuracy, linear_eval, semantic_sensitivity
-from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive,
-                                        features, line_plot, summarize, scale_title, _fmt, _digits, _is_acc)
+from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
+                                        features, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot, summarize,
+                                        _fmt, _digits, _is_acc)
 from .xue import keep_rng
 
 # %% auto #0
@@ -66,16 +67,8 @@ def view_sensitivity(model, ds, # a ProbeDataset
                      seed:int=0, # seed of the two views (the same views for every model)
                      bs:int=1000)->float:
     "MACL's semantic sensitivity S (Eq. 7) on `z` of two seeded augmented views of every image in `ds`, over all cross-view pairs."
-    aug = aug or crop_only(28)
-    dev = next(model.parameters()).device
-    was = model.training; model.eval()
-    z1s, z2s = [], []
-    for i in range(0, len(ds), bs):
-        x, _ = ds.batch(torch.arange(i, min(i + bs, len(ds))))
-        v1, v2 = aug.two_views(x.as_subclass(Tensor).to(dev), seed=seed * 100003 + i)
-        z1s.append(model(v1)[1].float()); z2s.append(model(v2)[1].float())
-    model.train(was)
-    return semantic_sensitivity(torch.cat(z1s), torch.cat(z2s), ds.y.to(dev)).item()
+    z1, z2 = view_embeddings(model, ds, aug, seed, bs)
+    return semantic_sensitivity(z1, z2, ds.y.to(z1.device)).item()
 
 def evaluate(model, train, test, # the frozen model, its training images and held-out images
              probe_epochs:int=100, seed:int=0, aug=None)->dict:
@@ -117,11 +110,7 @@ def settings(batch_sizes:list, tau0s:list, batch_size:int, tau0:float)->list:
     out = [(b, tau0) for b in batch_sizes] + [(batch_size, t) for t in tau0s]
     return list(dict.fromkeys(out))
 
-def _sizes(cfg:dict):
-    if cfg['source'] == 'mnist' and cfg['n_train'] + cfg['n_test'] > 5000:
-        raise ExperimentArgError('n_train', f"+ n_test must be at most 5000 (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
-    big = [b for b in cfg.get('batch_sizes', []) + [cfg.get('batch_size', 0)] if b > cfg['n_train']]
-    if big: raise ExperimentArgError('batch_sizes', f"must not exceed n_train = {cfg['n_train']}, got {big[0]}")
+def _sizes(cfg:dict): check_mnist_sizes(cfg); check_batches_fit(cfg)
 
 _CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100, 50000), n_test=between(50, 10000), source=one_of(*HUANG_SOURCES), encoder=one_of(*ENCODERS),
                probe_epochs=between(1), negatives=one_of('cross', 'all'))
@@ -200,7 +189,6 @@ def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
     settings_ = list(dict.fromkeys((b, t) for (_, b, t, _) in rows))
     methods = [m for m in dict.fromkeys(m for (m, _, _, _) in rows) if m != base]
     paper = {(p['method'], p['batch_size'], p['tau0']): p.get(metric) for p in res.get('paper', [])}
-    scale = 100 if _is_acc(metric) else 1
     head = ['batch', 'τ0'] + [f"{m} − {base}" for m in methods]
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for b, t in settings_:
@@ -237,7 +225,7 @@ class EpochProbe(Callback):
     def before_fit(self): self.rows = []; self._probe(0, None)
     def after_epoch(self):
         e = self.epoch + 1
-        taus = self.temperature.taus[-len(self.dls.train):]
+        taus = self.temperature.last(len(self.dls.train))
         if e % self.every == 0 or e == self.n_epoch: self._probe(e, statistics.fmean(taus) if taus else None)
     def _probe(self, epoch:int, tau):
         with keep_rng(next(self.model.parameters()).device):

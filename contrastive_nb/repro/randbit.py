@@ -9,10 +9,10 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+from ..data import RandBit, add_bit_channels
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import Learner
-from ..data import RandBit, add_bit_channels
 from ..augment import crop_only
 from ..models import ConvN
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, probe_accuracy,

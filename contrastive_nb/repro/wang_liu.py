@@ -11,8 +11,8 @@ from torch import Tensor
 from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
-from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive,
-                                        features, random_model, line_plot, summarize, scale_title)
+from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
+                                        features, view_embeddings, check_mnist_sizes, random_model, line_plot, summarize, scale_title)
 
 # %% auto #0
 __all__ = ['WL_LOSSES', 'BANKS', 'HIST_BINS', 'WL_TABLE1', 'WL_SOURCE', 'wl_loss', 'fit_wang_liu', 'wl_measure', 'tau_sweep',
@@ -57,12 +57,7 @@ def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0
     knn = 100 * knn_accuracy(ftr, ytr, fte, yte, k=200, t=0.1)
     zte, _ = features(model, test, device=device, what='z')
     zte = F.normalize(zte, dim=1)
-    dev = zte.device
-    x = test.batch(torch.arange(len(test)))[0].as_subclass(Tensor).to(dev)
-    v1, v2 = aug.two_views(x, seed=seed)
-    was = model.training; model.eval()
-    z1, z2 = F.normalize(model(v1)[1].float(), dim=1), F.normalize(model(v2)[1].float(), dim=1)
-    model.train(was)
+    z1, z2 = (F.normalize(v, dim=1) for v in view_embeddings(model, test, aug, seed))
     prof = negative_profile(z1, z2, k=10)
     s = z1 @ z2.T
     eye = torch.eye(len(s), dtype=torch.bool, device=s.device)
@@ -85,8 +80,7 @@ def _wl_paper(loss, tau, acc, unif, tol, **extra):
 
 def _wl_fits(cfg):
     "Cross-option check: the training and test digits come from the 5,000-image MNIST sample."
-    if cfg['n_train'] + cfg['n_test'] > 5000:
-        raise ExperimentArgError('n_train', f"+ n_test must be at most 5000 (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
+    check_mnist_sizes(cfg)
 
 _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999), epochs=between(1), batch_size=between(2),
                   lr=positive, n_train=between(100, 4900), n_test=between(50, 2000), probe_epochs=between(1))

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from torch import Tensor
+from ..data import ProbeDataset, RandBit, with_superclasses, cifar
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
-from ..data import ProbeDataset, RandBit, with_superclasses, cifar
 from ..augment import crop_only, simclr_augment
 from ..models import ConvN
 from ..learner import ENCODERS
-from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive,
+from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive, check_mnist_sizes,
                                         probe_accuracy, line_plot, summarize, scale_title, _fmt)
 
 # %% auto #0
@@ -92,8 +92,7 @@ XUE_COLLAPSE = {1.0: (28.1, 61.1), 0.0: (34.1, 52.3), 0.5: (35.7, 63.9)}  # β -
 
 def _fits(cfg:dict):
     "Options that involve each other: the source's size, and `embedding='h'` only with ConvN (whose width is an argument)."
-    if cfg['source'] == 'mnist' and cfg['n_train'] + cfg['n_test'] > 5000:
-        raise ExperimentArgError('n_train', f"+ n_test must be at most 5000 (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
+    check_mnist_sizes(cfg)
     if cfg.get('embedding') == 'h' and cfg['encoder'] != 'convn':
         raise ExperimentArgError('embedding', f"'h' sets the width of ConvN's representation: use --encoder convn, got {cfg['encoder']!r}")
 
