@@ -18,7 +18,8 @@ from fastai.torch_core import TensorImage, TensorCategory
 # %% auto #0
 __all__ = ['DATA_HOME', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',
            'mnist_sample', 'mnist', 'cifar', 'imagenette', 'skimage_textures', 'multi_digits', 'two_digits',
-           'digit_on_image', 'image_bits', 'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'probe_dls']
+           'digit_on_image', 'box_masks', 'image_bits', 'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL',
+           'probe_dls']
 
 # %% ../nbs/10_data.ipynb #4459721f
 class DataSourceError(RuntimeError):
@@ -276,7 +277,7 @@ def two_digits(digits:ProbeDataset, n:int,
                canvas:int=112,
                composite:str='max', # 'max' or 'add'; the digits never overlap, so both give the same canvases
                seed:int=0)->ProbeDataset:
-    "Two non-overlapping digits of different sizes (Chen et al. 2021, Table 4). `y` and `labels['small']` are the small digit's class, `labels['large']` the other's."
+    "Two non-overlapping digits of different sizes (Chen et al. 2021, Table 4). `y` and `labels['small']` are the small digit's class, `labels['large']` the other's; `labels['boxes']` (N, 2, 4) their boxes (top, left, height, width), small first."
     check_int(n, 'n', 1); check_int(small, 'small', 4, canvas); check_int(large, 'large', 4, canvas)
     _check_composite(composite)
     if small + large > canvas: raise ValueError(f"`small`+`large` = {small + large} must fit side by side in `canvas`={canvas}")
@@ -297,7 +298,9 @@ def two_digits(digits:ProbeDataset, n:int,
     _paste(out, _resize_digits(digits.x[pl], large), pos[0], pos[1], rows, composite)
     _paste(out, _resize_digits(digits.x[ps], small), pos[2], pos[3], rows, composite)
     ys, yl = digits.y[ps], digits.y[pl]
-    return ProbeDataset(out, ys, digits.classes, {'small': ys, 'large': yl}, name=f"TwoDigits {small}px+{large}px {canvas}px")
+    boxes = torch.stack([torch.stack([pos[2], pos[3], torch.full_like(pos[2], small), torch.full_like(pos[2], small)], 1),
+                         torch.stack([pos[0], pos[1], torch.full_like(pos[0], large), torch.full_like(pos[0], large)], 1)], 1)
+    return ProbeDataset(out, ys, digits.classes, {'small': ys, 'large': yl, 'boxes': boxes}, name=f"TwoDigits {small}px+{large}px {canvas}px")
 
 # %% ../nbs/10_data.ipynb #fe0eabe6
 GRID_OFFSETS = (0.15, 0.45, 0.75)
@@ -310,7 +313,7 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
                    offsets=GRID_OFFSETS, # grid offsets as fractions of the side (⌊size·r⌋)
                    composite:str='max', # 'max' (the colab) or 'add' (clipped at 255; the paper's "channel addition")
                    seed:int=0)->ProbeDataset:
-    "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted (pixel-wise max or clipped sum) at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index."
+    "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted (pixel-wise max or clipped sum) at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index, `labels['boxes']` (N, 9, 4) the 9 pasted boxes (top, left, height, width)."
     check_int(K, 'K', 1, len(digits)); _check_composite(composite)
     size = images.x.shape[-1] if size is None else check_int(size, 'size', 8)
     digit_size = max(4, round(28 * size / 224)) if digit_size is None else check_int(digit_size, 'digit_size', 4, size)
@@ -327,8 +330,27 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
     for r in off:
         for c in off:
             out[..., r:r + digit_size, c:c + digit_size] = _composite(out[..., r:r + digit_size, c:c + digit_size], dig, composite)
-    labels = {'image': images.y, 'digit': digits.y[pool][assign], 'pool': assign}
+    boxes = torch.tensor([[r, c, digit_size, digit_size] for r in off for c in off]).expand(len(x), -1, -1).clone()
+    labels = {'image': images.y, 'digit': digits.y[pool][assign], 'pool': assign, 'boxes': boxes}
     return ProbeDataset(out, images.y, images.classes, labels, name=f"DigitOn{images.name} K={K} {size}px")
+
+# %% ../nbs/10_data.ipynb #2cb150c3
+def box_masks(boxes:Tensor, # (N, R, 4) boxes (top, left, height, width), e.g. `ds.labels['boxes']`
+              size:int|tuple, # canvas side, or (height, width)
+              regions=None, # region id of each of the R boxes (default 1, 2, …, R); 0 is the background
+             )->Tensor: # (N, H, W) long region map
+    "Per-pixel region ids from pasted boxes: box j is painted with `regions[j]`, in order (later boxes win on overlap)."
+    if not isinstance(boxes, Tensor) or boxes.ndim != 3 or boxes.shape[-1] != 4:
+        raise ValueError(f"`boxes` must be a (N, R, 4) tensor of (top, left, height, width), got {getattr(boxes, 'shape', type(boxes).__name__)}")
+    H, W = (size, size) if isinstance(size, int) else tuple(size)
+    regions = list(range(1, boxes.shape[1] + 1)) if regions is None else list(regions)
+    if len(regions) != boxes.shape[1]: raise ValueError(f"`regions` must give one id per box ({boxes.shape[1]}), got {len(regions)}")
+    r, c = torch.arange(H)[None, :, None], torch.arange(W)[None, None, :]
+    out = torch.zeros(len(boxes), H, W, dtype=torch.long)
+    for j, reg in enumerate(regions):
+        t, l, h, w = (boxes[:, j, k, None, None] for k in range(4))
+        out[(r >= t) & (r < t + h) & (c >= l) & (c < l + w)] = reg
+    return out
 
 # %% ../nbs/10_data.ipynb #e88a4fdf
 def image_bits(x:Tensor, # images (N, C, H, W), uint8 or float in [0, 1]

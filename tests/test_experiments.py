@@ -13,7 +13,8 @@ ROWS = {'randbit': {'method', 'tau', 'bits', 'batch_size', 'acc'},
         'embedding-size': {'method', 'dim', 'bits', 'acc'},
         'macl': {'method', 'batch_size', 'tau0', 'knn_acc', 'linear_acc', 'semantic_sensitivity', 'tau_first', 'tau_last'},
         'semantic-sensitivity': {'schedule', 'epoch', 'semantic_sensitivity', 'knn_acc', 'tau'},
-        'generalized': {'loss', 'lam', 'head_layers', 'batch_size', 'acc', 'acc_z', 'alignment', 'uniformity'}}
+        'generalized': {'loss', 'lam', 'head_layers', 'batch_size', 'acc', 'acc_z', 'alignment', 'uniformity'},
+        'local-features': {'data', 'features', 'layer', 'k', 'score', 'object_iou'}}
 
 @pytest.fixture(scope='module')
 def exps(): return load_experiments()
@@ -60,6 +61,10 @@ def test_presets_pass_their_own_checks(exps):
     ('semantic-sensitivity', ['--schedules', 'cosine'], "argument --schedules: invalid choice: 'cosine' (choose from 'fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')"),
     ('generalized', ['--head-layers', '5'], '--head-layers: must be in [0, 4], got 5'),
     ('generalized', ['--losses', 'swd-laplace'], "argument --losses: invalid choice: 'swd-laplace' (choose from 'nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal')"),
+    ('local-features', ['--canvas', '44'], '--canvas: must be a multiple of 8 (the encoders\' deepest stride), got 44'),
+    ('local-features', ['--ks', '40'], '--ks: must be at most 36, the cells of the deepest 6×6 map'),
+    ('local-features', ['--features', 'dino'], "argument --features: invalid choice: 'dino' (choose from 'simclr', 'supervised', 'random', 'pixels')"),
+    ('local-features', ['--layers', '5'], '--layers: must be in [1, 4], got 5'),
     ('semantic-sensitivity', ['--every', '0'], '--every: must be in [1, ∞], got 0'),
     ('embedding-size', ['--embedding', 'h', '--encoder', 'resnet18'], "--embedding: 'h' sets the width of ConvN's representation: use --encoder convn, got 'resnet18'"),
 ])

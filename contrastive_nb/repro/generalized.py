@@ -6,17 +6,21 @@
 from __future__ import annotations
 import time
 import torch
-from torch import Tensor
-from ..augment import crop_only
+import torch.nn.functional as F
+from torch import Tensor, nn
+from ..augment import crop_only, simclr_augment
 from ..core import l2_normalize
+from ..data import two_digits, digit_on_image, skimage_textures, box_masks
 from ..generalized import sample_prior
 from ..metrics import alignment, uniformity
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
-                                        probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot)
+from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, train_encoder, random_model,
+                                        probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot, ExperimentArgError)
 
 # %% auto #0
-__all__ = ['GEN_LOSSES', 'generalized_loss', 'prior_space', 'kurtosis', 'geometry', 'generalized', 'generalized_figure',
-           'merge_runs', 'prior_marginals']
+__all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'generalized_loss', 'prior_space', 'kurtosis',
+           'geometry', 'generalized', 'generalized_figure', 'merge_runs', 'prior_marginals', 'feature_maps',
+           'pixel_patches', 'kmeans', 'best_iou', 'cluster_maps', 'local_data', 'local_models', 'local_feature_maps',
+           'region_scores', 'local_features', 'local_table', 'local_features_figure', 'cluster_maps_figure']
 
 # %% ../../nbs/tutorials/generalized.ipynb #26e403b1
 GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal')
@@ -145,3 +149,253 @@ def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-n
         ax.set_title(f"{name}: kurtosis {kurt[name]:.2f}", fontsize=9); ax.legend(fontsize=7)
     fig.tight_layout()
     return fig, kurt
+
+# %% ../../nbs/tutorials/generalized.ipynb #944dd011
+LOCAL_FEATURES = ('simclr', 'supervised', 'random', 'pixels')
+
+def _blocks(encoder:nn.Module)->list:
+    "The encoder's stages whose outputs are its local feature maps: ConvN's conv blocks, a ResNet's layer1…layer4."
+    if isinstance(getattr(encoder, 'features', None), nn.Sequential):
+        return [m for m in encoder.features if isinstance(m, nn.Sequential)]
+    if all(hasattr(encoder, f'layer{i}') for i in range(1, 5)): return [getattr(encoder, f'layer{i}') for i in range(1, 5)]
+    raise TypeError(f"`encoder` must be a ConvN or a torchvision ResNet, got {type(encoder).__name__}")
+
+@torch.no_grad()
+def feature_maps(model:nn.Module, # a `ContrastiveModel` or a bare encoder
+                 x:Tensor, # images (B, C, H, W) in [0, 1]
+                 layers, # 1-based stages (ConvN: its conv blocks; ResNet: layer1…layer4)
+                )->dict: # layer → (B, C_l, h_l, w_l) feature map
+    "The intermediate feature maps of the encoder (eval mode) at the given stages, by forward hooks."
+    enc = getattr(model, 'encoder', model)
+    blocks = _blocks(enc)
+    layers = [layers] if isinstance(layers, int) else list(layers)
+    for l in layers:
+        if isinstance(l, bool) or not isinstance(l, int) or not 1 <= l <= len(blocks):
+            raise ValueError(f"`layers` must be ints in [1, {len(blocks)}], got {l!r}")
+    out, hooks = {}, []
+    for l in layers: hooks.append(blocks[l - 1].register_forward_hook(lambda m, i, o, l=l: out.__setitem__(l, o.float())))
+    was = enc.training; enc.eval()
+    try: enc(x.to(next(enc.parameters()).device))
+    finally:
+        for h in hooks: h.remove()
+        enc.train(was)
+    return out
+
+def pixel_patches(x:Tensor, stride:int)->Tensor:
+    "Raw pixels as local features: the stride×stride patch under each cell of a stride-`stride` grid, flattened (B, C·stride², H/stride, W/stride)."
+    B, C, H, W = x.shape
+    if H % stride or W % stride: raise ValueError(f"`stride` {stride} must divide the image side ({H}×{W})")
+    return F.unfold(x.float(), stride, stride=stride).view(B, C * stride * stride, H // stride, W // stride)
+
+# %% ../../nbs/tutorials/generalized.ipynb #754ff5b9
+def kmeans(x:Tensor, # (B, L, C): B independent problems of L points each
+           k:int, # clusters
+           iters:int=30, # Lloyd iterations
+           n_init:int=3, # k-means++ restarts; the lowest inertia wins per problem
+           seed:int=0)->tuple: # (labels (B, L) long, inertia (B,))
+    "Batched K-means (k-means++ seeding, Lloyd iterations) that solves B problems at once: one per image's feature map."
+    if x.ndim != 3: raise ValueError(f"`x` must be (B, L, C), got shape {tuple(x.shape)}")
+    B, L, C = x.shape
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= L: raise ValueError(f"`k` must be an int in [1, {L}], got {k!r}")
+    x = x.float()
+    g = torch.Generator(device=x.device).manual_seed(seed)
+    ar = torch.arange(B, device=x.device)
+    best_lab, best_in = None, None
+    for _ in range(n_init):
+        cen = x[ar, torch.randint(0, L, (B,), generator=g, device=x.device)][:, None]  # (B, 1, C)
+        d2 = torch.cdist(x, cen).square().squeeze(2)
+        for _ in range(1, k):  # k-means++: next centre drawn ∝ squared distance to the nearest one
+            w = d2.clamp(min=0) + 1e-12
+            nxt = x[ar, torch.multinomial(w, 1, generator=g)[:, 0]][:, None]
+            cen = torch.cat([cen, nxt], 1)
+            d2 = torch.minimum(d2, (x - nxt).square().sum(-1))
+        for _ in range(iters):
+            lab = torch.cdist(x, cen).argmin(-1)
+            oh = F.one_hot(lab, k).float()  # (B, L, k)
+            cnt = oh.sum(1)[..., None]
+            cen = torch.where(cnt > 0, oh.transpose(1, 2) @ x / cnt.clamp(min=1), cen)  # an emptied cluster keeps its centre
+        d = torch.cdist(x, cen).square()
+        inertia, lab = d.min(-1)
+        inertia = inertia.sum(1)
+        if best_lab is None: best_lab, best_in = lab, inertia
+        else:
+            better = inertia < best_in
+            best_lab, best_in = torch.where(better[:, None], lab, best_lab), torch.minimum(inertia, best_in)
+    return best_lab, best_in
+
+def best_iou(clusters:Tensor, # (B, H, W) cluster ids
+             regions:Tensor, # (B, H, W) true region ids in [0, n_regions)
+             n_regions:int)->Tensor: # (B, n_regions) best IoU, NaN where a region is absent
+    "For every true region, the IoU of the cluster that overlaps it best: |C ∩ R| / |C ∪ R|, maximised over clusters C."
+    if clusters.shape != regions.shape: raise ValueError(f"`clusters` {tuple(clusters.shape)} and `regions` {tuple(regions.shape)} must have the same shape")
+    c = F.one_hot(clusters.flatten(1).long()).float()
+    r = F.one_hot(regions.flatten(1).long(), n_regions).float()
+    inter = c.transpose(1, 2) @ r  # (B, k, R)
+    union = c.sum(1)[:, :, None] + r.sum(1)[:, None, :] - inter
+    iou = (inter / union.clamp(min=1)).amax(1)
+    return torch.where(r.sum(1) > 0, iou, torch.full_like(iou, float('nan')))
+
+# %% ../../nbs/tutorials/generalized.ipynb #c04fce32
+def cluster_maps(feats:Tensor, # (B, C, h, w) local features
+                 k:int, # clusters per image
+                 size:int|tuple, # image side (or (H, W)) to upsample the cluster map to
+                 normalize:bool=True, # ℓ2-normalise each location's feature first (the paper's choice for network features)
+                 seed:int=0, **kwargs)->Tensor: # (B, H, W) cluster ids
+    "K-means over the locations of each image's feature map separately, the cluster map upsampled (nearest) to the image."
+    B, C, h, w = feats.shape
+    f = feats.flatten(2).transpose(1, 2)
+    if normalize: f = F.normalize(f, dim=-1)
+    lab, _ = kmeans(f, k, seed=seed, **kwargs)
+    return F.interpolate(lab.view(B, 1, h, w).float(), size=size, mode='nearest')[:, 0].long()
+
+# %% ../../nbs/tutorials/generalized.ipynb #949aba9d
+LOCAL_DATA = ('two-digits', 'digit-on-image')
+
+def local_data(data:str, # 'two-digits' or 'digit-on-image'
+               n_train:int, n_test:int, canvas:int=48, seed:int=0)->dict:
+    "Training images, held-out images with their true region map, the region names, the supervised targets and the views' augmentation."
+    tr, te = digit_split(1000, seed)
+    if data == 'two-digits':  # a small and a large digit, never overlapping (Table 4's canvases); supervised on both digits
+        small, large = canvas // 4, canvas // 2
+        train, test = two_digits(tr, n_train, small, large, canvas, seed=seed), two_digits(te, n_test, small, large, canvas, seed=seed + 1)
+        return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas), names=('background', 'small digit', 'large digit'),
+                    y=torch.stack([train.labels['small'], train.labels['large']], 1), aug=crop_only(canvas, scale=(0.5, 1.0)))
+    if data == 'digit-on-image':  # a texture crop with one digit pasted 9 times; supervised on the texture class
+        imgs = skimage_textures(n_per_class=-(-(n_train + n_test) // 10), size=canvas, seed=seed)
+        itr, ite = imgs.split(n_test, seed=seed)
+        ds = max(4, canvas // 6)
+        train, test = (digit_on_image(i, d, len(d), digit_size=ds, seed=seed + s) for i, d, s in ((itr, tr, 1), (ite, te, 2)))
+        return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas, [1] * 9), names=('image', 'digit'),
+                    y=train.y, aug=simclr_augment(canvas))
+    raise ValueError(f"`data` must be one of {LOCAL_DATA}, got {data!r}")
+
+def local_models(d:dict, # from `local_data`
+                 methods=('simclr', 'supervised', 'random'), encoder:str='convn_pool', tau:float=0.2,
+                 epochs:int=8, batch_size:int=256, lr:float=1e-3, device=None, seed:int=0)->dict:
+    "One encoder per method, trained on `d['train']` with the shared recipe (`train_encoder`); 'pixels' maps to None."
+    return {m: None if m == 'pixels' else train_encoder(m, d['train'], encoder, d['aug'], tau, d['y'], epochs, batch_size, lr, device, seed)
+            for m in methods}
+
+def local_feature_maps(model, x:Tensor, layers, ref:nn.Module)->dict:
+    "Feature maps of `model` at `layers`, or (model None) raw pixel patches on the same grids as `ref`'s layers."
+    if model is not None: return feature_maps(model, x, layers)
+    grids = feature_maps(ref, x[:1], layers)
+    return {l: pixel_patches(x, x.shape[-1] // f.shape[-1]) for l, f in grids.items()}
+
+def region_scores(clusters:Tensor, regions:Tensor, n_regions:int)->dict:
+    "`score`: mean over images of the mean over regions of the best cluster IoU (%); `object_iou`: the same over the object regions only (not region 0)."
+    iou = best_iou(clusters.cpu(), regions, n_regions)
+    return dict(score=round(100 * iou.nanmean(1).mean().item(), 2), object_iou=round(100 * iou[:, 1:].nanmean(1).mean().item(), 2))
+
+# %% ../../nbs/tutorials/generalized.ipynb #97d632a4
+def _local_sizes(cfg:dict):
+    if cfg['canvas'] % 8: raise ExperimentArgError('canvas', f"must be a multiple of 8 (the encoders' deepest stride), got {cfg['canvas']}")
+    cells = (cfg['canvas'] // 8) ** 2
+    if max(cfg['ks']) > cells: raise ExperimentArgError('ks', f"must be at most {cells}, the cells of the deepest {cfg['canvas'] // 8}×{cfg['canvas'] // 8} map")
+
+@experiment('local-features', "Chen et al. (2021), Figs. 3-4: K-means on the local features of a contrastively trained encoder groups image regions by object, as a supervised encoder's do and raw pixels' do not",
+            cpu_time='≈ 13 min on 2 cores', keys=('data', 'features', 'layer', 'k'), metrics=('score', 'object_iou'),
+            paper_note="Figs. 3-4 (figures; no numbers are published): K-means on the l2-normalised block-group 2-4 features of a SimCLR ResNet groups regions by object and by object part as k grows, like a supervised ResNet's; raw 14×14 pixel patches do not.",
+            gpu=dict(canvas=112, encoder='cifar_resnet18', n_train=20000, n_test=500, epochs=30, batch_size=512),
+            smoke=dict(layers=[2, 4], ks=[2, 3], n_train=256, n_test=16, epochs=1),
+            checks=dict(data=one_of(*LOCAL_DATA), features=one_of(*LOCAL_FEATURES), layers=between(1, 4), ks=between(2, 64), canvas=between(16, 448),
+                        n_train=between(64), n_test=between(4, 1000), tau=positive, batch_size=between(2), epochs=between(1), lr=positive),
+            validate=_local_sizes)
+def local_features(
+        data:list[str]=list(LOCAL_DATA), # two-digits (regions: background, small digit, large digit), digit-on-image (image, digit)
+        features:list[str]=list(LOCAL_FEATURES), # simclr, supervised, random (untrained), pixels (raw patches on each layer's grid)
+        layers:list[int]=[1, 2, 3, 4], # encoder stages whose feature maps are clustered (convn_pool: strides 1, 2, 4, 8)
+        ks:list[int]=[2, 3, 4, 5, 6, 7, 8], # K-means clusters per image
+        canvas:int=48, # image side (the paper: 448 px photos)
+        encoder:str='convn_pool', # a name in `learner.ENCODERS`
+        n_train:int=4000, # training images
+        n_test:int=200, # held-out images whose feature maps are clustered
+        tau:float=0.2, # SimCLR's temperature
+        batch_size:int=256, # training batch size
+        epochs:int=8, # training epochs per model
+        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
+        device:str|None=None, # torch device (default: cuda when available)
+        seed:int=0, progress:bool=False):
+    "How well per-image K-means on each kind of local feature recovers the true regions (`region_scores`): one row per dataset, feature type, layer and k."
+    rows = []
+    for name in data:
+        d = local_data(name, n_train, n_test, canvas, seed)
+        t = time.perf_counter()
+        models = local_models(d, features, encoder, tau, epochs, batch_size, lr, device, seed)
+        ref = random_model(d['train'], encoder, device, seed)
+        x = d['test'].batch(torch.arange(len(d['test'])))[0].as_subclass(Tensor).to(next(ref.parameters()).device)
+        for m, model in models.items():
+            maps = local_feature_maps(model, x, layers, ref)
+            for l in layers:
+                for k in ks:
+                    cl = cluster_maps(maps[l], k, canvas, normalize=model is not None, seed=seed)
+                    rows.append(dict(data=name, features=m, layer=l, k=k, stride=canvas // maps[l].shape[-1], **region_scores(cl, d['regions'], len(d['names']))))
+            if progress:
+                best = max((r for r in rows if r['data'] == name and r['features'] == m), key=lambda r: r['score'])
+                print(f"local-features {name} {m} seed={seed}: best score {best['score']:.1f} (layer {best['layer']}, k={best['k']}) ({time.perf_counter() - t:.0f} s)", flush=True)
+    return rows
+
+# %% ../../nbs/tutorials/generalized.ipynb #8db29170
+LOCAL_REGIONS = {'two-digits': 3, 'digit-on-image': 2}  # true regions per image: k = this is "one cluster per region"
+
+def local_table(res:dict, metric:str='score', k:dict|None=None)->str:
+    "Markdown table of `metric` (mean ± std over seeds) per dataset, feature type and layer, at k = the number of true regions (or `k[data]`)."
+    k = k or LOCAL_REGIONS
+    rows = [r for r in res['rows'] if r['k'] == k.get(r['data'])]
+    datas = list(dict.fromkeys(r['data'] for r in rows)); layers = sorted({r['layer'] for r in rows})
+    feats = list(dict.fromkeys(r['features'] for r in rows))
+    head = '| features | ' + ' | '.join(f"{d} (k={k[d]}), layer {l}" for d in datas for l in layers) + ' |'
+    out = [head, '|---' * (1 + len(datas) * len(layers)) + '|']
+    for f in feats:
+        cells = []
+        for d in datas:
+            for l in layers:
+                v = torch.tensor([r[metric] for r in rows if (r['features'], r['data'], r['layer']) == (f, d, l)])
+                cells.append('—' if not len(v) else f"{v.mean():.1f}" + (f" ± {v.std():.1f}" if len(v) > 1 else ''))
+        out.append(f"| {f} | " + ' | '.join(cells) + ' |')
+    return '\n'.join(out)
+
+#| export
+def local_features_figure(res:dict, metric:str='score'):
+    "`metric` against k, one panel per dataset and layer, a line per feature type; mean ± std over seeds."
+    import matplotlib.pyplot as plt
+    datas = list(dict.fromkeys(r['data'] for r in res['rows']))
+    layers = sorted({r['layer'] for r in res['rows']})
+    fig, axs = plt.subplots(len(datas), len(layers), figsize=(3.2 * len(layers), 3.1 * len(datas)), sharey='row', squeeze=False)
+    for i, name in enumerate(datas):
+        for j, l in enumerate(layers):
+            sub = dict(res, rows=[r for r in res['rows'] if r['data'] == name and r['layer'] == l])
+            stride = sub['rows'][0]['stride']
+            ax = line_plot(sub, 'k', metric, hue=('features',), ax=axs[i, j], title=f"{name}: layer {l} (stride {stride})")
+            ax.set_ylabel('' if j else ('best-cluster IoU, all regions (%)' if metric == 'score' else 'best-cluster IoU, objects (%)' if metric == 'object_iou' else metric))
+            if i or j: ax.get_legend().remove()
+    fig.tight_layout()
+    return fig
+
+local_features.experiment.figure = local_features_figure
+
+def cluster_maps_figure(d:dict, # from `local_data`
+                        models:dict, # feature name → model (None for pixels), e.g. from `local_models`
+                        rows, # (feature name, layer) per row of the figure
+                        i:int=0, # which held-out image
+                        ks=(2, 3, 4, 5, 6, 7, 8), seed:int=0):
+    "Fig. 3's grid for one held-out image: the image and its true regions, then the cluster map for each k, one row per (features, layer)."
+    import matplotlib.pyplot as plt
+    x = d['test'].batch(torch.tensor([i]))[0].as_subclass(Tensor)
+    ref = next(m for m in models.values() if m is not None)
+    x = x.to(next(ref.parameters()).device)
+    fig, axs = plt.subplots(len(rows), len(ks) + 2, figsize=(1.25 * (len(ks) + 2), 1.35 * len(rows)), squeeze=False)
+    for r, (name, l) in enumerate(rows):
+        fmap = local_feature_maps(models[name], x, [l], ref)[l]
+        img = x[0].permute(1, 2, 0).cpu()
+        axs[r, 0].imshow(img.squeeze(-1) if img.shape[-1] == 1 else img, cmap='gray')
+        axs[r, 1].imshow(d['regions'][i], cmap='tab10', vmin=0, vmax=9, interpolation='nearest')
+        for c, k in enumerate(ks):
+            cl = cluster_maps(fmap, k, x.shape[-1], normalize=models[name] is not None, seed=seed)[0].cpu()
+            axs[r, c + 2].imshow(cl, cmap='tab10', vmin=0, vmax=9, interpolation='nearest')
+            if r == 0: axs[r, c + 2].set_title(f"k={k}", fontsize=8)
+        axs[r, 0].set_ylabel(f"{name}\nlayer {l}", fontsize=8)
+        for ax in axs[r]: ax.set_xticks([]); ax.set_yticks([])
+    axs[0, 0].set_title('image', fontsize=8); axs[0, 1].set_title('true regions', fontsize=8)
+    fig.tight_layout()
+    return fig
