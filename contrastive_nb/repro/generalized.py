@@ -119,14 +119,14 @@ generalized.experiment.figure = generalized_figure
 
 # %% ../../nbs/tutorials/generalized.ipynb #9bc7b4e0
 def merge_runs(*results:dict)->dict:
-    "One result from several runs of the same experiment: their rows, list options unioned in order, the seconds summed, each run's own options kept in `runs`."
+    "One result from several runs of the same experiment: their rows, list options unioned in order, the seconds summed, each run's own options kept in `runs` (flattened when a result is itself merged)."
     if len({r['experiment'] for r in results}) != 1: raise ValueError("`results` must come from one experiment")
     cfg = dict(results[0]['config'])
     for r in results[1:]:
         for k, v in r['config'].items():
             if isinstance(v, list): cfg[k] = list(dict.fromkeys(cfg.get(k, []) + v))
     return dict(results[0], config=cfg, rows=[row for r in results for row in r['rows']], seconds=round(sum(r['seconds'] for r in results), 1),
-                runs=[r['config'] for r in results])
+                runs=[c for r in results for c in r.get('runs', [r['config']])])
 
 # %% ../../nbs/tutorials/generalized.ipynb #9f06d418
 def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-normal'), lam:float=10., head_layers:int=2,
