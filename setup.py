@@ -25,6 +25,7 @@ py_versions = '3.10 3.11 3.12 3.13'.split()
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 bench_requirements = cfg.get('bench_requirements', '').split()   # benchmark-only comparisons (lightly)
+distributed_requirements = cfg.get('distributed_requirements', '').split()   # fastai's distrib_ctx / to_distributed (Accelerate)
 scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
 
 setup(
@@ -46,7 +47,7 @@ setup(
     include_package_data=True,
     python_requires='>=' + min_python,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'bench': bench_requirements},
+    extras_require={'dev': dev_requirements, 'bench': bench_requirements, 'distributed': distributed_requirements},
     entry_points={'console_scripts': scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )

@@ -146,8 +146,8 @@ def check_labels(labels, # class labels
 def l2_normalize(z:Tensor, # (..., d) features
                  eps:float=1e-6, # floor on the norm; representable in float16
                 )->Tensor: # unit-norm rows, same dtype as `z`
-    "Rows of `z` scaled to unit ℓ2 norm, computed in float32 so that half precision neither underflows nor overflows."
-    zf = z.float()
+    "Rows of `z` scaled to unit ℓ2 norm; half precision is computed in float32 (so it neither underflows nor overflows), float32 and float64 in their own precision."
+    zf = z.float() if z.dtype in (torch.float16, torch.bfloat16) else z
     return (zf / zf.norm(dim=-1, keepdim=True).clamp_min(eps)).to(z.dtype)
 
 # %% ../nbs/00_core.ipynb #98b976d8

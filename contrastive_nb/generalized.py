@@ -9,6 +9,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 from .core import check_pair, check_positive, check_scalar, check_tensor, check_finite, l2_normalize, upcast, _want_finite
+from .distributed import gatherable
 
 # %% auto #0
 __all__ = ['PRIORS', 'DISTRIBUTIONS', 'sample_prior', 'random_orthogonal', 'swd', 'GeneralizedTerms', 'generalized_terms',
@@ -101,6 +102,7 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
         dist = swd(h, p, n_proj, generator, check=False)
     return GeneralizedTerms(align, dist)
 
+@gatherable
 def generalized_contrastive(z1:Tensor, # first views, (N, d)
                             z2:Tensor, # second views, (N, d)
                             prior:str='hypersphere', # 'hypersphere', 'hypercube' or 'normal'
@@ -116,6 +118,7 @@ def generalized_contrastive(z1:Tensor, # first views, (N, d)
     a, d = generalized_terms(z1, z2, prior, distribution, tau, n_proj, generator, check)
     return a + lam * d
 
+@gatherable
 def decoupled_nt_xent(z1:Tensor, # first views, (N, d)
                       z2:Tensor, # second views, (N, d)
                       tau:float=0.1, # temperature τ > 0

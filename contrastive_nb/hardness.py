@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .core import (check_pair, check_positive, check_scalar, check_tensor, check_finite, _want_finite,
                                  contrastive_sim, split_pos_neg, l2_normalize, upcast)
+from .distributed import gatherable
 
 # %% auto #0
 __all__ = ['infonce_from_sims', 'gradient_ratio', 'n_hard', 'hard_nt_xent', 'simple_contrastive', 'hard_simple']
@@ -65,6 +66,7 @@ def _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep=None):
     return pos, neg.topk(k, dim=1).values
 
 # %% ../nbs/03_hardness.ipynb #ffa0c96d
+@gatherable
 def hard_nt_xent(z1:Tensor, # first views, (N, d)
                  z2:Tensor, # second views, (N, d)
                  tau:float=0.1, # temperature τ > 0
@@ -80,6 +82,7 @@ def hard_nt_xent(z1:Tensor, # first views, (N, d)
     return infonce_from_sims(pos, hard, tau).mean()
 
 # %% ../nbs/03_hardness.ipynb #2f8b474d
+@gatherable
 def simple_contrastive(z1:Tensor, # first views, (N, d)
                        z2:Tensor, # second views, (N, d)
                        lam:float|None=None, # weight λ of the summed negative similarities (default 1/K: their mean)
@@ -90,6 +93,7 @@ def simple_contrastive(z1:Tensor, # first views, (N, d)
     "Simple contrastive loss (Wang & Liu Eq. 3): −s_ii + λ Σ_j s_ij, every negative weighted alike."
     return hard_simple(z1, z2, alpha=1., lam=lam, bank=bank, negatives=negatives, check=check)
 
+@gatherable
 def hard_simple(z1:Tensor, # first views, (N, d)
                 z2:Tensor, # second views, (N, d)
                 alpha:float=0.0819, # fraction of each anchor's candidate negatives (in-batch + bank) kept, in (0, 1]

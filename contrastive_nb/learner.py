@@ -5,13 +5,16 @@
 # %% ../nbs/14_learner.ipynb #65329094
 from __future__ import annotations
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
 from .core import check_int  # before fastai: installs core's warning filter
 from fastcore.basics import store_attr, patch
 from fastai.learner import Learner, Metric, ValueMetric
 from fastai.callback.core import Callback
+from fastai.distributed import DistributedDL
 from fastai.callback.schedule import SchedLin, ParamScheduler
+from .distributed import world
 from .losses import get_loss
 from .augment import Augment, crop_only, simclr_augment
 from .data import add_bit_channels
@@ -27,9 +30,10 @@ class ContrastiveObjective(nn.Module):
     "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy. Predictions hold 2B rows (view 1, view 2) or 3B (…, clean images: validation)."
     def __init__(self, loss, # a name, function or module (see `losses.get_loss`)
                  probe_weight:float=1.0, # weight of the probe's cross-entropy (it only trains the probe: h is detached)
+                 gather:bool|None=None, # negatives from every rank (`distributed.gatherable`); None: on when torch.distributed runs more than one process
                  **kwargs):
         super().__init__()
-        self.loss, self.probe_weight = get_loss(loss, **kwargs), probe_weight
+        self.loss, self.probe_weight, self.gather = get_loss(loss, **kwargs), probe_weight, gather
     @property
     def supervised(self): return getattr(self.loss, 'supervised', False)
     def forward(self, pred, y):
@@ -38,6 +42,7 @@ class ContrastiveObjective(nn.Module):
         n = len(y)
         if len(z) not in (2 * n, 3 * n): raise ValueError(f"expected 2B or 3B rows of predictions for B={n} labels, got {len(z)}")
         z1, z2 = z[:n], z[n:2 * n]
+        if hasattr(self.loss, 'gather'): self.loss.gather = world()[1] > 1 if self.gather is None else self.gather
         args = (z1, z2, y) if self.supervised else (z1, z2)
         out = self.loss(*args)
         self.last_contrastive = out.detach()
@@ -46,6 +51,14 @@ class ContrastiveObjective(nn.Module):
             self.last_probe = ce.detach()
             out = out + self.probe_weight * ce
         return out
+
+# %% ../nbs/14_learner.ipynb #f27e692e
+@patch
+def _broadcast(self:DistributedDL, t, rank):
+    "Broadcast the list `t` from `rank` on the process group's device (fastai's own always uses CUDA, which fails under gloo)."
+    t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
+    dist.broadcast(t, rank)
+    return t.cpu().tolist()
 
 # %% ../nbs/14_learner.ipynb #bf4dfb33
 class TwoViews(Callback):

@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .core import check_pair, check_positive, check_scalar, check_negatives, l2_normalize, upcast
+from .distributed import gatherable
 
 # %% auto #0
 __all__ = ['MACL_FORMS', 'MACL_REWEIGHTS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction', 'pair_sims', 'negatives_lse',
@@ -100,6 +101,7 @@ def negatives_lse(s:Tensor, # a matrix from `pair_sims`
 # %% ../nbs/04_macl.ipynb #facb54c3
 MACL_REWEIGHTS = (True, False, 'w')
 
+@gatherable
 def macl(z1:Tensor, # first views, (N, d)
          z2:Tensor, # second views, (N, d)
          tau0:float=0.1, # base temperature τ0
@@ -124,6 +126,7 @@ def macl(z1:Tensor, # first views, (N, d)
     return (loss, tau) if return_tau else loss
 
 # %% ../nbs/04_macl.ipynb #291dfc8f
+@gatherable
 def dcl(z1:Tensor, # first views, (N, d)
         z2:Tensor, # second views, (N, d)
         tau:float=0.1, # temperature τ > 0
@@ -146,6 +149,7 @@ def dcl(z1:Tensor, # first views, (N, d)
     return (pos_term + neg_lse).mean()
 
 # %% ../nbs/04_macl.ipynb #9c9a7251
+@gatherable
 def dual_temperature(z1:Tensor, # first views, (N, d)
                      z2:Tensor, # second views, (N, d)
                      tau:float=0.1, # intra-anchor temperature τ

@@ -9,11 +9,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .core import check_pair, check_positive, check_negatives, contrastive_sim, split_pos_neg
+from .distributed import gatherable
 
 # %% auto #0
 __all__ = ['nt_xent', 'NTXentTerms', 'nt_xent_terms']
 
 # %% ../nbs/01_ntxent.ipynb #3988cf22
+@gatherable
 def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised inside
             z2:Tensor, # projections of the second views, (N, d)
             tau:float=0.1, # temperature τ > 0

@@ -7,12 +7,14 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 from .core import check_pair, check_positive, check_scalar, check_labels, contrastive_sim
+from .distributed import gatherable
 from .ntxent import nt_xent
 
 # %% auto #0
 __all__ = ['supcon', 'joint_contrastive']
 
 # %% ../nbs/05_supervised.ipynb #493776fd
+@gatherable
 def supcon(z1:Tensor, # first views, (N, d)
            z2:Tensor, # second views, (N, d)
            labels:Tensor, # class of each image, (N,) integer
@@ -33,6 +35,7 @@ def supcon(z1:Tensor, # first views, (N, d)
     return -mean_log_prob_pos.mean()
 
 # %% ../nbs/05_supervised.ipynb #dd8d95c6
+@gatherable
 def joint_contrastive(z1:Tensor, # first views, (N, d)
                       z2:Tensor, # second views, (N, d)
                       labels:Tensor, # class of each image, (N,) integer
