@@ -205,6 +205,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                          'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments._is_acc': ( 'experiments.html#_is_acc',
                                                                                     'contrastive_nb/experiments.py'),
+                                            'contrastive_nb.experiments._local_device': ( 'experiments.html#_local_device',
+                                                                                          'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments._model': ( 'experiments.html#_model',
                                                                                    'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments.between': ( 'experiments.html#between',

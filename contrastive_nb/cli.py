@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_cli.ipynb #b4cadf17
 from __future__ import annotations
-import argparse, sys, types, typing, warnings
+import argparse, os, sys, types, typing, warnings
 from pathlib import Path
 
 # %% auto #0
@@ -15,6 +15,7 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 
 # %% ../nbs/15_cli.ipynb #0bf134df
 from .experiments import EXPERIMENTS, SCALES, ExperimentArgError, load_experiments, results_table, save_results
+from fastai.torch_core import rank_distrib  # after the filter above: fastai imports torch.jit
 
 # %% ../nbs/15_cli.ipynb #72046a58
 class _Parser(argparse.ArgumentParser):
@@ -64,7 +65,7 @@ def _writable(out:Path)->str|None:
     "None if files can be written into `out` (created when missing), else why not."
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out/'.contrastive_nb_write_test'
+        probe = out/f'.contrastive_nb_write_test_{os.getpid()}'  # per process: under torchrun every rank checks
         probe.write_text(''); probe.unlink()
     except OSError as e: return f"cannot write into {str(out)!r}: {e.strerror or e}"
 
@@ -85,8 +86,12 @@ def main(argv=None)->int:
     out = Path(a.out)
     why = _writable(out)
     if why: sub.error(f"--out: {why}")
-    res = exp(a.scale, a.seed, progress=not a.quiet, **kw)
+    res = exp(a.scale, a.seed, progress=not a.quiet and rank_distrib() == 0, **kw)
+    if rank_distrib() != 0: return 0  # under torchrun / accelerate launch, rank 0 reports and writes
     print(results_table(res))
     paths = save_results(res, out)
     if not a.quiet: print(f"wrote {', '.join(str(p) for p in paths)} ({res['seconds']:.0f} s)")
     return 0
+
+# %% ../nbs/15_cli.ipynb #849d79be
+if __name__ == '__main__': sys.exit(main())  # `python -m contrastive_nb.cli` (not run in the notebook, whose __name__ is also '__main__')

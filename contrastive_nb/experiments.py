@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_experiments.ipynb #f6efd813
 from __future__ import annotations
-import importlib, inspect, json, pkgutil, statistics, time, typing
+import contextlib, importlib, inspect, json, os, pkgutil, statistics, time, typing
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
@@ -18,7 +18,7 @@ from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback  # patches `Learner.no_bar`
 from fastai.learner import Learner
 from fastai.optimizer import Adam
-from fastai.torch_core import set_seed
+from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
 from .learner import contrastive_learner, encode, _make_encoder  # also patches `Learner.fit_linear_decay`
@@ -114,7 +114,8 @@ class Experiment:
         for s in cfg['seeds']:
             for r in self.fn(**opts, seed=s, progress=progress): rows.append(dict(r, seed=s))
         return dict(experiment=self.name, config=cfg, rows=rows, paper=[] if scale == 'smoke' else list(self.paper),
-                    paper_note='' if scale == 'smoke' else self.paper_note, seconds=round(time.perf_counter() - t0, 1))
+                    paper_note='' if scale == 'smoke' else self.paper_note, seconds=round(time.perf_counter() - t0, 1),
+                    processes=max(1, num_distrib()))  # > 1 under torchrun / accelerate launch: one global batch split across them
 
 EXPERIMENTS = {}
 
@@ -171,12 +172,28 @@ def colab_adam():
     "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4."
     return partial(Adam, sqr_mom=0.999, eps=1e-7, wd=1e-4, decouple_wd=False)
 
-def _dls(train, bs:int, seed:int, device):
-    "DataLoaders for training on all of `train`; the first 128 images are a small validation set (for the Recorder, not for results)."
-    return probe_dls(train, train.subset(torch.arange(min(len(train), bs, 128))), bs=bs, seed=seed, device=device)
+def _local_device(device):
+    "Under a multi-process launch (`torchrun`, `accelerate launch`), CUDA means this process's own GPU (LOCAL_RANK)."
+    if num_distrib() > 1 and device is not None and torch.device(device).type == 'cuda':
+        return torch.device('cuda', int(os.environ.get('LOCAL_RANK', rank_distrib())))
+    return device
 
-def _fit(learn, epochs:int, lr:float):
-    with learn.no_logging(), learn.no_bar(): learn.fit_linear_decay(epochs, lr)
+def _dls(train, bs:int, seed:int, device):
+    "DataLoaders for training on all of `train`; the first 128 images are a small validation set (for the Recorder, not for results). Under W processes `bs` stays the global batch: each process loads bs/W."
+    W, valid = num_distrib(), train.subset(torch.arange(min(len(train), bs, 128)))
+    if W > 1:
+        if bs % W: raise ValueError(f"the batch size {bs} must be divisible by the {W} processes: each loads bs/{W} of every global batch")
+        bs //= W
+    return probe_dls(train, valid, bs=bs, seed=seed, device=_local_device(device))
+
+def _fit(learn, epochs:int, lr:float, seed:int=0):
+    "Train with the linear-decay schedule, quietly; under W processes through fastai's `distrib_ctx` (DDP via Accelerate, the loss gathering every rank's batch), each rank drawing its own augmentations."
+    ctx = contextlib.nullcontext()
+    if num_distrib() > 1:
+        cpu = torch.device(learn.dls.device or 'cpu').type == 'cpu'
+        ctx = learn.distrib_ctx(sync_bn=not cpu, cpu=cpu)  # SyncBatchNorm needs CUDA; Accelerate must be told about CPU processes
+        torch.manual_seed(seed * 1009 + rank_distrib() + 1)  # the model is built (DDP syncs rank 0's weights); views differ per rank
+    with learn.no_logging(), learn.no_bar(), ctx: learn.fit_linear_decay(epochs, lr)
     return learn
 
 # %% ../nbs/20_experiments.ipynb #9ff9effd
@@ -192,7 +209,7 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
     seed_everything(seed)
     learn = contrastive_learner(_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs, probe=False,
                                 opt_func=colab_adam(), **kwargs)
-    return _fit(learn, epochs, lr)
+    return _fit(learn, epochs, lr, seed)
 
 # %% ../nbs/20_experiments.ipynb #16ad722a
 class Targets(torch.utils.data.Dataset):
@@ -243,7 +260,7 @@ def fit_supervised(train, # ProbeDataset or RandBit of raw images
     model = _model(train, encoder, n_outputs(y, len(train.classes)), device)
     if aug is None: aug = crop_only() if train.x.shape[1] == 1 else simclr_augment()
     learn = Learner(_dls(ds, bs, seed, device), model, loss_func=supervised_loss, cbs=[OneView(aug)], opt_func=colab_adam())
-    return _fit(learn, epochs, lr)
+    return _fit(learn, epochs, lr, seed)
 
 def random_model(train, encoder='convn', device=None, seed:int=0):
     "The encoder at its random initialisation (eval mode), as a `ContrastiveModel`: the untrained baseline."

@@ -145,3 +145,16 @@ def test_fastai_learner_trains_under_torchrun_with_distrib_ctx(tmp_path):
     assert (a['world_size'], b['world_size']) == (2, 2) and a['gathered'] and b['gathered']
     assert a['loss'] == b['loss']  # every rank computes the loss of the global batch
     assert all(torch.equal(x, y) for x, y in zip(a['params'], b['params']))  # DDP kept the replicas in step
+
+def test_cli_experiment_runs_under_accelerate_launch(tmp_path):
+    "`accelerate launch -m contrastive_nb.cli run …` with 2 CPU processes: the global batch is split, the loss gathers, rank 0 alone prints and writes."
+    pytest.importorskip('accelerate')
+    import json, shutil, subprocess
+    acc = shutil.which('accelerate') or pytest.skip('accelerate is not on PATH')
+    r = subprocess.run([acc, 'launch', '--multi_gpu', '--num_processes', '2', '--num_machines', '1', '--mixed_precision', 'no', '--dynamo_backend', 'no',
+                        '-m', 'contrastive_nb.cli', 'run', 'randbit', '--scale', 'smoke', '--methods', 'simclr', '--out', str(tmp_path)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr[-3000:]
+    res = json.loads((tmp_path / 'results.json').read_text())
+    assert res['processes'] == 2 and len(res['rows']) == 2
+    assert r.stdout.count('| method |') == 1  # one table: rank 0's
