@@ -9,8 +9,9 @@ from pathlib import Path
 from fastcore.script import call_parse
 
 # %% auto #0
-__all__ = ['page_name', 'notebook_order', 'process_notebooks', 'render_page', 'build_site', 'render_readme', 'build_readme',
-           'build_docs_cli']
+__all__ = ['page_name', 'notebook_order', 'process_notebooks', 'render_math', 'cell_options', 'apply_cell_options',
+           'strip_external_scripts', 'ipynb_links', 'offline_images', 'render_page', 'build_site', 'render_readme',
+           'build_readme', 'build_docs_cli']
 
 # %% ../nbs/99_docsite.ipynb #64e2517a
 def page_name(nb:str|Path, # notebook path relative to the notebooks folder
@@ -43,6 +44,79 @@ def process_notebooks(force:bool=False, # reprocess every notebook, ignoring nbd
     nbdev_sidebar.__wrapped__(path=cfg.nbs_path)
     return Path(proc_nbs(str(cfg.nbs_path), n_workers=n_workers, force=force))
 
+# %% ../nbs/99_docsite.ipynb #5004e064
+_CODE_SPANS = re.compile(r'(```.*?```|`[^`\n]*`)', re.S)
+_MATH = re.compile(r'\$\$(.+?)\$\$|(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])', re.S)
+_SIZED = re.compile(r'\\[bB]ig{1,2}[lr]?\s*(?=\\[lr]Vert)')  # \big\lVert: latex2mathml knows \lVert but not the sized form
+
+def render_math(md:str, # markdown with $…$ / $$…$$ math
+                where:str='', # for the error message, e.g. the notebook's name
+               )->str: # the markdown with each formula replaced by MathML (code spans and blocks untouched)
+    "LaTeX math → MathML at build time (browsers render MathML natively: no MathJax, no CDN). A formula that does not convert cleanly raises `ValueError`."
+    try: from latex2mathml.converter import convert
+    except ImportError as e: raise ImportError("rendering math needs latex2mathml: pip install latex2mathml (or contrastive_nb[dev])") from e
+    def one(m):
+        tex, display = (m.group(1), 'block') if m.group(1) is not None else (m.group(2), 'inline')
+        try: out = convert(_SIZED.sub('', tex.strip()), display=display)
+        except Exception as e: raise ValueError(f"{where}: cannot convert ${tex}$ to MathML: {e}") from None
+        if '\\' in re.sub(r'<[^>]+>', '', out): raise ValueError(f"{where}: a LaTeX command in ${tex}$ has no MathML equivalent")
+        return out
+    parts = _CODE_SPANS.split(md)
+    return ''.join(p if i % 2 else _MATH.sub(one, p) for i, p in enumerate(parts))
+
+# %% ../nbs/99_docsite.ipynb #eeece69d
+_OPTION = re.compile(r'^#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
+
+def cell_options(src:str)->tuple: # ({option: value}, the source without its option lines)
+    "Quarto cell options (`#| key: value` lines at the top of a code cell) and the code that follows them."
+    lines, opts = src.split('\n'), {}
+    while lines and _OPTION.match(lines[0]):
+        k, v = _OPTION.match(lines.pop(0)).groups()
+        opts[k] = v.strip('\'"').lower()
+    return opts, '\n'.join(lines)
+
+def apply_cell_options(nb, where:str=''):
+    "What Quarto does with a processed notebook, for nbconvert: `include: false` drops the cell, `echo: false` hides its code, `output: false` its outputs, `output: asis` shows printed text as markdown, `code-fold: true` folds the code under a 'Code' summary; markdown math becomes MathML."
+    import nbformat
+    cells = []
+    for c in nb.cells:
+        if c.cell_type == 'markdown': c.source = render_math(c.source, where)
+        if c.cell_type != 'code': cells.append(c); continue
+        opts, c.source = cell_options(c.source)
+        if opts.get('include') == 'false': continue
+        if opts.get('output') == 'false': c.outputs = []
+        if opts.get('output') == 'asis':
+            c.outputs = [nbformat.v4.new_output('display_data', data={'text/markdown': o.text}) if o.output_type == 'stream' else o for o in c.outputs]
+        if opts.get('code-fold') == 'true' and opts.get('echo') != 'false':
+            cells.append(nbformat.v4.new_markdown_cell(f'<details class="cnb-fold"><summary>Code</summary><pre><code>{html.escape(c.source)}</code></pre></details>'))
+            opts['echo'] = 'false'
+        if opts.get('echo') == 'false': c.metadata.setdefault('transient', {})['remove_source'] = True  # nbconvert's templates honour it
+        cells.append(c)
+    nb.cells = cells
+    return nb
+
+_EXTERNAL_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>|<script\b[^>]*>(?:(?!</script>).)*?["\']https?://(?:(?!</script>).)*?</script>'
+                              r'|<!-- Load mathjax -->|<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">.*?</script>\s*<!-- End of mathjax configuration -->', re.S | re.I)
+
+def strip_external_scripts(page:str)->str:
+    "Remove the `<script>`s nbconvert's template loads from CDNs (require.js, MathJax, widget managers, mermaid): the pages must work with no network and request nothing."
+    return _EXTERNAL_SCRIPT.sub('', page)
+
+_NB_LINK = re.compile(r'href="(?![a-z]+:)([^"#]*?)\.ipynb(#[^"]*)?"')
+
+def ipynb_links(page:str)->str:
+    "Links between notebooks (`tutorials/x.ipynb`) point at their pages (`tutorials/x.html`, numeric prefixes dropped), as Quarto's do."
+    return _NB_LINK.sub(lambda m: f'href="{page_name(m.group(1) + ".ipynb")}{m.group(2) or ""}"', page)
+
+_REMOTE_IMG = re.compile(r'<img\b[^>]*\bsrc="https?://[^"]*"[^>]*>', re.S)
+
+def offline_images(page:str)->str:
+    "Remote images (the Colab badges) become their alt text: the link around them still works, and nothing is fetched."
+    def alt(m):
+        a = re.search(r'\balt="([^"]*)"', m.group(0))
+        return f'<span class="cnb-badge">{a.group(1) if a else "image"}</span>'
+    return _REMOTE_IMG.sub(alt, page)
+
 # %% ../nbs/99_docsite.ipynb #d48fa450
 def _front_matter(nb)->dict:
     "Pop the YAML front-matter raw cell nbdev puts first; return it as a dict."
@@ -66,6 +140,11 @@ body { margin: 0; }
 .cnb-main { flex: 1 1 auto; min-width: 0; padding: 1rem 2rem 3rem; max-width: 70rem; }
 .cnb-title h1 { margin-bottom: 0.2rem; }
 .cnb-title .cnb-desc { color: #57606a; font-size: 1.1rem; margin-top: 0; }
+.cnb-main pre { overflow-x: auto; white-space: pre; max-width: 100%; }  /* long code lines scroll instead of being cut off */
+.cnb-main .jp-Cell, .cnb-main .jp-InputArea, .cnb-main .jp-OutputArea, .cnb-main .jp-OutputArea-output, .cnb-main .jp-InputArea-editor { min-width: 0; max-width: 100%; overflow-x: auto; }
+.cnb-main math[display="block"] { margin: 0.8em 0; overflow-x: auto; overflow-y: hidden; }
+.cnb-fold summary { cursor: pointer; color: #57606a; }
+.cnb-badge { display: inline-block; padding: 0 0.4em; border: 1px solid #d0d7de; border-radius: 4px; font-size: 0.8rem; background: #f6f8fa; }
 """
 
 def _nav_html(pages, current:str, site_title:str)->str:
@@ -105,6 +184,7 @@ def render_page(nb_path:str|Path, # a processed notebook (from `process_notebook
     from nbconvert import HTMLExporter
     nb = _read_proc(nb_path)
     fm = _front_matter(nb)
+    apply_cell_options(nb, Path(nb_path).name)
     title, desc = fm.get('title', Path(nb_path).stem), fm.get('description', '')
     exp = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exp.from_notebook_node(nb)
@@ -113,7 +193,7 @@ def render_page(nb_path:str|Path, # a processed notebook (from `process_notebook
     body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + wrap, body, count=1)
     body = body.replace('</body>', '</main></div></body>', 1)
     body = re.sub(r'<title>.*?</title>', f'<title>{html.escape(title)} – {html.escape(site_title)}</title>', body, count=1, flags=re.S)
-    return body.replace('</head>', f'<style>{_CSS}</style></head>', 1)
+    return ipynb_links(offline_images(strip_external_scripts(body))).replace('</head>', f'<style>{_CSS}</style></head>', 1)
 
 # %% ../nbs/99_docsite.ipynb #4b64d742
 def build_site(out:str|Path='_site', # output folder (created; replaced if it exists)
