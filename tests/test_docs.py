@@ -126,6 +126,43 @@ def test_first_code_cell_installs_in_colab_only(nb):
     first = code[0]
     assert "'google.colab' in str(get_ipython())" in first and '%pip install' in first, f"{nb.name}: first code cell must be the Colab install cell"
 
+class _FakeShell:
+    "What `get_ipython()` returns in the simulation: its repr names the environment; magics are recorded, not run."
+    def __init__(self, name): self.name, self.calls = name, []
+    def __str__(self): return f"<{self.name}.Shell object>"
+    def run_line_magic(self, magic, line): self.calls.append((magic, line))
+
+def _run_install_cell(src, env):
+    from IPython.core.inputtransformer2 import TransformerManager
+    shell = _FakeShell(env)
+    exec(TransformerManager().transform_cell(src), {'get_ipython': lambda: shell})
+    return shell.calls
+
+@pytest.mark.parametrize('nb', notebooks(), ids=lambda p: p.name)
+def test_colab_install_cell_installs_this_repository_in_colab_and_nothing_elsewhere(nb):
+    "The first cell, run as IPython would run it: in a simulated Colab it pip-installs the package from this project's git URL; in Jupyter it does nothing."
+    import configparser
+    cfg = configparser.ConfigParser(); cfg.read(ROOT/'settings.ini'); git_url = cfg['DEFAULT']['git_url']
+    first = next(''.join(c['source']) for c in read_nb(nb)['cells'] if c['cell_type'] == 'code')
+    assert _run_install_cell(first, 'ipykernel.zmqshell.ZMQInteractiveShell') == []
+    calls = _run_install_cell(first, 'google.colab._shell')
+    assert calls == [('pip', f'install -q "contrastive_nb @ git+{git_url}"')], calls
+
+def test_the_colab_requirement_installs_from_a_git_checkout(tmp_path):
+    "The requirement the Colab cell gives pip resolves from a git checkout of this repository (here a local clone: no network), with the package's own name and version."
+    import subprocess, sys, json as _json
+    clone = tmp_path/'repo'
+    r = subprocess.run(['git', 'clone', '-q', str(ROOT), str(clone)], capture_output=True, text=True)
+    if r.returncode: pytest.skip(f"cannot clone the working tree: {r.stderr.strip()[:200]}")
+    report = tmp_path/'report.json'
+    r = subprocess.run([sys.executable, '-m', 'pip', 'install', '--dry-run', '--no-deps', '--no-build-isolation', '--quiet', '--report', str(report),
+                        f"contrastive_nb @ git+file://localhost{clone}"], capture_output=True, text=True, timeout=300)  # the Colab cell's form; file:// needs a host in a PEP 508 URL
+    assert r.returncode == 0, r.stderr[-2000:]
+    meta = _json.loads(report.read_text())['install'][0]['metadata']
+    import contrastive_nb
+    assert (meta['name'], meta['version']) == ('contrastive_nb', contrastive_nb.__version__)
+    assert any(req.startswith('torch') for req in meta.get('requires_dist', []))
+
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT/'README.md').read_text(encoding='utf-8')
     cmds = re.findall(r'```sh\n(.*?)\n```', readme, re.S)
