@@ -120,6 +120,14 @@ def test_index_lists_every_notebook_with_colab_link():
         assert f'colab.research.google.com/github/contrastive-nb/contrastive_nb/blob/main/{rel}' in idx, f"index lacks a Colab link for {rel}"
 
 @pytest.mark.parametrize('nb', notebooks(), ids=lambda p: p.name)
+def test_title_cell_holds_only_the_title_and_description(nb):
+    "nbdev turns the first markdown cell into the page's front matter and drops whatever else it holds: prose there never reaches the site."
+    first = ''.join(read_nb(nb)['cells'][0]['source']).strip()
+    paras = [p for p in first.split('\n\n') if p.strip()]
+    assert paras and paras[0].startswith('# '), f"{nb.name}: the first cell must start with the '# title'"
+    assert all(p.startswith(('# ', '> ')) for p in paras), f"{nb.name}: move the prose after the title and '> description' into the next cell"
+
+@pytest.mark.parametrize('nb', notebooks(), ids=lambda p: p.name)
 def test_first_code_cell_installs_in_colab_only(nb):
     code = [''.join(c['source']) for c in read_nb(nb)['cells'] if c['cell_type'] == 'code']
     assert code, f"{nb.name} has no code cell"
