@@ -12,8 +12,8 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'no_finite_checks', 'check_tensor', 'check_finite',
-           'check_pair', 'check_scalar', 'check_positive', 'check_int', 'check_labels', 'l2_normalize', 'cosine_sim',
-           'two_view_sim', 'positive_index', 'check_negatives', 'pair_masks', 'upcast', 'contrastive_sim',
+           'check_pair', 'check_scalar', 'check_positive', 'check_int', 'check_labels', 'upcast', 'l2_normalize',
+           'cosine_sim', 'two_view_sim', 'positive_index', 'check_negatives', 'pair_masks', 'contrastive_sim',
            'split_pos_neg', 'show_pairs']
 
 # %% ../nbs/00_core.ipynb #6786e313
@@ -143,11 +143,15 @@ def check_labels(labels, # class labels
     return labels
 
 # %% ../nbs/00_core.ipynb #25d924d0
+def upcast(x:Tensor)->Tensor:
+    "Half-precision tensors (float16, bfloat16) as float32; float32 and float64 unchanged."
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+
 def l2_normalize(z:Tensor, # (..., d) features
                  eps:float=1e-6, # floor on the norm; representable in float16
                 )->Tensor: # unit-norm rows, same dtype as `z`
     "Rows of `z` scaled to unit ℓ2 norm; half precision is computed in float32 (so it neither underflows nor overflows), float32 and float64 in their own precision."
-    zf = z.float() if z.dtype in (torch.float16, torch.bfloat16) else z
+    zf = upcast(z)
     return (zf / zf.norm(dim=-1, keepdim=True).clamp_min(eps)).to(z.dtype)
 
 # %% ../nbs/00_core.ipynb #98b976d8
@@ -197,10 +201,6 @@ def pair_masks(n:int, # batch size N (number of images)
     return pos, neg
 
 # %% ../nbs/00_core.ipynb #676ff7bd
-def upcast(x:Tensor)->Tensor:
-    "Half-precision tensors (float16, bfloat16) as float32; float32 and float64 unchanged."
-    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
-
 def contrastive_sim(z1:Tensor, # first view, (N, d)
                     z2:Tensor, # second view, (N, d)
                     negatives:str='all', # 'all': (2N, 2N) rows; 'cross': (2N, N) rows (both directions)

@@ -11,7 +11,8 @@ import torch.multiprocessing as mp
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['world', 'batch_sizes', 'GatherRows', 'gather_rows', 'shared_generator', 'gatherable', 'free_port', 'check_gather']
+__all__ = ['world', 'batch_sizes', 'GatherRows', 'gather_rows', 'shared_generator', 'gatherable', 'free_port', 'init_local_group',
+           'run_local_group', 'check_gather']
 
 # %% ../nbs/07_distributed.ipynb #36e84f14
 def world()->tuple:
@@ -91,6 +92,30 @@ def free_port()->int:
     "A free TCP port on 127.0.0.1 for a local process group."
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
+def init_local_group(rank:int, world_size:int, port:int, timeout:float=60.):
+    "In a worker of `run_local_group`: join the gloo process group on 127.0.0.1:`port`."
+    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world_size,
+                            timeout=datetime.timedelta(seconds=timeout))
+
+def run_local_group(target, # a module-level function target(rank, world_size, port, q, *args) that puts (rank, result) on q
+                    world_size:int, *args, timeout:float=60.)->list: # the results, in rank order
+    "Start `world_size` spawned processes on this machine (call `init_local_group` in `target`), collect one result from each, and kill what is left: a `TimeoutError` after `timeout` seconds instead of a hang."
+    ctx = mp.get_context('spawn')
+    q, port = ctx.Queue(), free_port()
+    procs = [ctx.Process(target=target, args=(r, world_size, port, q, *args), daemon=True) for r in range(world_size)]
+    for p in procs: p.start()
+    try:
+        got, deadline = {}, time.monotonic() + timeout
+        while len(got) < world_size:
+            try: r, res = q.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty: raise TimeoutError(f"no answer from {world_size - len(got)} of {world_size} processes in {timeout} s") from None
+            got[r] = res
+    finally:
+        for p in procs:
+            p.join(timeout=5)
+            if p.is_alive(): p.kill()
+    return [got[r] for r in range(world_size)]
+
 def _global_batch(sizes, d:int, n_classes:int, seed:int):
     g = torch.Generator().manual_seed(seed)
     n = sum(sizes)
@@ -110,10 +135,9 @@ def _cases(loss)->list:
     if isinstance(loss, tuple) and len(loss) == 2 and isinstance(loss[0], str) and isinstance(loss[1], dict): return [loss]
     return [c for l in loss for c in _cases(l)]
 
-def _gather_worker(rank:int, world_size:int, port:int, cases, sizes, d:int, seed:int, q):
+def _gather_worker(rank:int, world_size:int, port:int, q, cases, sizes, d:int, seed:int):
     try:
-        dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world_size,
-                                timeout=datetime.timedelta(seconds=60))
+        init_local_group(rank, world_size, port)
         z1, z2, y = _global_batch(sizes, d, 3, seed)
         s = sum(sizes[:rank]); sl = slice(s, s + sizes[rank])
         out = []
@@ -141,25 +165,11 @@ def check_gather(loss='nt_xent', # a loss name (`losses.get_loss`), a (name, kwa
         a, b = z1.clone().requires_grad_(), z2.clone().requires_grad_()
         v = _call(name, a, b, y, False, kw); v.backward()
         refs.append((v.item(), a.grad, b.grad))
-    ctx = mp.get_context('spawn')
-    q = ctx.Queue()
-    port = free_port()
-    procs = [ctx.Process(target=_gather_worker, args=(r, len(sizes), port, cases, sizes, d, seed, q), daemon=True) for r in range(len(sizes))]
-    for p in procs: p.start()
-    try:
-        got = {}
-        deadline = time.monotonic() + timeout
-        while len(got) < len(sizes):
-            try: r, out = q.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty: raise TimeoutError(f"check_gather: no answer from {len(sizes) - len(got)} rank(s) in {timeout} s") from None
-            if isinstance(out, str): raise RuntimeError(f"rank {r} failed: {out}")
-            got[r] = out
-    finally:
-        for p in procs:
-            p.join(timeout=5)
-            if p.is_alive(): p.kill()
+    got = run_local_group(_gather_worker, len(sizes), cases, sizes, d, seed, timeout=timeout)
+    for r, out in enumerate(got):
+        if isinstance(out, str): raise RuntimeError(f"rank {r} failed: {out}")
     res = []
     for i, (v, g1, g2) in enumerate(refs):
-        r1, r2 = (torch.cat([torch.from_numpy(got[r][i][j]) for r in range(len(sizes))]) for j in (1, 2))
-        res.append(dict(value_err=max(abs(got[r][i][0] - v) for r in got), grad_err=max((r1 - g1).abs().max().item(), (r2 - g2).abs().max().item())))
+        r1, r2 = (torch.cat([torch.from_numpy(out[i][j]) for out in got]) for j in (1, 2))
+        res.append(dict(value_err=max(abs(out[i][0] - v) for out in got), grad_err=max((r1 - g1).abs().max().item(), (r2 - g2).abs().max().item())))
     return res if isinstance(loss, list) else res[0]

@@ -25,12 +25,12 @@ from .learner import contrastive_learner, encode, _make_encoder  # also patches 
 from .metrics import linear_eval
 
 # %% auto #0
-__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'MNIST_SAMPLE_SIZE', 'METHODS', 'ExperimentArgError', 'positive', 'between',
-           'one_of', 'Experiment', 'experiment', 'check_device', 'seed_everything', 'digit_split', 'check_mnist_sizes',
-           'check_batches_fit', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs', 'supervised_loss', 'OneView',
-           'fit_supervised', 'random_model', 'train_encoder', 'features', 'probe_accuracy', 'view_embeddings',
-           'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot', 'save_json', 'load_json',
-           'save_results', 'load_experiments']
+__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'MNIST_SAMPLE_SIZE', 'METHODS', 'SMOKE_NOTE', 'ExperimentArgError', 'positive',
+           'between', 'one_of', 'Experiment', 'experiment', 'check_device', 'seed_everything', 'digit_split',
+           'check_mnist_sizes', 'check_batches_fit', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
+           'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
+           'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot',
+           'save_json', 'load_json', 'save_results', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -148,11 +148,13 @@ def seed_everything(seed:int):
     set_seed(seed)
 
 def digit_split(n_test:int=1000, # digits held out for testing
-                seed:int=0, source=None)->tuple:
+                seed:int=0, source=None,
+                n_train:int|None=None, # keep only the first `n_train` training digits (None: all the rest)
+               )->tuple:
     "(train_digits, test_digits) from `source` (default: the MNIST sample), split at random under `seed`."
     src = source if source is not None else mnist_sample()
     tr, te = src.split(n_test, seed=seed)
-    return tr, te
+    return (tr if n_train is None else tr.subset(range(n_train))), te
 
 # %% ../nbs/20_experiments.ipynb #a45da05f
 MNIST_SAMPLE_SIZE = 5000  # digits in the offline MNIST sample (`data.mnist_sample`)
@@ -368,6 +370,8 @@ def _fmt(mean, std=None, digits:int=1)->str:
     "A metric: `digits` decimals, ± std when there are several seeds."
     return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if std is not None else '')
 
+SMOKE_NOTE = "**Smoke test** (`scale='smoke'`): a tiny run that exercises the code; its numbers are not results."
+
 def results_table(res:dict, metrics=None)->str:
     "Markdown table of a result: settings, our metrics (mean ± std over seeds, n), the paper's where it has them, seconds per model."
     exp = EXPERIMENTS[res['experiment']]
@@ -387,7 +391,7 @@ def results_table(res:dict, metrics=None)->str:
         cells += [str(len(r['_rows'])), f"{r['seconds']:.0f}"]
         lines.append('| ' + ' | '.join(cells) + ' |')
     out = '\n'.join(lines)
-    if smoke: out = f"**Smoke test** (`scale='smoke'`): a tiny run that exercises the code; its numbers are not results.\n\n{out}"
+    if smoke: out = f"{SMOKE_NOTE}\n\n{out}"
     elif has_paper:
         srcs = sorted({p['source'] for p in res['paper']})
         out += f"\n\nPaper: {'; '.join(srcs)}."

@@ -16,5 +16,5 @@ with learn.no_bar(), learn.no_logging(), learn.distrib_ctx(sync_bn=False, cpu=Tr
     learn.fit(1, 1e-3)
     gathered, ws = learn.loss_func.loss.gather, world()[1]
 rank = dist.get_rank() if dist.is_initialized() else 0
-torch.save(dict(rank=rank, world_size=ws, gathered=gathered, n_train_batches=len(learn.dls.train),
+torch.save(dict(rank=rank, world_size=ws, gathered=gathered,
                 loss=float(learn.recorder.losses[-1]), params=[p.detach().clone() for p in learn.model.parameters()]), f"{out}/rank{rank}.pt")

@@ -1,10 +1,9 @@
 "Gather with gradient across real processes (gloo on 127.0.0.1, CPU): every loss's DDP-averaged gradient equals one process's gradient on the global batch, and a DDP training run ends where one process on the global batch ends."
-import datetime, queue, time, warnings
+import warnings
 import pytest, torch
 import torch.distributed as dist
-import torch.multiprocessing as mp
 from torch import nn
-from contrastive_nb.distributed import check_gather, free_port, world
+from contrastive_nb.distributed import check_gather, init_local_group, run_local_group, world
 from contrastive_nb.losses import LOSSES, nt_xent
 
 # every registered loss, in each of its forms
@@ -25,29 +24,9 @@ def test_gathered_gradient_equals_the_global_batch_gradient(sizes):
     for (name, kw), err in zip(CASES, check_gather(CASES, sizes, timeout=60)):
         assert err['value_err'] < 1e-6 and err['grad_err'] < 1e-6, (name, kw, err)
 
-def _spawn(target, world_size, timeout=60.):
-    "Run target(rank, world_size, port, q) in `world_size` spawned processes; each puts (rank, result); the results in rank order."
-    ctx = mp.get_context('spawn'); q = ctx.Queue(); port = free_port()
-    procs = [ctx.Process(target=target, args=(r, world_size, port, q), daemon=True) for r in range(world_size)]
-    for p in procs: p.start()
-    try:
-        got, deadline = {}, time.monotonic() + timeout
-        while len(got) < world_size:
-            try: r, res = q.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty: pytest.fail(f'workers did not answer in {timeout} s')
-            got[r] = res
-    finally:
-        for p in procs:
-            p.join(timeout=5)
-            if p.is_alive(): p.kill()
-    return [got[r] for r in range(world_size)]
-
-def _init(rank, world_size, port):
-    dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world_size, timeout=datetime.timedelta(seconds=60))
-
 def _reduction_worker(rank, world_size, port, q):
     try:
-        _init(rank, world_size, port)
+        init_local_group(rank, world_size, port)
         nt_xent(torch.randn(3, 4), torch.randn(3, 4), reduction='none', gather=True)
         q.put((rank, 'no error'))
     except Exception as e: q.put((rank, f"{type(e).__name__}: {e}"))
@@ -55,7 +34,7 @@ def _reduction_worker(rank, world_size, port, q):
         if dist.is_initialized(): dist.destroy_process_group()
 
 def test_per_anchor_reduction_is_rejected_under_a_process_group():
-    for msg in _spawn(_reduction_worker, 2):
+    for msg in run_local_group(_reduction_worker, 2):
         assert msg.startswith("ValueError: `gather=True` needs reduction='mean'"), msg
 
 def test_without_a_process_group_gather_is_a_no_op_that_warns_once():
@@ -97,7 +76,7 @@ def _train(model, batches, rows):
 
 def _ddp_worker(rank, world_size, port, q):
     try:
-        _init(rank, world_size, port)
+        init_local_group(rank, world_size, port)
         ddp = nn.parallel.DistributedDataParallel(_model())
         per = N // world_size
         obj = _train(ddp, _batches(), slice(rank * per, (rank + 1) * per))
@@ -110,7 +89,7 @@ def test_ddp_training_matches_one_process_on_the_global_batch():
     ref = _model()
     obj = _train(ref, _batches(), slice(0, N))
     assert obj.loss.gather is False
-    got = _spawn(_ddp_worker, 2)
+    got = run_local_group(_ddp_worker, 2)
     moved = max((p.detach() - p0.detach()).abs().max().item() for p, p0 in zip(ref.parameters(), _model().parameters()))
     assert moved > 1e-3  # training changed the weights: the comparison below is not between two untouched models
     for r, (gathered, params) in enumerate(got):

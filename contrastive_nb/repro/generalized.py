@@ -14,7 +14,8 @@ from ..data import two_digits, digit_on_image, skimage_textures, box_masks
 from ..generalized import sample_prior
 from ..metrics import alignment, uniformity
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, train_encoder, random_model,
-                                        probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot, ExperimentArgError)
+                                        probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot, ExperimentArgError,
+                                        summarize, SMOKE_NOTE)
 
 # %% auto #0
 __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'generalized_loss', 'prior_space', 'kurtosis',
@@ -80,8 +81,7 @@ def generalized(
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
     "Linear-probe accuracy (%) of the held-out digits on h and on z, and the geometry of z: one row per loss, λ, head depth and batch size."
-    tr, te = digit_split(n_test, seed)
-    tr = tr.subset(range(n_train))
+    tr, te = digit_split(n_test, seed, n_train=n_train)
     rows = []
     for name in losses:
         for lam in ([None] if name == 'nt_xent' else lams):
@@ -133,7 +133,7 @@ def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-n
                     epochs:int=3, n_train:int=1000, seed:int=0, device=None):
     "Figure: histograms of the coordinates of held-out z (in the space each loss matches to its prior) after a short training run per loss, against the prior's marginal density; returns (figure, {loss: kurtosis})."
     import matplotlib.pyplot as plt
-    tr, te = digit_split(1000, seed); tr = tr.subset(range(n_train))
+    tr, te = digit_split(1000, seed, n_train=n_train)
     fig, axs = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.2))
     kurt = {}
     for ax, name in zip(axs, names):
@@ -322,7 +322,7 @@ def local_features(
         d = local_data(name, n_train, n_test, canvas, seed)
         t = time.perf_counter()
         models = local_models(d, features, encoder, tau, epochs, batch_size, lr, device, seed)
-        ref = random_model(d['train'], encoder, device, seed)
+        ref = models['random'] if models.get('random') is not None else random_model(d['train'], encoder, device, seed)  # any encoder gives the layers' grids
         x = d['test'].batch(torch.arange(len(d['test'])))[0].as_subclass(Tensor).to(next(ref.parameters()).device)
         for m, model in models.items():
             maps = local_feature_maps(model, x, layers, ref)
@@ -341,17 +341,14 @@ LOCAL_REGIONS = {'two-digits': 3, 'digit-on-image': 2}  # true regions per image
 def local_table(res:dict, metric:str='score', k:dict|None=None)->str:
     "Markdown table of `metric` (mean ± std over seeds) per dataset, feature type and layer, at k = the number of true regions (or `k[data]`)."
     k = k or LOCAL_REGIONS
-    rows = [r for r in res['rows'] if r['k'] == k.get(r['data'])]
-    datas = list(dict.fromkeys(r['data'] for r in rows)); layers = sorted({r['layer'] for r in rows})
-    feats = list(dict.fromkeys(r['features'] for r in rows))
+    rows = {(r['data'], r['features'], r['layer']): r[metric] for r in summarize(res) if r['k'] == k.get(r['data'])}
+    datas, feats = list(dict.fromkeys(d for d, _, _ in rows)), list(dict.fromkeys(f for _, f, _ in rows))
+    layers = sorted({l for _, _, l in rows})
     head = '| features | ' + ' | '.join(f"{d} (k={k[d]}), layer {l}" for d in datas for l in layers) + ' |'
-    out = [head, '|---' * (1 + len(datas) * len(layers)) + '|']
+    out = [SMOKE_NOTE, ''] if res['config'].get('scale') == 'smoke' else []
+    out += [head, '|---' * (1 + len(datas) * len(layers)) + '|']
     for f in feats:
-        cells = []
-        for d in datas:
-            for l in layers:
-                v = torch.tensor([r[metric] for r in rows if (r['features'], r['data'], r['layer']) == (f, d, l)])
-                cells.append('—' if not len(v) else f"{v.mean():.1f}" + (f" ± {v.std():.1f}" if len(v) > 1 else ''))
+        cells = [f"{v[0]:.1f}" + (f" ± {v[1]:.1f}" if v[1] else '') if (v := rows.get((d, f, l))) else '—' for d in datas for l in layers]
         out.append(f"| {f} | " + ' | '.join(cells) + ' |')
     return '\n'.join(out)
 

@@ -51,8 +51,7 @@ def huang_data(source:str='mnist', # 'mnist' (the offline sample) or 'cifar10' (
                n_train:int=4000, n_test:int=1000, seed:int=0, path=None)->tuple:
     "(train, test): digits of the MNIST sample split under `seed`, or the first images of CIFAR-10's train and test sets."
     if source == 'mnist':
-        tr, te = digit_split(n_test, seed)
-        return tr.subset(range(n_train)), te
+        return digit_split(n_test, seed, n_train=n_train)
     if source != 'cifar10': raise ValueError(f"`source` must be one of {HUANG_SOURCES}, got {source!r}")
     tr, te = cifar(10, path, True), cifar(10, path, False)
     return tr.subset(range(min(n_train, len(tr)))), te.subset(range(min(n_test, len(te))))

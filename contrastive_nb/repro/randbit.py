@@ -100,8 +100,7 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
             device:str|None=None, # torch device (default: cuda when available)
             seed:int=0, progress:bool=False):
     "Probe accuracy of the digit for encoders trained on MNIST with `bits` random bits: one row per method, τ, batch size and number of bits."
-    tr, te = digit_split(n_test, seed)
-    tr = tr.subset(range(n_train))
+    tr, te = digit_split(n_test, seed, n_train=n_train)
     rows = []
     for m in methods:
         for tau in ([None] if m in ('vae', 'random') else taus):

@@ -88,8 +88,7 @@ _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999)
 def _wl_runs(name:str, runs, # (loss, τ, α) triples
              bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress)->list[dict]:
     "Train and measure one model per (loss, τ, α) on one seed's digit split: the loop both experiments share."
-    tr, te = digit_split(n_test, seed)
-    tr = tr.subset(range(n_train))
+    tr, te = digit_split(n_test, seed, n_train=n_train)
     rows = []
     for loss, tau, alpha in runs:
         t = time.perf_counter()

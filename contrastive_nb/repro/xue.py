@@ -39,8 +39,8 @@ def xue_data(source:str='mnist', # 'mnist' (the offline sample; superclass = par
             )->tuple:
     "(train, test) of the class-collapse setting: `y` is the superclass, `labels['sub']` the class inside it; `RandBit`s when `bits` > 0."
     if source == 'mnist':
-        tr, te = digit_split(n_test, seed)
-        tr, te = with_superclasses(tr.subset(range(n_train))), with_superclasses(te)
+        tr, te = digit_split(n_test, seed, n_train=n_train)
+        tr, te = with_superclasses(tr), with_superclasses(te)
     elif source == 'cifar100':
         tr, te = _coarse(cifar(100, path, True)), _coarse(cifar(100, path, False))
         tr, te = tr.subset(range(min(n_train, len(tr)))), te.subset(range(min(n_test, len(te))))
