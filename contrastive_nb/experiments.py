@@ -30,7 +30,7 @@ __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'MNIST_SAMPLE_SIZE', 'METHODS', 'S
            'check_mnist_sizes', 'check_batches_fit', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
            'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
            'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot',
-           'save_json', 'load_json', 'save_results', 'load_experiments']
+           'save_json', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -455,6 +455,17 @@ def save_results(res:dict, out)->list[Path]:
         fig.savefig(out/f"{exp.name}.png", dpi=120, bbox_inches='tight'); plt.close(fig)
         paths.append(out/f"{exp.name}.png")
     return paths
+
+# %% ../nbs/20_experiments.ipynb #62e7bee5
+def merge_runs(*results:dict)->dict:
+    "One result from several runs of the same experiment: their rows, list options unioned in order, the seconds summed, each run's own options kept in `runs` (flattened when a result is itself merged)."
+    if len({r['experiment'] for r in results}) != 1: raise ValueError("`results` must come from one experiment")
+    cfg = dict(results[0]['config'])
+    for r in results[1:]:
+        for k, v in r['config'].items():
+            if isinstance(v, list): cfg[k] = list(dict.fromkeys(cfg.get(k, []) + v))
+    return dict(results[0], config=cfg, rows=[row for r in results for row in r['rows']], seconds=round(sum(r['seconds'] for r in results), 1),
+                runs=[c for r in results for c in r.get('runs', [r['config']])])
 
 # %% ../nbs/20_experiments.ipynb #5cfcb4b6
 def load_experiments()->dict:

@@ -212,3 +212,18 @@ def test_output_check_catches_each_problem():
     problems = output_problems(bad)
     for what in ('stderr', 'Python warning', "control character '\\r'", 'traceback', 'error output'): assert any(what in p for p in problems), (what, problems)
     assert output_problems(dict(cells=[cell(dict(output_type='stream', name='stdout', text=['a\tb\n| x | y |\n']))])) == []
+
+
+def test_github_workflows():
+    "The nbdev workflows users expect: test on push (the README's test command) and deploy the Quarto docs to Pages."
+    import yaml, tomllib
+    wf = ROOT/'.github'/'workflows'
+    test = yaml.safe_load((wf/'test.yaml').read_text())
+    runs = [s.get('run') for s in test['jobs']['test']['steps']]
+    assert 'bash .ci/run' in runs and 'python -m pytest' in (ROOT/'.ci'/'run').read_text()
+    deploy = yaml.safe_load((wf/'deploy.yaml').read_text())
+    steps = deploy['jobs']['deploy']['steps']
+    assert 'nbdev-docs' in [s.get('run') for s in steps]
+    doc_path = tomllib.loads((ROOT/'pyproject.toml').read_text())['tool']['nbdev']['doc_path']
+    assert any(s.get('with', {}).get('publish_dir') == f'./{doc_path}' for s in steps)
+    assert deploy[True]['push']['branches'][0] == 'main'  # YAML reads the key `on` as True

@@ -15,13 +15,13 @@ from ..generalized import sample_prior
 from ..metrics import alignment, uniformity
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, train_encoder, random_model,
                                         probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot, ExperimentArgError,
-                                        summarize, SMOKE_NOTE)
+                                        summarize, merge_runs, SMOKE_NOTE)
 
 # %% auto #0
 __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'generalized_loss', 'prior_space', 'kurtosis',
-           'geometry', 'generalized', 'generalized_figure', 'merge_runs', 'prior_marginals', 'feature_maps',
-           'pixel_patches', 'kmeans', 'best_iou', 'cluster_maps', 'local_data', 'local_models', 'local_feature_maps',
-           'region_scores', 'local_features', 'local_table', 'local_features_figure', 'cluster_maps_figure']
+           'geometry', 'generalized', 'generalized_figure', 'prior_marginals', 'feature_maps', 'pixel_patches',
+           'kmeans', 'best_iou', 'cluster_maps', 'local_data', 'local_models', 'local_feature_maps', 'region_scores',
+           'local_features', 'local_table', 'local_features_figure', 'cluster_maps_figure']
 
 # %% ../../nbs/tutorials/generalized.ipynb #26e403b1
 GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal')
@@ -116,17 +116,6 @@ def generalized_figure(res:dict):
     return fig
 
 generalized.experiment.figure = generalized_figure
-
-# %% ../../nbs/tutorials/generalized.ipynb #9bc7b4e0
-def merge_runs(*results:dict)->dict:
-    "One result from several runs of the same experiment: their rows, list options unioned in order, the seconds summed, each run's own options kept in `runs` (flattened when a result is itself merged)."
-    if len({r['experiment'] for r in results}) != 1: raise ValueError("`results` must come from one experiment")
-    cfg = dict(results[0]['config'])
-    for r in results[1:]:
-        for k, v in r['config'].items():
-            if isinstance(v, list): cfg[k] = list(dict.fromkeys(cfg.get(k, []) + v))
-    return dict(results[0], config=cfg, rows=[row for r in results for row in r['rows']], seconds=round(sum(r['seconds'] for r in results), 1),
-                runs=[c for r in results for c in r.get('runs', [r['config']])])
 
 # %% ../../nbs/tutorials/generalized.ipynb #9f06d418
 def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-normal'), lam:float=10., head_layers:int=2,
