@@ -8,8 +8,9 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from .chunked import resolve_chunk, positive_sim, topk_rows
 from .core import (check_pair, check_positive, check_scalar, check_tensor, check_finite, _want_finite,
-                                 contrastive_sim, split_pos_neg, l2_normalize, upcast)
+                                 contrastive_sim, split_pos_neg, l2_normalize, upcast, check_negatives)
 from .distributed import gatherable
 
 # %% auto #0
@@ -32,14 +33,18 @@ def gradient_ratio(s_neg:Tensor, # negative similarities of each anchor, (..., K
     return torch.softmax(s_neg / tau, dim=-1)
 
 # %% ../nbs/03_hardness.ipynb #c34d87bc
+def _check_bank(bank, z1, check):
+    "`bank` validated: a 2-D tensor with the embedding size as its columns, finite when checks are on."
+    check_tensor(bank, 'bank', ndim=2)
+    if bank.shape[1] != z1.shape[1]:
+        raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
+    if _want_finite(check): check_finite(bank, 'bank')
+
 def _candidate_sims(z1, z2, negatives, bank, check):
     "Rows of similarities (positive + negatives, excluded = -inf) with optional memory-bank columns appended."
     sim, tgt = contrastive_sim(z1, z2, negatives)
     if bank is not None:
-        check_tensor(bank, 'bank', ndim=2)
-        if bank.shape[1] != z1.shape[1]:
-            raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
-        if _want_finite(check): check_finite(bank, 'bank')
+        _check_bank(bank, z1, check)
         anchors = l2_normalize(torch.cat([z1, z2]))
         sim = torch.cat([sim, upcast(anchors @ l2_normalize(bank.detach().to(anchors.dtype)).T).to(sim.dtype)], 1)
     return sim, tgt
@@ -50,20 +55,53 @@ def n_hard(alpha:float, # fraction of the candidate negatives kept, in (0, 1]
     "How many negatives lie at or above the upper-α quantile: ⌈α·k⌉, at least 1 (Wang & Liu: α = 0.0819 of a 50,000-image bank = 4,095)."
     return max(1, min(k, math.ceil(alpha * k - 1e-9)))
 
+def _n_keep(alpha, n_cand, n_keep):
+    "How many hardest negatives each anchor keeps: ⌈α·K⌉, or `n_keep` checked against the K candidates."
+    if n_keep is None: return n_hard(alpha, n_cand)
+    if isinstance(n_keep, bool) or not isinstance(n_keep, int) or n_keep < 1:
+        raise TypeError(f"`n_keep` must be an int >= 1 (a count of negatives) or None (use `alpha`), got {n_keep!r}")
+    if n_keep > n_cand: raise ValueError(f"`n_keep` = {n_keep} exceeds the {n_cand} negatives each anchor has (in-batch + bank)")
+    return n_keep
+
 def _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep=None):
     "Validate, then each anchor's positive similarity and its top ⌈αK⌉ (or `n_keep`) negative similarities (in-batch + bank)."
     check_pair(z1, z2, check)
     alpha = check_scalar(alpha, 'alpha', 0., 1., lo_open=True)
     sim, tgt = _candidate_sims(z1, z2, negatives, bank, check)
     pos, neg = split_pos_neg(sim, tgt)
-    n_cand = sim.shape[1] - (1 if negatives == 'cross' else 2)
-    if n_keep is None: k = n_hard(alpha, n_cand)
-    else:
-        if isinstance(n_keep, bool) or not isinstance(n_keep, int) or n_keep < 1:
-            raise TypeError(f"`n_keep` must be an int >= 1 (a count of negatives) or None (use `alpha`), got {n_keep!r}")
-        if n_keep > n_cand: raise ValueError(f"`n_keep` = {n_keep} exceeds the {n_cand} negatives each anchor has (in-batch + bank)")
-        k = n_keep
+    k = _n_keep(alpha, sim.shape[1] - (1 if negatives == 'cross' else 2), n_keep)
     return pos, neg.topk(k, dim=1).values
+
+def _hard_blocked(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, mode, tau=1.):
+    "The blocked path: (positive similarities (2N,), each anchor's reduced top-k (2N,) via `chunked.topk_rows`, k); `None` when `chunk_size` asks for the dense path."
+    check_pair(z1, z2, check)
+    alpha = check_scalar(alpha, 'alpha', 0., 1., lo_open=True)
+    n, m = len(z1), (0 if bank is None else len(bank))
+    k_all = (2 * n if check_negatives(negatives) == 'all' else n) + m
+    chunk = resolve_chunk(chunk_size, 2 * n, k_all)
+    if chunk is None: return None
+    f, g = l2_normalize(z1), l2_normalize(z2)
+    pos = positive_sim(f, g)
+    extra = []
+    if bank is not None: _check_bank(bank, z1, check); extra = [l2_normalize(bank.detach().to(f.dtype))]
+    n_cand = k_all - (2 if negatives == 'all' else 1)
+    k = _n_keep(alpha, n_cand, n_keep)
+    if mode == 'sum' and k == n_cand:  # every negative kept: Σ_j z_i·z_j = z_i·(Σ_j z_j), no top-k needed
+        bank_sum = upcast(extra[0]).sum(0) if extra else 0.
+        if negatives == 'all':
+            z = upcast(torch.cat([f, g])); red = (z * (z.sum(0) - z - z.roll(n, 0) + bank_sum)).sum(1)
+        else:
+            ff, gg = upcast(f), upcast(g)
+            red = torch.cat([(ff * (gg.sum(0) - gg + bank_sum)).sum(1), (gg * (ff.sum(0) - ff + bank_sum)).sum(1)])
+        return pos, red, k
+    if negatives == 'all':
+        z = torch.cat([f, g]); i = torch.arange(2 * n, device=z.device)
+        red = topk_rows(z, torch.cat([z, *extra]), k, torch.stack([i, (i + n) % (2 * n)], 1), chunk, mode, pos, tau)
+    else:
+        ex = torch.arange(n, device=f.device)[:, None]
+        red = torch.cat([topk_rows(f, torch.cat([g, *extra]), k, ex, chunk, mode, pos[:n], tau),
+                         topk_rows(g, torch.cat([f, *extra]), k, ex, chunk, mode, pos[n:], tau)])
+    return pos, red, k
 
 # %% ../nbs/03_hardness.ipynb #ffa0c96d
 @gatherable
@@ -75,9 +113,14 @@ def hard_nt_xent(z1:Tensor, # first views, (N, d)
                  negatives:str='all', # in-batch negative convention, as in `nt_xent`
                  check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
                  n_keep:int|None=None, # keep this many hardest negatives per anchor instead of a fraction α
+                 chunk_size:int|str|None=None, # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
                 )->Tensor:
     "Hard contrastive loss (Wang & Liu Eq. 9): NT-Xent over each anchor's negatives at or above its upper-α quantile."
     check_positive(tau, 'tau', check)
+    blocked = _hard_blocked(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'lse', tau)
+    if blocked is not None:
+        pos, lse, _ = blocked
+        return (lse - pos / tau).mean()
     pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
     return infonce_from_sims(pos, hard, tau).mean()
 
@@ -89,9 +132,10 @@ def simple_contrastive(z1:Tensor, # first views, (N, d)
                        bank:Tensor|None=None, # extra negatives (M, d); detached
                        negatives:str='all', # in-batch negative convention, as in `nt_xent`
                        check:bool|None=None,
+                       chunk_size:int|str|None=None, # any value but None: the exact O(N·d) form z_i·Σ_j z_j (no matrix, no blocks needed)
                       )->Tensor:
     "Simple contrastive loss (Wang & Liu Eq. 3): −s_ii + λ Σ_j s_ij, every negative weighted alike."
-    return hard_simple(z1, z2, alpha=1., lam=lam, bank=bank, negatives=negatives, check=check)
+    return hard_simple(z1, z2, alpha=1., lam=lam, bank=bank, negatives=negatives, check=check, chunk_size=chunk_size)
 
 @gatherable
 def hard_simple(z1:Tensor, # first views, (N, d)
@@ -102,8 +146,14 @@ def hard_simple(z1:Tensor, # first views, (N, d)
                 negatives:str='all', # in-batch negative convention, as in `nt_xent`
                 check:bool|None=None,
                 n_keep:int|None=None, # keep this many hardest negatives per anchor instead of a fraction α
+                chunk_size:int|str|None=None, # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
                )->Tensor:
     "Hard-simple loss (Wang & Liu §5.5): the simple loss over each anchor's negatives at or above its upper-α quantile."
+    blocked = _hard_blocked(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'sum')
+    if blocked is not None:
+        pos, total, k = blocked
+        lam = 1. / k if lam is None else check_scalar(lam, 'lam', lo=0.)
+        return (-pos + lam * total).mean()
     pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
     lam = 1. / hard.shape[1] if lam is None else check_scalar(lam, 'lam', lo=0.)
     return (-pos + lam * hard.sum(1)).mean()

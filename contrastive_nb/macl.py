@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .core import check_pair, check_positive, check_scalar, check_negatives, l2_normalize, upcast
 from .distributed import gatherable
+from .chunked import resolve_chunk, pair_lse, positive_sim
 
 # %% auto #0
 __all__ = ['MACL_FORMS', 'MACL_REWEIGHTS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction', 'pair_sims', 'negatives_lse',
@@ -112,13 +113,17 @@ def macl(z1:Tensor, # first views, (N, d)
          reweight:bool|str=True, # True: sg(1/W_i) (Eq. 14); 'w': sg(W′/W_i), W′ = 2 − f_i·g_i (Eq. 15, MACL-w; "MACL-c" in Table 4); False: none (Eq. 10)
          return_tau:bool=False, # also return the temperature used (a 0-d tensor)
          check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
+         chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
         ):
     "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
     check_pair(z1, z2, check)
     if not (isinstance(reweight, bool) or reweight == 'w'): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
-    s, pos = pair_sims(z1, z2, negatives)
+    n = len(z1); chunk = resolve_chunk(chunk_size, 2 * n, (2 if check_negatives(negatives) == 'all' else 1) * n)
+    if chunk is None: s, pos = pair_sims(z1, z2, negatives)
+    else: f, g = l2_normalize(z1), l2_normalize(z2); pos = positive_sim(f, g)
     tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(c) → sg(τ')
-    x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau           # log-odds of the negatives
+    neg_lse = negatives_lse(s, tau, negatives, inplace=True) if chunk is None else pair_lse(f, g, tau, negatives, chunk, exclude_positive=True)
+    x = neg_lse - pos / tau                                                  # log-odds of the negatives
     nll = F.softplus(x)                                                      # −log P_ii
     if reweight is True: nll = nll / torch.sigmoid(x.detach())               # sg(1/W_i)
     elif reweight == 'w': nll = nll * ((2 - pos.detach()) / torch.sigmoid(x.detach()))   # sg(W′/W_i)
@@ -134,12 +139,18 @@ def dcl(z1:Tensor, # first views, (N, d)
         weighted:bool=False, # DCLW: weight the positive term by 2 − N·softmax(s_pos/σ)
         sigma:float=0.5, # σ of the DCLW weight
         check:bool|None=None,
+        chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
        )->Tensor:
     "Decoupled contrastive loss (Yeh et al. 2021): NT-Xent with the positive removed from the denominator; DCLW optional."
     check_pair(z1, z2, check)
     check_positive(tau, 'tau', check)
-    s, pos = pair_sims(z1, z2, negatives)
-    neg_lse = negatives_lse(s, tau, negatives, inplace=True)
+    n = len(z1); chunk = resolve_chunk(chunk_size, 2 * n, (2 if check_negatives(negatives) == 'all' else 1) * n)
+    if chunk is None:
+        s, pos = pair_sims(z1, z2, negatives)
+        neg_lse = negatives_lse(s, tau, negatives, inplace=True)
+    else:
+        f, g = l2_normalize(z1), l2_normalize(z2); pos = positive_sim(f, g)
+        neg_lse = pair_lse(f, g, tau, negatives, chunk, exclude_positive=True)
     pos_term = -pos / tau
     if weighted:
         sigma = check_positive(sigma, 'sigma')
@@ -156,13 +167,20 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
                      tau_inter:float|None=None, # inter-anchor temperature (default 10·τ)
                      negatives:str='cross', # 'cross' (authors' code) or 'all'
                      check:bool|None=None,
+                     chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
                     )->Tensor:
     "Dual-temperature loss (Zhang et al. 2022): NT-Xent at τ reweighted by sg(W_i(τ_inter) / W_i(τ))."
     check_pair(z1, z2, check)
     tau = check_positive(tau, 'tau', check)
     tau_inter = 10 * tau if tau_inter is None else check_positive(tau_inter, 'tau_inter', check)
-    s, pos = pair_sims(z1, z2, negatives)
-    with torch.no_grad(): x_inter = negatives_lse(s.detach(), tau_inter, negatives) - pos.detach() / tau_inter
-    x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau
+    n = len(z1); chunk = resolve_chunk(chunk_size, 2 * n, (2 if check_negatives(negatives) == 'all' else 1) * n)
+    if chunk is None:
+        s, pos = pair_sims(z1, z2, negatives)
+        with torch.no_grad(): x_inter = negatives_lse(s.detach(), tau_inter, negatives) - pos.detach() / tau_inter
+        x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau
+    else:
+        f, g = l2_normalize(z1), l2_normalize(z2); pos = positive_sim(f, g)
+        with torch.no_grad(): x_inter = pair_lse(f.detach(), g.detach(), tau_inter, negatives, chunk, exclude_positive=True) - pos.detach() / tau_inter
+        x = pair_lse(f, g, tau, negatives, chunk, exclude_positive=True) - pos / tau
     with torch.no_grad(): w = torch.sigmoid(x_inter) / torch.sigmoid(x)   # sg(W_i(τ_inter) / W_i(τ))
     return (w * F.softplus(x)).mean()

@@ -8,7 +8,8 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import check_pair, check_positive, check_negatives, contrastive_sim, split_pos_neg
+from .chunked import resolve_chunk, pair_lse, positive_sim
+from .core import check_pair, check_positive, check_negatives, contrastive_sim, split_pos_neg, l2_normalize
 from .distributed import gatherable
 
 # %% auto #0
@@ -22,12 +23,19 @@ def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised insi
             negatives:str='all', # 'all': 2N−2 negatives per anchor (SimCLR); 'cross': N−1 cross-view negatives (MoCo-style)
             reduction:str='mean', # 'mean' over the 2N anchors, or 'none' for the per-anchor losses (2N,)
             check:bool|None=None, # validate finiteness (forces a GPU sync; None: global setting, see `core.set_check_finite`)
+            chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
            )->Tensor:
     "NT-Xent / InfoNCE (Chen et al. 2021 Eq. 1; SimCLR). Both directions averaged."
     check_pair(z1, z2, check)
     check_positive(tau, 'tau', check)
+    _check_reduction(reduction)
+    chunk = resolve_chunk(chunk_size, 2 * len(z1), (2 if check_negatives(negatives) == 'all' else 1) * len(z1))
+    if chunk is not None:  # blocks: the same per-anchor losses, log Σ exp over the candidates minus the positive's logit
+        f, g = l2_normalize(z1), l2_normalize(z2)
+        per = pair_lse(f, g, tau, negatives, chunk) - positive_sim(f, g) / tau
+        return per.mean() if reduction == 'mean' else per
     sim, tgt = contrastive_sim(z1, z2, negatives)
-    return F.cross_entropy(sim / tau, tgt, reduction=_check_reduction(reduction))
+    return F.cross_entropy(sim / tau, tgt, reduction=reduction)
 
 def _check_reduction(reduction):
     if reduction not in ('mean', 'none'): raise ValueError(f"`reduction` must be 'mean' or 'none', got {reduction!r}")
@@ -44,10 +52,15 @@ def nt_xent_terms(z1:Tensor, # first views, (N, d)
                   tau:float=0.1, # temperature τ > 0
                   negatives:str='all', # negative-set convention, as in `nt_xent`
                   check:bool|None=None, # validate finiteness (see `nt_xent`)
+                  chunk_size:int|str|None=None, # anchors per block (see `nt_xent`)
                  )->NTXentTerms:
     "Alignment and distribution terms of NT-Xent (Chen et al. 2021 Eq. 3): τ·`nt_xent` = alignment + τ·distribution."
     check_pair(z1, z2, check)
     check_positive(tau, 'tau', check)
+    chunk = resolve_chunk(chunk_size, 2 * len(z1), (2 if check_negatives(negatives) == 'all' else 1) * len(z1))
+    if chunk is not None:
+        f, g = l2_normalize(z1), l2_normalize(z2)
+        return NTXentTerms(-positive_sim(f, g).mean(), pair_lse(f, g, tau, negatives, chunk).mean())
     sim, tgt = contrastive_sim(z1, z2, negatives)
     pos, _ = split_pos_neg(sim, tgt)
     return NTXentTerms(-pos.mean(), torch.logsumexp(sim / tau, dim=1).mean())
