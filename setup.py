@@ -26,6 +26,7 @@ requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 bench_requirements = cfg.get('bench_requirements', '').split()   # benchmark-only comparisons (lightly)
 distributed_requirements = cfg.get('distributed_requirements', '').split()   # fastai's distrib_ctx / to_distributed (Accelerate)
+docs_requirements = cfg.get('docs_requirements', '').split()   # contrastive-nb-docs: the offline site builder (development tooling)
 scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
 
 setup(
@@ -47,7 +48,8 @@ setup(
     include_package_data=True,
     python_requires='>=' + min_python,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'bench': bench_requirements, 'distributed': distributed_requirements},
+    extras_require={'dev': dev_requirements, 'bench': bench_requirements, 'distributed': distributed_requirements,
+                    'docs': docs_requirements},
     entry_points={'console_scripts': scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )

@@ -4,7 +4,7 @@
 
 # %% ../nbs/99_docsite.ipynb #56835904
 from __future__ import annotations
-import base64, html, re, shutil
+import base64, html, importlib.util, re, shutil
 from pathlib import Path
 from fastcore.script import call_parse
 
@@ -54,7 +54,7 @@ def render_math(md:str, # markdown with $…$ / $$…$$ math
                )->str: # the markdown with each formula replaced by MathML (code spans and blocks untouched)
     "LaTeX math → MathML at build time (browsers render MathML natively: no MathJax, no CDN). A formula that does not convert cleanly raises `ValueError`."
     try: from latex2mathml.converter import convert
-    except ImportError as e: raise ImportError("rendering math needs latex2mathml: pip install latex2mathml (or contrastive_nb[dev])") from e
+    except ImportError as e: raise ImportError("the offline site builder needs its extra: pip install 'contrastive_nb[docs]' (latex2mathml renders the math)") from e
     def one(m):
         tex, display = (m.group(1), 'block') if m.group(1) is not None else (m.group(2), 'inline')
         try: out = convert(_SIZED.sub('', tex.strip()), display=display)
@@ -248,6 +248,8 @@ def build_docs_cli(out:str='_site', # output folder for the HTML site
                    no_readme:bool=False, # do not rewrite README.md
                   ):
     "Build the offline HTML docs site from the notebooks' saved outputs, and README.md from index.ipynb."
+    missing = [m for m in ('nbconvert', 'latex2mathml') if importlib.util.find_spec(m) is None]
+    if missing: raise SystemExit(f"contrastive-nb-docs needs {', '.join(missing)}: pip install 'contrastive_nb[docs]'")
     pages = build_site(out, force=force)
     if not no_readme: print(f"wrote {build_readme()}")
     print(f"wrote {len(pages)} pages to {out}/ (open {out}/index.html)")

@@ -227,3 +227,18 @@ def test_github_workflows():
     doc_path = tomllib.loads((ROOT/'pyproject.toml').read_text())['tool']['nbdev']['doc_path']
     assert any(s.get('with', {}).get('publish_dir') == f'./{doc_path}' for s in steps)
     assert deploy[True]['push']['branches'][0] == 'main'  # YAML reads the key `on` as True
+
+
+def test_docs_extra():
+    "The site builder's own dependencies are the `docs` extra (which `dev` includes), and the command names it when they are missing."
+    import configparser, subprocess, sys
+    cfg = configparser.ConfigParser(); cfg.read(ROOT/'settings.ini')
+    docs, dev = cfg['DEFAULT']['docs_requirements'].split(), cfg['DEFAULT']['dev_requirements'].split()
+    assert {'latex2mathml', 'nbconvert'} <= set(docs) and set(docs) <= set(dev)
+    assert "'docs': docs_requirements" in (ROOT/'setup.py').read_text()
+    # a Python where latex2mathml cannot be imported: the command stops with one line naming the extra
+    code = ("import sys; sys.modules['latex2mathml'] = None; import importlib.util as u; f = u.find_spec; "
+            "u.find_spec = lambda n, *a: None if n == 'latex2mathml' else f(n, *a); "
+            "from contrastive_nb.docsite import build_docs_cli; build_docs_cli.__wrapped__(out='/nonexistent')")
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode != 0 and "pip install 'contrastive_nb[docs]'" in r.stderr and 'Traceback' not in r.stderr, r.stderr
