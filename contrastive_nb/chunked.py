@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 import torch
 from torch import Tensor
-from .core import upcast
+from .core import upcast, check_negatives
 
 # %% auto #0
-__all__ = ['CHUNK_AUTO_BYTES', 'resolve_chunk', 'masked_lse', 'saved_bytes', 'pair_lse', 'positive_sim', 'class_mean_sim',
-           'topk_rows']
+__all__ = ['CHUNK_AUTO_BYTES', 'resolve_chunk', 'pair_chunk', 'masked_lse', 'saved_bytes', 'pair_lse', 'positive_sim',
+           'class_mean_sim', 'topk_rows']
 
 # %% ../nbs/08_chunked.ipynb #6a839b41
 CHUNK_AUTO_BYTES = 256 * 2**20  # 'auto' computes in blocks when one dense (M, K) float32 similarity matrix would exceed this
@@ -28,6 +28,13 @@ def resolve_chunk(chunk_size, # None, an int >= 1 or 'auto'
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int): raise TypeError(f"`chunk_size` must be an int >= 1, None or 'auto', got {chunk_size!r}")
     if chunk_size < 1: raise ValueError(f"`chunk_size` must be >= 1, got {chunk_size}")
     return chunk_size
+
+def pair_chunk(chunk_size, # None, an int >= 1 or 'auto'
+               n:int, # images in the batch (N)
+               negatives:str, # 'all' (2N candidates per anchor) or 'cross' (N)
+              )->int|None:
+    "`resolve_chunk` for the 2N anchors of a two-view loss under a negative-set convention."
+    return resolve_chunk(chunk_size, 2 * n, (2 if check_negatives(negatives) == 'all' else 1) * n)
 
 # %% ../nbs/08_chunked.ipynb #b889adc0
 def _block(a, b, tau, exclude, s, e):
@@ -82,9 +89,8 @@ def saved_bytes(fn, *args, **kwargs)->int:
     "Bytes of the tensors autograd saves for backward while `fn(*args, **kwargs)` runs (each storage counted once)."
     seen = {}
     def pack(t):
-        try: key = t.untyped_storage().data_ptr()
-        except Exception: key = id(t)
-        seen[key] = max(seen.get(key, 0), t.untyped_storage().nbytes() if hasattr(t, 'untyped_storage') else t.numel() * t.element_size())
+        st = t.untyped_storage()
+        seen[st.data_ptr()] = st.nbytes()
         return t
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t): fn(*args, **kwargs)
     return sum(seen.values())

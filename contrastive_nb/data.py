@@ -230,9 +230,8 @@ def cifar(n_classes:int=10, # 10 or 100
     try:
         if not folder.exists():
             if not download: raise FileNotFoundError(f"no {folder.name} in {root}")
-            tgz = f"cifar-{n_classes}-python.tar.gz"
-            members = [m for m in _cifar_members(n_classes)]
-            _extract(fetch(tgz, root, mirror, check=_check_tar(members)), folder.name, [m.split('/', 1)[1] for m in members])
+            members = _cifar_members(n_classes)
+            _extract(fetch(f"cifar-{n_classes}-python.tar.gz", root, mirror, check=_check_tar(members)), folder.name, [m.split('/', 1)[1] for m in members])
         batches = []
         for f in _cifar_files(n_classes, train):
             with open(folder/f, 'rb') as fh: batches.append(pickle.load(fh, encoding='latin1'))
@@ -240,8 +239,8 @@ def cifar(n_classes:int=10, # 10 or 100
         x = np.concatenate([b['data'] for b in batches]).reshape(-1, 3, 32, 32)
         y = np.concatenate([b['labels' if n_classes == 10 else 'fine_labels'] for b in batches])
         if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
+    except DataSourceError: raise
     except Exception as e:
-        if isinstance(e, DataSourceError): raise
         raise _source_error(f'CIFAR-{n_classes}', f"{type(e).__name__}: {e}".strip(),
                             f"Looked in {root} (download={download}). Pass `path=` a folder containing {_cifar_folder(n_classes)}, or use `skimage_textures()` offline.") from e
     split = 'train' if train else 'test'
@@ -268,8 +267,8 @@ def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ 
         path = Path(path)
         classes = sorted(p.name for p in (path/split).iterdir() if p.is_dir())
         if not classes: raise FileNotFoundError(f"no class folders in {path/split}")
+    except DataSourceError: raise
     except Exception as e:
-        if isinstance(e, DataSourceError): raise
         raise _source_error('Imagenette', f"{type(e).__name__}: {e}",
                             "Pass `path=` an extracted imagenette folder (with train/ and val/), or use `skimage_textures()` offline.") from e
     xs, ys = [], []

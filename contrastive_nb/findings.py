@@ -4,10 +4,10 @@
 
 # %% ../nbs/21_findings.ipynb #901daaf2
 from __future__ import annotations
-import math, statistics
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from .experiments import EXPERIMENTS, load_experiments, load_json, summarize
+from .experiments import load_experiments, load_json, summarize, _fmt
 
 # %% auto #0
 __all__ = ['ANY', 'FIRST', 'LAST', 'TESTS', 'STATUSES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS', 'Finding', 'select', 'score',
@@ -181,8 +181,7 @@ def paper_says(f:Finding)->str:
 # %% ../nbs/21_findings.ipynb #4fecc919
 def _num(m:float, s:float, n:int, metric:str)->str:
     "A mean (± std when there are several seeds): 1 decimal for percentages (accuracies, IoU), 3 for the rest."
-    d = 1 if {'acc', 'iou'} & set(metric.split('_')) else 3
-    return f"{m:.{d}f}" + (f" ± {s:.{d}f}" if n > 1 else '')
+    return _fmt(m, s if n > 1 else None, 1 if {'acc', 'iou'} & set(metric.split('_')) else 3)
 
 def _label(a:dict, b:dict)->tuple[str, str]:
     "The settings that tell row `a` from row `b`, written out for each."
@@ -200,11 +199,13 @@ def describe(f:Finding, s:dict)->str:
     if s['status'] == 'inconclusive': extra += f"; the baseline reaches {_num(*s['base'], f.metric)}"
     return f"{a} against {b}{extra}; {n} seed{'s' if n > 1 else ''}"
 
-def finding_result(f:Finding, results:str|Path, scale:str='cpu')->dict|None:
-    "The saved result that scores `f` at `scale` ('cpu': `results/NAME.json`, 'gpu': `results/gpu/NAME.json`), or None."
+def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None=None)->dict|None:
+    "The saved result that scores `f` at `scale` ('cpu': `results/NAME.json`, 'gpu': `results/gpu/NAME.json`), or None; `cache` keeps files read once."
     if scale not in ('cpu', 'gpu'): raise ValueError(f"`scale` must be 'cpu' or 'gpu', got {scale!r}")
     p = Path(results)/('gpu' if scale == 'gpu' else '')/f.file
-    return load_json(p) if p.exists() else None
+    if cache is None: cache = {}
+    if p not in cache: cache[p] = load_json(p) if p.exists() else None
+    return cache[p]
 
 def scoreboard(results:str|Path, # folder of saved results (the tutorials' `results/`)
                findings=None)->str:
@@ -213,11 +214,11 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
     if not Path(results).is_dir(): raise ValueError(f"`results` must be a folder of saved results, got {str(results)!r}")
     findings = FINDINGS if findings is None else findings
     lines = ['| paper | finding | metric | paper says | ours, CPU scale | ours, GPU scale | status (CPU) | page |', '|---|---|---|---|---|---|---|---|']
-    counts = {}
+    counts, cache = {}, {}  # several findings read the same result file
     for f in findings:
         cells = {}
         for scale in ('cpu', 'gpu'):
-            res = finding_result(f, results, scale)
+            res = finding_result(f, results, scale, cache)
             if res is None: cells[scale] = (None, 'no saved result' if scale == 'cpu' else 'not run'); continue
             s = score(f, res)
             cells[scale] = (describe(f, s), s['status'])

@@ -67,19 +67,23 @@ def _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep=None):
     "Validate, then each anchor's positive similarity and its top ⌈αK⌉ (or `n_keep`) negative similarities (in-batch + bank)."
     check_pair(z1, z2, check)
     alpha = check_scalar(alpha, 'alpha', 0., 1., lo_open=True)
+    return _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
+
+def _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep):
+    "The dense path of `_hard_negatives`, on validated inputs."
     sim, tgt = _candidate_sims(z1, z2, negatives, bank, check)
     pos, neg = split_pos_neg(sim, tgt)
     k = _n_keep(alpha, sim.shape[1] - (1 if negatives == 'cross' else 2), n_keep)
     return pos, neg.topk(k, dim=1).values
 
-def _hard_blocked(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, mode, tau=1.):
-    "The blocked path: (positive similarities (2N,), each anchor's reduced top-k (2N,) via `chunked.topk_rows`, k); `None` when `chunk_size` asks for the dense path."
+def _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, mode, tau=1.):
+    "Validate once, then: the dense path's (positive similarities, top-k negative similarities (2N, k)) when `chunk_size` resolves to dense, else the blocked path's (positive similarities, each anchor's reduced top-k (2N,) via `chunked.topk_rows`, k)."
     check_pair(z1, z2, check)
     alpha = check_scalar(alpha, 'alpha', 0., 1., lo_open=True)
     n, m = len(z1), (0 if bank is None else len(bank))
     k_all = (2 * n if check_negatives(negatives) == 'all' else n) + m
     chunk = resolve_chunk(chunk_size, 2 * n, k_all)
-    if chunk is None: return None
+    if chunk is None: return _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
     f, g = l2_normalize(z1), l2_normalize(z2)
     pos = positive_sim(f, g)
     extra = []
@@ -117,12 +121,11 @@ def hard_nt_xent(z1:Tensor, # first views, (N, d)
                 )->Tensor:
     "Hard contrastive loss (Wang & Liu Eq. 9): NT-Xent over each anchor's negatives at or above its upper-α quantile."
     check_positive(tau, 'tau', check)
-    blocked = _hard_blocked(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'lse', tau)
-    if blocked is not None:
-        pos, lse, _ = blocked
+    out = _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'lse', tau)
+    if len(out) == 3:  # blocked: each anchor's log Σ exp over {positive} ∪ its kept negatives
+        pos, lse, _ = out
         return (lse - pos / tau).mean()
-    pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
-    return infonce_from_sims(pos, hard, tau).mean()
+    return infonce_from_sims(*out, tau).mean()
 
 # %% ../nbs/03_hardness.ipynb #2f8b474d
 @gatherable
@@ -149,11 +152,8 @@ def hard_simple(z1:Tensor, # first views, (N, d)
                 chunk_size:int|str|None=None, # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
                )->Tensor:
     "Hard-simple loss (Wang & Liu §5.5): the simple loss over each anchor's negatives at or above its upper-α quantile."
-    blocked = _hard_blocked(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'sum')
-    if blocked is not None:
-        pos, total, k = blocked
-        lam = 1. / k if lam is None else check_scalar(lam, 'lam', lo=0.)
-        return (-pos + lam * total).mean()
-    pos, hard = _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
-    lam = 1. / hard.shape[1] if lam is None else check_scalar(lam, 'lam', lo=0.)
-    return (-pos + lam * hard.sum(1)).mean()
+    out = _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'sum')
+    if len(out) == 3: pos, total, k = out  # blocked: the kept similarities already summed
+    else: pos, total, k = out[0], out[1].sum(1), out[1].shape[1]
+    lam = 1. / k if lam is None else check_scalar(lam, 'lam', lo=0.)
+    return (-pos + lam * total).mean()

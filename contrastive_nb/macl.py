@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .core import check_pair, check_positive, check_scalar, check_negatives, l2_normalize, upcast
 from .distributed import gatherable
-from .chunked import resolve_chunk, pair_lse, positive_sim
+from .chunked import pair_chunk, pair_lse, positive_sim
 
 # %% auto #0
 __all__ = ['MACL_FORMS', 'MACL_REWEIGHTS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction', 'pair_sims', 'negatives_lse',
@@ -118,7 +118,7 @@ def macl(z1:Tensor, # first views, (N, d)
     "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
     check_pair(z1, z2, check)
     if not (isinstance(reweight, bool) or reweight == 'w'): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
-    n = len(z1); chunk = resolve_chunk(chunk_size, 2 * n, (2 if check_negatives(negatives) == 'all' else 1) * n)
+    chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None: s, pos = pair_sims(z1, z2, negatives)
     else: f, g = l2_normalize(z1), l2_normalize(z2); pos = positive_sim(f, g)
     tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(c) → sg(τ')
@@ -144,7 +144,7 @@ def dcl(z1:Tensor, # first views, (N, d)
     "Decoupled contrastive loss (Yeh et al. 2021): NT-Xent with the positive removed from the denominator; DCLW optional."
     check_pair(z1, z2, check)
     check_positive(tau, 'tau', check)
-    n = len(z1); chunk = resolve_chunk(chunk_size, 2 * n, (2 if check_negatives(negatives) == 'all' else 1) * n)
+    chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None:
         s, pos = pair_sims(z1, z2, negatives)
         neg_lse = negatives_lse(s, tau, negatives, inplace=True)
@@ -173,7 +173,7 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
     check_pair(z1, z2, check)
     tau = check_positive(tau, 'tau', check)
     tau_inter = 10 * tau if tau_inter is None else check_positive(tau_inter, 'tau_inter', check)
-    n = len(z1); chunk = resolve_chunk(chunk_size, 2 * n, (2 if check_negatives(negatives) == 'all' else 1) * n)
+    chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None:
         s, pos = pair_sims(z1, z2, negatives)
         with torch.no_grad(): x_inter = negatives_lse(s.detach(), tau_inter, negatives) - pos.detach() / tau_inter

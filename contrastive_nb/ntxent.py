@@ -8,7 +8,7 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .chunked import resolve_chunk, pair_lse, positive_sim
+from .chunked import pair_chunk, pair_lse, positive_sim
 from .core import check_pair, check_positive, check_negatives, contrastive_sim, split_pos_neg, l2_normalize
 from .distributed import gatherable
 
@@ -29,7 +29,7 @@ def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised insi
     check_pair(z1, z2, check)
     check_positive(tau, 'tau', check)
     _check_reduction(reduction)
-    chunk = resolve_chunk(chunk_size, 2 * len(z1), (2 if check_negatives(negatives) == 'all' else 1) * len(z1))
+    chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is not None:  # blocks: the same per-anchor losses, log Σ exp over the candidates minus the positive's logit
         f, g = l2_normalize(z1), l2_normalize(z2)
         per = pair_lse(f, g, tau, negatives, chunk) - positive_sim(f, g) / tau
@@ -57,7 +57,7 @@ def nt_xent_terms(z1:Tensor, # first views, (N, d)
     "Alignment and distribution terms of NT-Xent (Chen et al. 2021 Eq. 3): τ·`nt_xent` = alignment + τ·distribution."
     check_pair(z1, z2, check)
     check_positive(tau, 'tau', check)
-    chunk = resolve_chunk(chunk_size, 2 * len(z1), (2 if check_negatives(negatives) == 'all' else 1) * len(z1))
+    chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is not None:
         f, g = l2_normalize(z1), l2_normalize(z2)
         return NTXentTerms(-positive_sim(f, g).mean(), pair_lse(f, g, tau, negatives, chunk).mean())
