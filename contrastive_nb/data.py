@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_data.ipynb #f10b4423
 from __future__ import annotations
-import gzip, hashlib, math, os, pickle, shutil, tarfile, tempfile, urllib.request
+import copy, gzip, hashlib, math, os, pickle, shutil, tarfile, tempfile, urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .core import check_int  # before fastai: installs core's warning filter
+from fastcore.basics import patch
 from fastai.data.core import DataLoaders, TfmdDL
 from fastai.torch_core import TensorImage, TensorCategory
 
@@ -19,7 +20,7 @@ from fastai.torch_core import TensorImage, TensorCategory
 __all__ = ['SOURCES', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',
            'mnist_sample', 'data_home', 'source_url', 'fetch', 'read_idx', 'mnist', 'cifar', 'imagenette',
            'skimage_textures', 'multi_digits', 'two_digits', 'digit_on_image', 'box_masks', 'image_bits',
-           'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'probe_dls']
+           'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'fits_on_device', 'DeviceDL', 'probe_dls']
 
 # %% ../nbs/10_data.ipynb #4459721f
 class DataSourceError(RuntimeError):
@@ -545,14 +546,96 @@ class ProbeDL(TfmdDL):
         classes = getattr(self.dataset, 'classes', None)
         return _show_grid(list(x), [_label_text(v, classes) for v in y], ncols)
 
+# %% ../nbs/10_data.ipynb #e7d33270
+def _as_device(device)->torch.device:
+    "A torch device with its index filled in (`'cuda'` → `cuda:<current>`), so that devices compare equal; None is fastai's default device."
+    if device is None:
+        from fastai.torch_core import default_device
+        device = default_device()
+    dev = torch.device(device)
+    if dev.type == 'cuda' and dev.index is None: dev = torch.device('cuda', torch.cuda.current_device())
+    return dev
+
+@patch
+def to(self:ProbeDataset, device)->ProbeDataset:
+    "The dataset with its images, labels and label sets on `device`: a shallow copy, or itself when they are there already."
+    dev = _as_device(device)
+    if self.x.device == dev: return self
+    res = copy.copy(self)
+    res.x, res.y, res.labels = self.x.to(dev), self.y.to(dev), {k: v.to(dev) for k, v in self.labels.items()}
+    return res
+
+@patch
+def to(self:RandBit, device)->RandBit:
+    "The wrapped images and the bits on `device` (a shallow copy, or itself when they are there already)."
+    dev = _as_device(device)
+    if self.bits.device == dev and self.ds.x.device == dev: return self
+    res = RandBit.__new__(RandBit)
+    res.ds, res.n_bits, res.seed, res.bits = self.ds.to(dev), self.n_bits, self.seed, self.bits.to(dev)
+    return res
+
+@patch(as_prop=True)
+def nbytes(self:ProbeDataset)->int:
+    "Bytes its tensors take (images as uint8, labels, label sets)."
+    return sum(t.element_size() * t.numel() for t in (self.x, self.y, *self.labels.values()))
+
+@patch(as_prop=True)
+def nbytes(self:RandBit)->int: return self.ds.nbytes + self.bits.element_size() * self.bits.numel()
+
+def fits_on_device(nbytes:int, # bytes of data to hold on the device
+                   device, # where: CPU memory always fits (the data is already there)
+                   fraction:float=0.25, # largest share of the device's free memory the data may take
+                  )->bool:
+    "Whether `nbytes` of data may live on `device`: at most `fraction` of its free memory (CUDA), always on the CPU, up to 1 GiB on other devices."
+    dev = _as_device(device)
+    if dev.type == 'cpu': return True
+    if dev.type == 'cuda': return nbytes <= fraction * torch.cuda.mem_get_info(dev)[0]
+    return nbytes <= 2 ** 30
+
+class DeviceDL(ProbeDL):
+    "A `ProbeDL` whose dataset lives on `device` (moved there once): every batch is one index of the device tensors by a slice of a permutation drawn on the device. No worker process, no collation and no host→device copy per step."
+    def __init__(self, dataset=None, device=None, **kwargs):
+        if dataset is not None and not (hasattr(dataset, 'to') and hasattr(dataset, 'batch')):
+            raise TypeError(f"`dataset` must have `to(device)` and `batch(idx)` (a ProbeDataset, RandBit or experiments.Targets), got {type(dataset).__name__}")
+        nw = kwargs.pop('num_workers', None)
+        if nw: raise ValueError(f"`num_workers` must be 0 for a DeviceDL (its batches are indexed on the device in the training process), got {nw}")
+        dev = _as_device(device)
+        super().__init__(dataset.to(dev) if dataset is not None else None, device=dev, num_workers=0, **kwargs)
+    def to(self, device):
+        "Move the data (and later batches) to `device`, as fastai's `DataLoaders.to` asks every loader to."
+        dev = _as_device(device)
+        if self.dataset is not None: self.dataset = self.dataset.to(dev)
+        self.device = dev
+        return self
+    def __iter__(self):
+        self.randomize(); self.before_iter()
+        n, dev = self.n, self.device
+        if self.shuffle:  # the permutation's seed comes from fastai's rng, so `probe_dls(seed=...)` fixes the order
+            g = torch.Generator(device=dev).manual_seed(self.rng.randint(0, 2 ** 62))
+            self.epoch_idxs = torch.randperm(n, device=dev, generator=g)
+        else: self.epoch_idxs = torch.arange(n, device=dev)
+        for i in range(len(self)):
+            yield self.after_batch(self.dataset.batch(self.epoch_idxs[i * self.bs:(i + 1) * self.bs]))
+        self.after_iter()
+        if hasattr(self, 'it'): del self.it
+
 def probe_dls(train, # a ProbeDataset or RandBit
               valid=None, # held-out set; default: `valid_pct` of `train`
-              bs:int=256, valid_pct:float=0.2, seed:int=0, device=None, **kwargs)->DataLoaders:
-    "fastai `DataLoaders` over probe datasets: shuffled, `drop_last` training batches; ordered validation batches."
+              bs:int=256, valid_pct:float=0.2, seed:int=0,
+              device=None, # where batches go (default: fastai's default device)
+              on_device:bool|str='auto', # keep the data on `device` (`DeviceDL`): True, False, or 'auto' (when the datasets can move, no workers are asked for and `fits_on_device`)
+              **kwargs)->DataLoaders:
+    "fastai `DataLoaders` over probe datasets: shuffled, `drop_last` training batches; ordered validation batches; the data held on the device when it fits."
     import random
     check_int(bs, 'bs', 1)
+    if on_device not in (True, False, 'auto'): raise ValueError(f"`on_device` must be True, False or 'auto', got {on_device!r}")
     if valid is None: train, valid = train.split(valid_pct, seed)
+    if on_device == 'auto':
+        movable = all(hasattr(d, 'to') and hasattr(d, 'batch') and hasattr(d, 'nbytes') for d in (train, valid))
+        on_device = movable and not kwargs.get('num_workers') and fits_on_device(train.nbytes + valid.nbytes, _as_device(device))
+    cls = DeviceDL if on_device else ProbeDL
+    if on_device: device = _as_device(device)
     kw = dict(n_inp=train.n_inp, device=device, **kwargs)
-    trn = ProbeDL(train, bs=bs, shuffle=True, drop_last=len(train) > bs, **kw)
+    trn = cls(train, bs=bs, shuffle=True, drop_last=len(train) > bs, **kw)
     trn.rng = random.Random(seed)
-    return DataLoaders(trn, ProbeDL(valid, bs=bs, shuffle=False, **kw))
+    return DataLoaders(trn, cls(valid, bs=bs, shuffle=False, **kw), device=device if on_device else None)

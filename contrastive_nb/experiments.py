@@ -21,7 +21,7 @@ from fastai.optimizer import Adam
 from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
-from .learner import contrastive_learner, encode, _make_encoder  # also patches `Learner.fit_linear_decay`
+from .learner import contrastive_learner, encode, _make_encoder, torch_adam, NoSync  # also patches `Learner.fit_linear_decay`
 from .metrics import linear_eval
 
 # %% auto #0
@@ -171,8 +171,8 @@ def check_batches_fit(cfg:dict):
 
 # %% ../nbs/20_experiments.ipynb #cf351f02
 def colab_adam():
-    "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4."
-    return partial(Adam, sqr_mom=0.999, eps=1e-7, wd=1e-4, decouple_wd=False)
+    "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4 (`learner.torch_adam`: fastai's update on torch's multi-tensor kernels)."
+    return torch_adam(sqr_mom=0.999, eps=1e-7, wd=1e-4, decouple_wd=False)
 
 def _local_device(device):
     "Under a multi-process launch (`torchrun`, `accelerate launch`), CUDA means this process's own GPU (LOCAL_RANK)."
@@ -223,6 +223,9 @@ class Targets(torch.utils.data.Dataset):
     def __getitem__(self, i): return (*self.ds[i][:-1], self.y[i])
     def subset(self, idx): return Targets(self.ds.subset(idx), self.y[torch.as_tensor(idx)])
     def batch(self, idx): return (*self.ds.batch(idx)[:-1], self.y[idx])
+    def to(self, device): return Targets(self.ds.to(device), self.y.to(device))  # so that `probe_dls` can hold it on the device (`DeviceDL`)
+    @property
+    def nbytes(self)->int: return self.ds.nbytes + self.y.element_size() * self.y.numel()
 
 def n_outputs(y:Tensor, n_classes:int)->int:
     "Width of the classifier for targets `y`: C for labels or multi-hot, k·C for k labels per image."
@@ -261,7 +264,7 @@ def fit_supervised(train, # ProbeDataset or RandBit of raw images
     ds = Targets(train, y)
     model = _model(train, encoder, n_outputs(y, len(train.classes)), device)
     if aug is None: aug = crop_only() if train.x.shape[1] == 1 else simclr_augment()
-    learn = Learner(_dls(ds, bs, seed, device), model, loss_func=supervised_loss, cbs=[OneView(aug)], opt_func=colab_adam())
+    learn = Learner(_dls(ds, bs, seed, device), model, loss_func=supervised_loss, cbs=[OneView(aug), NoSync()], opt_func=colab_adam())
     return _fit(learn, epochs, lr, seed)
 
 def random_model(train, encoder='convn', device=None, seed:int=0):

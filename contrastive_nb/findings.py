@@ -106,6 +106,8 @@ FINDINGS = [
        a=dict(method='simclr', tau=0.05, bits=5), b=dict(method='simclr', tau=0.2, bits=5), tol=5),
     _f(f'{CHEN}, Fig. 7b', 'A VAE with the same encoder keeps the digit when bits are added (10 bits against none).', 'randbit', 'tutorials/randbit.ipynb', 'acc',
        a=dict(method='vae', bits=10), b=dict(method='vae', bits=0), test='close', tol=5, paper_says='a figure: the VAE loses little accuracy as bits are added'),
+    _f(f'{CHEN}, App. B.2', 'The bits a contrastive encoder tolerates grow with the batch size: a ≈ 64× larger batch tolerates more bits (the argument: one more per doubling).', 'randbit-batch', 'tutorials/randbit_batch.ipynb', 'tolerated_bits',
+       a=dict(batch_size=LAST, bits=None), b=dict(batch_size=FIRST, bits=None), tol=2, paper_says='a figure: a linear increase in bits needs an exponential increase in batch size'),
     _f(f'{CHEN}, Table 4', 'When the second digit is 3× the first, SimCLR (τ = 0.2) loses the first digit.', 'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',
        a=dict(method='simclr', tau=0.2, size_ratio=1.0), b=dict(method='simclr', tau=0.2, size_ratio=3.0), tol=10),
     _f(f'{CHEN}, Table 4', 'Supervised training keeps the first digit beside a 3× larger one, where SimCLR loses it.', 'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',

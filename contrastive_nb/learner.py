@@ -4,13 +4,17 @@
 
 # %% ../nbs/14_learner.ipynb #65329094
 from __future__ import annotations
+import contextlib
+from functools import partial
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_int  # before fastai: installs core's warning filter
+from .core import check_int, set_check_finite  # before fastai: installs core's warning filter
 from fastcore.basics import store_attr, patch
-from fastai.learner import Learner, Metric, ValueMetric
+from fastai.learner import Learner, Metric, ValueMetric, Recorder, AvgLoss, AvgSmoothLoss
+from fastai.optimizer import OptimWrapper
+from fastai.torch_core import find_bs
 from fastai.callback.core import Callback
 from fastai.distributed import DistributedDL
 from fastai.callback.schedule import SchedLin, ParamScheduler
@@ -23,17 +27,27 @@ from . import metrics as M
 
 # %% auto #0
 __all__ = ['MACL_SCHEDULES', 'ENCODERS', 'ContrastiveObjective', 'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy',
-           'encode', 'EmbeddingMetrics', 'MemoryBank', 'contrastive_learner']
+           'encode', 'EmbeddingMetrics', 'MemoryBank', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync', 'torch_adam',
+           'contrastive_learner']
 
 # %% ../nbs/14_learner.ipynb #2aa885a2
+@contextlib.contextmanager
+def _finite_checks(on:bool|None):
+    "The losses' nan/inf checks set to `on` inside the block (None: left as they are)."
+    if on is None: yield; return
+    prev = set_check_finite(on)
+    try: yield
+    finally: set_check_finite(prev)
+
 class ContrastiveObjective(nn.Module):
     "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy. Predictions hold 2B rows (view 1, view 2) or 3B (…, clean images: validation)."
     def __init__(self, loss, # a name, function or module (see `losses.get_loss`)
                  probe_weight:float=1.0, # weight of the probe's cross-entropy (it only trains the probe: h is detached)
                  gather:bool|None=None, # negatives from every rank (`distributed.gatherable`); None: on when torch.distributed runs more than one process
+                 check_finite:bool|None=None, # the losses' nan/inf input checks (a device sync each): None the global setting, False off (`NoSync` checks the loss once per epoch instead)
                  **kwargs):
         super().__init__()
-        self.loss, self.probe_weight, self.gather = get_loss(loss, **kwargs), probe_weight, gather
+        self.loss, self.probe_weight, self.gather, self.check_finite = get_loss(loss, **kwargs), probe_weight, gather, check_finite
     @property
     def supervised(self): return getattr(self.loss, 'supervised', False)
     def forward(self, pred, y):
@@ -44,7 +58,7 @@ class ContrastiveObjective(nn.Module):
         z1, z2 = z[:n], z[n:2 * n]
         if hasattr(self.loss, 'gather'): self.loss.gather = world()[1] > 1 if self.gather is None else self.gather
         args = (z1, z2, y) if self.supervised else (z1, z2)
-        out = self.loss(*args)
+        with _finite_checks(self.check_finite): out = self.loss(*args)
         self.last_contrastive = out.detach()
         if logits is not None and self.probe_weight:
             ce = F.cross_entropy(logits[:2 * n].float(), torch.cat([y, y]))
@@ -64,7 +78,9 @@ def _broadcast(self:DistributedDL, t, rank):
 class TwoViews(Callback):
     "Makes both augmented views on the device in `before_batch`; RandBit bits are appended after augmentation; validation views are fixed by `valid_seed` (reproducible validation loss) and the clean images are added for the probe."
     order = -5
-    def __init__(self, aug:Augment, valid_seed:int=0, clean_valid:bool=True): store_attr()
+    def __init__(self, aug:Augment, valid_seed:int=0, clean_valid:bool=True,
+                 channels_last:bool=False, # hand the model a channels-last batch (faster convolutions on tensor-core GPUs)
+                ): store_attr()
     def before_batch(self):
         x = self.xb[0].as_subclass(Tensor) if isinstance(self.xb[0], Tensor) else self.xb[0]
         extra = self.xb[1] if len(self.xb) > 1 else None
@@ -73,7 +89,8 @@ class TwoViews(Callback):
         views = [v1, v2]
         if not self.training and self.clean_valid:
             views.append(add_bit_channels(x, extra) if extra is not None else x)
-        self.learn.xb = (torch.cat(views),)
+        v = torch.cat(views)
+        self.learn.xb = (v.contiguous(memory_format=torch.channels_last) if self.channels_last else v,)
 
 # %% ../nbs/14_learner.ipynb #40058f2f
 def _loss_module_of(learn):
@@ -131,9 +148,9 @@ class ProbeAccuracy(Metric):
         logits, y = learn.pred[2], learn.yb[0]
         n = len(y)
         l = logits[2 * n:] if len(logits) == 3 * n else logits[:n]
-        self.correct += (l.argmax(1) == y).sum().item(); self.total += n
+        self.correct = self.correct + (l.argmax(1) == y).sum(); self.total += n  # counted on the device, read once
     @property
-    def value(self): return self.correct / self.total if self.total else None
+    def value(self): return float(self.correct) / self.total if self.total else None
     @property
     def name(self): return 'probe_acc'
 
@@ -225,8 +242,8 @@ class MemoryBank(Callback):
         self.idx = torch.as_tensor(self.dls.train.batch_indices(self.iter), dtype=torch.long)
         if self.bank is None: loss.bank = None; return
         i = self.idx.to(self.bank.device)
-        self._keep[i] = False
-        loss.bank = self.bank[self._keep]
+        self._keep[i] = False  # the other images' slots, in order; a stable sort keeps the index free of a host sync (a boolean mask needs one)
+        loss.bank = self.bank[torch.argsort(self._keep.to(torch.uint8), descending=True, stable=True)[:len(self.bank) - len(i)]]
         self._keep[i] = True
     def after_loss(self):
         if not self.training: return
@@ -239,6 +256,64 @@ class MemoryBank(Callback):
         i = self.idx.to(self.bank.device)
         self.bank[i] = F.normalize(self.momentum * self.bank[i] + (1 - self.momentum) * F.normalize(z1 + z2, dim=1), dim=1)
     def after_fit(self): _loss_module_of(self.learn).bank = None
+
+# %% ../nbs/14_learner.ipynb #1ab11954
+class DeviceSmoothLoss(AvgSmoothLoss):
+    "fastai's smoothed training loss, kept on the loss's device (fastai's own copies every batch's loss to the host: a sync per step)."
+    def accumulate(self, learn):
+        self.count += 1
+        v = learn.loss.detach().mean().float()
+        self.val = (1 - self.beta) * v if self.count == 1 else torch.lerp(v, self.val, self.beta)  # = fastai's lerp from 0 at the first batch
+
+class DeviceAvgLoss(AvgLoss):
+    "fastai's average validation loss, accumulated on the device (gathered across processes as fastai's)."
+    def accumulate(self, learn):
+        bs = find_bs(learn.yb)
+        self.total = self.total + learn.to_detach(learn.loss.mean(), cpu=False) * bs
+        self.count += bs
+
+class NoSync(Callback):
+    "Keeps training steps free of device→host syncs: the Recorder's losses stay on the device (read once per epoch), the losses' nan/inf input checks become one device-side flag read after each training epoch, and a progress bar reads the loss every `bar_every` batches."
+    order = Recorder.order + 1  # after the Recorder records a batch, before ProgressCallback shows it
+    def __init__(self, bar_every:int=20): self.bar_every = check_int(bar_every, 'bar_every', 1)
+    def before_fit(self):
+        r = self.learn.recorder
+        if not isinstance(r.smooth_loss, DeviceSmoothLoss): r.__dict__['smooth_loss'] = DeviceSmoothLoss(r.smooth_loss.beta)  # (via __dict__: a Callback warns on attributes the Learner also has)
+        if not isinstance(r.loss, DeviceAvgLoss): r.__dict__['loss'] = DeviceAvgLoss()
+        obj = self.learn.loss_func
+        self._obj_check = getattr(obj, 'check_finite', None)
+        if isinstance(obj, ContrastiveObjective): obj.check_finite = False
+        self._bad, self._shown, self._read = None, None, 0
+    def after_loss(self):
+        if not self.training: return
+        bad = ~torch.isfinite(self.learn.loss.detach())
+        self._bad = bad if self._bad is None else self._bad | bad
+    def after_batch(self):
+        if not self.training or getattr(self.learn, 'progress', None) is None or not hasattr(self.learn, 'smooth_loss'): return
+        if self._shown is None or self.iter % self.bar_every == 0: self._shown = self.learn.smooth_loss.detach().float().cpu().numpy()[()]  # one sync every `bar_every` batches; a NumPy scalar has the `.item()` the bar calls
+        self.learn.smooth_loss = self._shown
+    def after_train(self):
+        r = self.learn.recorder
+        new = r.losses[self._read:]
+        if new: r.losses[self._read:] = list(torch.stack([torch.as_tensor(v).float() for v in new]).cpu().unbind())  # one copy per epoch; plots and `plot_loss` see host values, as with fastai's Recorder
+        self._read = len(r.losses)
+        if self._bad is not None and bool(self._bad):
+            self._restore()
+            raise FloatingPointError(f"the training loss became nan or inf during epoch {self.epoch} (NoSync checks once per epoch; fit without it, `cbs` minus NoSync, to stop at the first bad batch)")
+        self._bad = None
+    def _restore(self):
+        obj = self.learn.loss_func
+        if isinstance(obj, ContrastiveObjective): obj.check_finite = self._obj_check
+    def after_fit(self): self._restore()
+
+def torch_adam(mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, wd:float=0.01, # fastai `Adam`'s names and defaults
+               decouple_wd:bool=True, # True: AdamW's decoupled decay (fastai's default); False: L2 added to the gradient
+               foreach:bool|None=None, # torch's multi-tensor kernels (None: torch's choice, on for CUDA)
+               fused:bool|None=None, # torch's fused kernel (CUDA)
+              ):
+    "An `opt_func` with fastai `Adam`'s update and names, run by `torch.optim.Adam`/`AdamW` (multi-tensor kernels) inside fastai's `OptimWrapper`, so schedulers, `fit_one_cycle` and `lr_find` work unchanged."
+    opt = torch.optim.AdamW if decouple_wd else torch.optim.Adam
+    return partial(OptimWrapper, opt=partial(opt, betas=(mom, sqr_mom), eps=eps, weight_decay=wd, foreach=foreach, fused=fused))
 
 # %% ../nbs/14_learner.ipynb #a55538e8
 ENCODERS = {'convn': lambda c, size: ConvN(c, input_size=size),
@@ -260,8 +335,14 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
                         embedding_metrics:bool=False, # kNN/alignment/uniformity/tolerance every epoch (`EmbeddingMetrics`)
                         valid_seed:int=0,
                         loss_kwargs:dict|None=None, # hyper-parameters of the loss, e.g. dict(tau=0.2)
-                        cbs=None, metrics=None, **kwargs)->Learner:
-    "A fastai `Learner` for contrastive training: views built on the device by `TwoViews`, `ContrastiveObjective` as loss, optional online probe."
+                        sync_free:bool=True, # add `NoSync`: no device→host sync inside a training step
+                        channels_last:bool|None=None, # model and batches in channels-last layout (None: on CUDA)
+                        bf16:bool|None=None, # bfloat16 autocast, fastai's `to_bf16` (None: on CUDA GPUs that support it)
+                        compile:bool|dict=False, # `torch.compile` the encoder and the head in place (a dict: its options)
+                        cbs=None, metrics=None,
+                        opt_func=None, # default `torch_adam()`: fastai Adam's update with torch's multi-tensor kernels
+                        **kwargs)->Learner:
+    "A fastai `Learner` for contrastive training: views built on the device by `TwoViews`, `ContrastiveObjective` as loss, optional online probe; on a GPU, channels-last and bf16, and no host sync per step."
     b = dls.one_batch()
     x = b[0]
     n_bits = b[1].shape[1] if len(b) == 3 else 0
@@ -270,12 +351,21 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     rep = encoder_dim(enc.to(x.device), add_bit_channels(x.as_subclass(Tensor), b[1]) if n_bits else x.as_subclass(Tensor))
     if n_classes is None and probe: n_classes = len(getattr(dls.train.dataset, 'classes', [])) or None
     pr = nn.Linear(rep, n_classes) if (probe and n_classes) else None
-    model = ContrastiveModel(enc, ProjectionHead(rep, head_hidden, head_dim, head_layers), pr)
+    model = ContrastiveModel(enc, ProjectionHead(rep, head_hidden, head_dim, head_layers), pr).to(x.device)
+    cuda = x.device.type == 'cuda'
+    channels_last = cuda if channels_last is None else channels_last
+    if channels_last: model = model.to(memory_format=torch.channels_last)
+    if compile:
+        if not torch._dynamo.is_dynamo_supported(): raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
+        for m in (model.encoder, model.head): m.compile(**(compile if isinstance(compile, dict) else {}))
     aug = aug if aug is not None else (crop_only() if x.shape[1] == 1 else simclr_augment())
-    cbs = [TwoViews(aug, valid_seed)] + (list(cbs) if cbs else [])
+    cbs = [TwoViews(aug, valid_seed, channels_last=channels_last)] + ([NoSync()] if sync_free else []) + (list(cbs) if cbs else [])
     if embedding_metrics: cbs.append(EmbeddingMetrics())
     metrics = (list(metrics) if metrics else []) + ([ProbeAccuracy()] if pr is not None else [])
-    return Learner(dls, model, loss_func=ContrastiveObjective(loss, **(loss_kwargs or {})), cbs=cbs, metrics=metrics, **kwargs)
+    learn = Learner(dls, model, loss_func=ContrastiveObjective(loss, **(loss_kwargs or {})), cbs=cbs, metrics=metrics,
+                    opt_func=torch_adam() if opt_func is None else opt_func, **kwargs)
+    if (cuda and torch.cuda.is_bf16_supported()) if bf16 is None else bf16: learn.to_bf16()
+    return learn
 
 # %% ../nbs/14_learner.ipynb #aa29be52
 @patch

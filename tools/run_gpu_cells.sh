@@ -7,7 +7,7 @@
 #
 # Only the `#| gpu` cells (and the ordinary cells, which are fast) run: `#| slow` cells are skipped and keep the
 # outputs saved on the CPU machine. When $OUT is set (the project's device tool), each saved notebook is also copied
-# there so it can be brought back. Packages the GPU machine lacks can travel as wheels in `.whl/` (they are
+# there so it can be brought back. Packages the GPU machine lacks travel as wheels in `.whl/` (`tools/gpu_wheels.sh`; they are
 # installed first, without network). Each experiment's gpu preset is sized for one H100; a cell that must finish
 # inside a time limit can be run per notebook.
 set -euo pipefail

@@ -17,6 +17,7 @@ from ..augment import crop_only
 from ..models import ConvN
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, probe_accuracy,
                                         random_model, seed_everything, colab_adam, _dls, _fit, line_plot)
+from ..learner import NoSync
 
 # %% auto #0
 __all__ = ['RANDBIT_METHODS', 'COLAB_RANDBIT', 'ConvVAE', 'vae_loss', 'Reconstruct', 'fit_vae', 'randbit', 'randbit_figure']
@@ -65,7 +66,7 @@ def fit_vae(train, # RandBit (or ProbeDataset) of raw images
     b = train.batch(torch.arange(2))
     c = b[0].shape[1] + (b[1].shape[1] if len(b) == 3 else 0)
     learn = Learner(_dls(train, bs, seed, device), ConvVAE(c, b[0].shape[-1], latent), loss_func=partial(vae_loss, image_channels=b[0].shape[1]),
-                    cbs=[Reconstruct()], opt_func=colab_adam())
+                    cbs=[Reconstruct(), NoSync()], opt_func=colab_adam())
     return _fit(learn, epochs, lr)
 
 # %% ../../nbs/tutorials/randbit.ipynb #0945a41e
