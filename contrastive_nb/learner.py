@@ -14,7 +14,7 @@ from .core import check_int, set_check_finite  # before fastai: installs core's 
 from fastcore.basics import store_attr, patch
 from fastai.learner import Learner, Metric, ValueMetric, Recorder, AvgLoss, AvgSmoothLoss
 from fastai.optimizer import OptimWrapper
-from fastai.torch_core import find_bs
+from fastai.torch_core import find_bs, to_detach
 from fastai.callback.core import Callback
 from fastai.distributed import DistributedDL
 from fastai.callback.schedule import SchedLin, ParamScheduler
@@ -259,10 +259,10 @@ class MemoryBank(Callback):
 
 # %% ../nbs/14_learner.ipynb #1ab11954
 class DeviceSmoothLoss(AvgSmoothLoss):
-    "fastai's smoothed training loss, kept on the loss's device (fastai's own copies every batch's loss to the host: a sync per step)."
+    "fastai's smoothed training loss (averaged over processes, as fastai's), kept on the loss's device: fastai's own copies every batch's loss to the host, a sync per step."
     def accumulate(self, learn):
         self.count += 1
-        v = learn.loss.detach().mean().float()
+        v = to_detach(learn.loss.mean(), cpu=False).float()  # averaged over processes as fastai's (a collective on the device, not a host sync)
         self.val = (1 - self.beta) * v if self.count == 1 else torch.lerp(v, self.val, self.beta)  # = fastai's lerp from 0 at the first batch
 
 class DeviceAvgLoss(AvgLoss):
