@@ -11,10 +11,10 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'no_finite_checks', 'check_tensor', 'check_finite',
-           'check_pair', 'check_scalar', 'check_positive', 'check_int', 'check_labels', 'upcast', 'l2_normalize',
-           'cosine_sim', 'two_view_sim', 'positive_index', 'check_negatives', 'pair_masks', 'contrastive_sim',
-           'split_pos_neg', 'show_pairs']
+__all__ = ['NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'finite_checks', 'no_finite_checks', 'check_tensor',
+           'check_finite', 'check_pair', 'check_scalar', 'check_positive', 'check_int', 'check_labels', 'upcast',
+           'l2_normalize', 'cosine_sim', 'two_view_sim', 'positive_index', 'check_negatives', 'pair_masks',
+           'contrastive_sim', 'split_pos_neg', 'show_pairs']
 
 # %% ../nbs/00_core.ipynb #6786e313
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
@@ -34,11 +34,16 @@ def check_finite_enabled()->bool:
     return _CHECK_FINITE[0]
 
 @contextmanager
-def no_finite_checks():
-    "Context manager that disables the finiteness checks (they force a GPU→host sync) inside its block."
-    prev = set_check_finite(False)
+def finite_checks(on:bool|None):
+    "Context manager that sets the losses' default finiteness check to `on` inside its block (None: leaves it as it is)."
+    if on is None: yield; return
+    prev = set_check_finite(on)
     try: yield
     finally: set_check_finite(prev)
+
+def no_finite_checks():
+    "Context manager that disables the finiteness checks (they force a GPU→host sync) inside its block."
+    return finite_checks(False)
 
 # %% ../nbs/00_core.ipynb #c44ef462
 def _want_finite(check): return check_finite_enabled() if check is None else bool(check)

@@ -570,8 +570,8 @@ def to(self:RandBit, device)->RandBit:
     "The wrapped images and the bits on `device` (a shallow copy, or itself when they are there already)."
     dev = _as_device(device)
     if self.bits.device == dev and self.ds.x.device == dev: return self
-    res = RandBit.__new__(RandBit)
-    res.ds, res.n_bits, res.seed, res.bits = self.ds.to(dev), self.n_bits, self.seed, self.bits.to(dev)
+    res = copy.copy(self)
+    res.ds, res.bits = self.ds.to(dev), self.bits.to(dev)
     return res
 
 @patch(as_prop=True)
@@ -617,7 +617,6 @@ class DeviceDL(ProbeDL):
         for i in range(len(self)):
             yield self.after_batch(self.dataset.batch(self.epoch_idxs[i * self.bs:(i + 1) * self.bs]))
         self.after_iter()
-        if hasattr(self, 'it'): del self.it
 
 def probe_dls(train, # a ProbeDataset or RandBit
               valid=None, # held-out set; default: `valid_pct` of `train`
@@ -632,7 +631,7 @@ def probe_dls(train, # a ProbeDataset or RandBit
     if valid is None: train, valid = train.split(valid_pct, seed)
     if on_device == 'auto':
         movable = all(hasattr(d, 'to') and hasattr(d, 'batch') and hasattr(d, 'nbytes') for d in (train, valid))
-        on_device = movable and not kwargs.get('num_workers') and fits_on_device(train.nbytes + valid.nbytes, _as_device(device))
+        on_device = movable and not kwargs.get('num_workers') and fits_on_device(train.nbytes + valid.nbytes, device)
     cls = DeviceDL if on_device else ProbeDL
     if on_device: device = _as_device(device)
     kw = dict(n_inp=train.n_inp, device=device, **kwargs)

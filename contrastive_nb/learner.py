@@ -4,13 +4,12 @@
 
 # %% ../nbs/14_learner.ipynb #65329094
 from __future__ import annotations
-import contextlib
 from functools import partial
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_int, set_check_finite  # before fastai: installs core's warning filter
+from .core import check_int, finite_checks  # before fastai: installs core's warning filter
 from fastcore.basics import store_attr, patch
 from fastai.learner import Learner, Metric, ValueMetric, Recorder, AvgLoss, AvgSmoothLoss
 from fastai.optimizer import OptimWrapper
@@ -31,14 +30,6 @@ __all__ = ['MACL_SCHEDULES', 'ENCODERS', 'ContrastiveObjective', 'TwoViews', 'Te
            'contrastive_learner']
 
 # %% ../nbs/14_learner.ipynb #2aa885a2
-@contextlib.contextmanager
-def _finite_checks(on:bool|None):
-    "The losses' nan/inf checks set to `on` inside the block (None: left as they are)."
-    if on is None: yield; return
-    prev = set_check_finite(on)
-    try: yield
-    finally: set_check_finite(prev)
-
 class ContrastiveObjective(nn.Module):
     "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy. Predictions hold 2B rows (view 1, view 2) or 3B (…, clean images: validation)."
     def __init__(self, loss, # a name, function or module (see `losses.get_loss`)
@@ -58,7 +49,7 @@ class ContrastiveObjective(nn.Module):
         z1, z2 = z[:n], z[n:2 * n]
         if hasattr(self.loss, 'gather'): self.loss.gather = world()[1] > 1 if self.gather is None else self.gather
         args = (z1, z2, y) if self.supervised else (z1, z2)
-        with _finite_checks(self.check_finite): out = self.loss(*args)
+        with finite_checks(self.check_finite): out = self.loss(*args)
         self.last_contrastive = out.detach()
         if logits is not None and self.probe_weight:
             ce = F.cross_entropy(logits[:2 * n].float(), torch.cat([y, y]))
@@ -295,7 +286,7 @@ class NoSync(Callback):
     def after_train(self):
         r = self.learn.recorder
         new = r.losses[self._read:]
-        if new: r.losses[self._read:] = list(torch.stack([torch.as_tensor(v).float() for v in new]).cpu().unbind())  # one copy per epoch; plots and `plot_loss` see host values, as with fastai's Recorder
+        if new: r.losses[self._read:] = list(torch.stack(new).float().cpu().unbind())  # one copy per epoch; plots and `plot_loss` see host values, as with fastai's Recorder
         self._read = len(r.losses)
         if self._bad is not None and bool(self._bad):
             self._restore()

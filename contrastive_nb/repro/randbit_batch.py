@@ -9,7 +9,7 @@ import torch
 from ..data import RandBit
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, digit_split, fit_contrastive, probe_accuracy, line_plot,
-                                        ExperimentArgError, scale_title)
+                                        ExperimentArgError, scale_title, check_mnist_sizes, check_batches_fit, summarize)
 
 # %% auto #0
 __all__ = ['tolerated_bits', 'randbit_batch', 'randbit_batch_figure', 'slope_per_doubling']
@@ -30,9 +30,7 @@ def tolerated_bits(curve:dict, # bits -> probe accuracy (%) for one batch size a
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #db4b12e2
 def _check(cfg:dict):
-    if cfg['n_train'] + cfg['n_test'] > 5000: raise ExperimentArgError('n_train', f"+ n_test must be at most 5000 (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
-    big = [b for b in cfg['batch_sizes'] if b > cfg['n_train']]
-    if big: raise ExperimentArgError('batch_sizes', f"must not exceed n_train = {cfg['n_train']}, got {big[0]}")
+    check_mnist_sizes(cfg); check_batches_fit(cfg)
     if 0 not in cfg['bits']: raise ExperimentArgError('bits', f"must include 0 (the reference accuracy), got {cfg['bits']}")
 
 @experiment('randbit-batch', "Bits vs batch size (Chen et al. 2021, App. B.2): the random bits a contrastive encoder tolerates grow only with log batch size",
@@ -74,22 +72,13 @@ def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes 
     return rows
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #0054c357
-def _tolerated(res:dict)->dict:
-    "batch size -> [b* of each seed] (None: every bit count run was tolerated)."
-    out = {}
-    for r in res['rows']:
-        if r['bits'] is None: out.setdefault(r['batch_size'], []).append(r['tolerated_bits'])
-    return out
-
 def randbit_batch_figure(res:dict):
     "Left: probe accuracy against bits per batch size. Right: tolerated bits b* against log₂ batch size (mean ± std over seeds), the argument's slope of one bit per doubling dashed."
     import matplotlib.pyplot as plt
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.5, 3.8))
     line_plot(res, 'bits', 'acc', hue=('batch_size',), ax=a1, chance=10, ylabel='linear probe accuracy (%)', title='digit accuracy as bits are added')
-    tb = {b: [v for v in vs if v is not None] for b, vs in sorted(_tolerated(res).items())}
-    xs = [math.log2(b) for b, vs in tb.items() if vs]
-    ms = [statistics.fmean(vs) for vs in tb.values() if vs]
-    sd = [statistics.stdev(vs) if len(vs) > 1 else 0. for vs in tb.values() if vs]
+    tb = sorted((r['batch_size'], r['tolerated_bits']) for r in summarize(res) if r['bits'] is None and r['tolerated_bits'])  # (mean, std, n) over the seeds with a finite b*
+    xs, ms, sd = [math.log2(b) for b, _ in tb], [t[0] for _, t in tb], [t[1] or 0. for _, t in tb]
     a2.errorbar(xs, ms, sd, fmt='o-', capsize=3, label='measured b*')
     if xs: a2.plot(xs, [ms[0] + (x - xs[0]) for x in xs], 'k--', alpha=.5, label='one bit per doubling')
     a2.set_xlabel('log₂ batch size'); a2.set_ylabel('tolerated bits b*'); a2.legend(fontsize=8)
