@@ -36,9 +36,22 @@ class ContrastiveObjective(nn.Module):
                  probe_weight:float=1.0, # weight of the probe's cross-entropy (it only trains the probe: h is detached)
                  gather:bool|None=None, # negatives from every rank (`distributed.gatherable`); None: on when torch.distributed runs more than one process
                  check_finite:bool|None=None, # the losses' nan/inf input checks (a device sync each): None the global setting, False off (`NoSync` checks the loss once per epoch instead)
+                 compile:bool|dict=False, # `torch.compile` the loss call (a dict: its options); compiled on first use, never pickled
                  **kwargs):
         super().__init__()
         self.loss, self.probe_weight, self.gather, self.check_finite = get_loss(loss, **kwargs), probe_weight, gather, check_finite
+        if compile and not torch._dynamo.is_dynamo_supported(): raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
+        self.compile_loss, self._compiled = compile, None  # not `self.compile`: that is nn.Module's method
+    def _call_loss(self, *args): return self.loss(*args)
+    def _loss_call(self):
+        "The loss call, compiled the first time it is needed when `compile` is set."
+        if not self.compile_loss: return self._call_loss
+        if self._compiled is None:
+            self._compiled = torch.compile(self._call_loss, **(self.compile_loss if isinstance(self.compile_loss, dict) else {}))
+        return self._compiled
+    def __getstate__(self):
+        d = dict(super().__getstate__()); d['_compiled'] = None  # a compiled function does not pickle: `learn.export` keeps the option and recompiles
+        return d
     @property
     def supervised(self): return getattr(self.loss, 'supervised', False)
     def forward(self, pred, y):
@@ -49,7 +62,7 @@ class ContrastiveObjective(nn.Module):
         z1, z2 = z[:n], z[n:2 * n]
         if hasattr(self.loss, 'gather'): self.loss.gather = world()[1] > 1 if self.gather is None else self.gather
         args = (z1, z2, y) if self.supervised else (z1, z2)
-        with finite_checks(self.check_finite): out = self.loss(*args)
+        with finite_checks(self.check_finite): out = self._loss_call()(*args)
         self.last_contrastive = out.detach()
         if logits is not None and self.probe_weight:
             ce = F.cross_entropy(logits[:2 * n].float(), torch.cat([y, y]))
@@ -329,7 +342,7 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
                         sync_free:bool=True, # add `NoSync`: no device→host sync inside a training step
                         channels_last:bool|None=None, # model and batches in channels-last layout (None: on CUDA)
                         bf16:bool|None=None, # bfloat16 autocast, fastai's `to_bf16` (None: on CUDA GPUs that support it)
-                        compile:bool|dict=False, # `torch.compile` the encoder and the head in place (a dict: its options)
+                        compile:bool|dict=False, # `torch.compile` the encoder and head (in place) and the loss (a dict: the options)
                         cbs=None, metrics=None,
                         opt_func=None, # default `torch_adam()`: fastai Adam's update with torch's multi-tensor kernels
                         **kwargs)->Learner:
@@ -353,7 +366,7 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     cbs = [TwoViews(aug, valid_seed, channels_last=channels_last)] + ([NoSync()] if sync_free else []) + (list(cbs) if cbs else [])
     if embedding_metrics: cbs.append(EmbeddingMetrics())
     metrics = (list(metrics) if metrics else []) + ([ProbeAccuracy()] if pr is not None else [])
-    learn = Learner(dls, model, loss_func=ContrastiveObjective(loss, **(loss_kwargs or {})), cbs=cbs, metrics=metrics,
+    learn = Learner(dls, model, loss_func=ContrastiveObjective(loss, compile=compile, **(loss_kwargs or {})), cbs=cbs, metrics=metrics,
                     opt_func=torch_adam() if opt_func is None else opt_func, **kwargs)
     if (cuda and torch.cuda.is_bf16_supported()) if bf16 is None else bf16: learn.to_bf16()
     return learn
