@@ -474,6 +474,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                     'contrastive_nb/learner.py'),
                                         'contrastive_nb.learner._make_encoder': ('learner.html#_make_encoder', 'contrastive_nb/learner.py'),
                                         'contrastive_nb.learner._ordered': ('learner.html#_ordered', 'contrastive_nb/learner.py'),
+                                        'contrastive_nb.learner.compile_options': ( 'learner.html#compile_options',
+                                                                                    'contrastive_nb/learner.py'),
                                         'contrastive_nb.learner.contrastive_learner': ( 'learner.html#contrastive_learner',
                                                                                         'contrastive_nb/learner.py'),
                                         'contrastive_nb.learner.encode': ('learner.html#encode', 'contrastive_nb/learner.py'),

@@ -25,11 +25,19 @@ from .models import ContrastiveModel, ProjectionHead, ConvN, cifar_resnet18, res
 from . import metrics as M
 
 # %% auto #0
-__all__ = ['MACL_SCHEDULES', 'ENCODERS', 'ContrastiveObjective', 'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy',
-           'encode', 'EmbeddingMetrics', 'MemoryBank', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync', 'torch_adam',
-           'contrastive_learner']
+__all__ = ['MACL_SCHEDULES', 'ENCODERS', 'compile_options', 'ContrastiveObjective', 'TwoViews', 'Temperature', 'linear_tau',
+           'ProbeAccuracy', 'encode', 'EmbeddingMetrics', 'MemoryBank', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync',
+           'torch_adam', 'contrastive_learner']
 
 # %% ../nbs/14_learner.ipynb #2aa885a2
+def compile_options(compile)->dict|None:
+    "The `torch.compile` options that `compile=` asks for: None for False, {} for True, the dict itself."
+    if isinstance(compile, bool): opts = {} if compile else None
+    elif isinstance(compile, dict): opts = compile
+    else: raise TypeError(f"`compile` must be a bool or a dict of torch.compile options, got {type(compile).__name__}")
+    if opts is not None and not torch._dynamo.is_dynamo_supported(): raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
+    return opts
+
 class ContrastiveObjective(nn.Module):
     "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy. Predictions hold 2B rows (view 1, view 2) or 3B (…, clean images: validation)."
     def __init__(self, loss, # a name, function or module (see `losses.get_loss`)
@@ -40,14 +48,13 @@ class ContrastiveObjective(nn.Module):
                  **kwargs):
         super().__init__()
         self.loss, self.probe_weight, self.gather, self.check_finite = get_loss(loss, **kwargs), probe_weight, gather, check_finite
-        if compile and not torch._dynamo.is_dynamo_supported(): raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
-        self.compile_loss, self._compiled = compile, None  # not `self.compile`: that is nn.Module's method
+        self.compile_loss, self._compiled = compile_options(compile), None  # not `self.compile`: that is nn.Module's method
     def _call_loss(self, *args): return self.loss(*args)
     def _loss_call(self):
         "The loss call, compiled the first time it is needed when `compile` is set."
-        if not self.compile_loss: return self._call_loss
+        if self.compile_loss is None: return self._call_loss
         if self._compiled is None:
-            self._compiled = torch.compile(self._call_loss, **(self.compile_loss if isinstance(self.compile_loss, dict) else {}))
+            self._compiled = torch.compile(self._call_loss, **self.compile_loss)
         return self._compiled
     def __getstate__(self):
         d = dict(super().__getstate__()); d['_compiled'] = None  # a compiled function does not pickle: `learn.export` keeps the option and recompiles
@@ -359,9 +366,9 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     cuda = x.device.type == 'cuda'
     channels_last = cuda if channels_last is None else channels_last
     if channels_last: model = model.to(memory_format=torch.channels_last)
-    if compile:
-        if not torch._dynamo.is_dynamo_supported(): raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
-        for m in (model.encoder, model.head): m.compile(**(compile if isinstance(compile, dict) else {}))
+    opts = compile_options(compile)
+    if opts is not None:
+        for m in (model.encoder, model.head): m.compile(**opts)
     aug = aug if aug is not None else (crop_only() if x.shape[1] == 1 else simclr_augment())
     cbs = [TwoViews(aug, valid_seed, channels_last=channels_last)] + ([NoSync()] if sync_free else []) + (list(cbs) if cbs else [])
     if embedding_metrics: cbs.append(EmbeddingMetrics())
