@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 import torch
 from torch import Tensor
-from .core import upcast, check_negatives
+from .core import upcast, check_negatives, l2_normalize
 
 # %% auto #0
 __all__ = ['CHUNK_AUTO_BYTES', 'resolve_chunk', 'pair_chunk', 'masked_lse', 'saved_bytes', 'pair_lse', 'positive_sim',
-           'class_mean_sim', 'topk_rows']
+           'unit_views', 'class_mean_sim', 'topk_rows']
 
 # %% ../nbs/08_chunked.ipynb #6a839b41
 CHUNK_AUTO_BYTES = 256 * 2**20  # 'auto' computes in blocks when one dense (M, K) float32 similarity matrix would exceed this
@@ -42,6 +42,12 @@ def _block(a, b, tau, exclude, s, e):
     l = upcast(a[s:e] @ b.T) / tau
     if exclude is not None: l.scatter_(1, exclude[s:e], float('-inf'))
     return l
+
+def _check_constant_tau(tau):
+    "The blocked paths take τ as a constant: a number, or a one-element tensor without gradient."
+    if isinstance(tau, Tensor):
+        if tau.requires_grad: raise ValueError("`tau` must not require grad: the blocked path treats the temperature as a constant (detach it)")
+        if tau.numel() != 1: raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
 
 class _MaskedLSE(torch.autograd.Function):
     "Row log-sum-exp of a·bᵀ/τ with excluded columns, in blocks of rows; saves a, b and the M results, and recomputes blocks in backward."
@@ -76,9 +82,7 @@ def masked_lse(a:Tensor, # anchors, (M, d), typically unit rows
                chunk_size:int=1024, # rows per block
               )->Tensor: # (M,) log Σ_{k not excluded} exp(a_i·b_k/τ), float32 for half inputs
     "Each row's log-sum-exp of a·bᵀ/τ over the columns not in `exclude`, computed in blocks of `chunk_size` rows with a blockwise-recomputing backward: O((M + K)·d) memory."
-    if isinstance(tau, Tensor):
-        if tau.requires_grad: raise ValueError("`tau` must not require grad: the blocked path treats the temperature as a constant (detach it)")
-        if tau.numel() != 1: raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
+    _check_constant_tau(tau)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]: raise ValueError(f"`a` and `b` must be (M, d) and (K, d), got {tuple(a.shape)} and {tuple(b.shape)}")
     if exclude is not None and (exclude.ndim != 2 or exclude.shape[0] != a.shape[0]): raise ValueError(f"`exclude` must be (M, e) indices, got {tuple(exclude.shape)}")
     chunk = resolve_chunk(chunk_size, a.shape[0], b.shape[0]) or a.shape[0]
@@ -116,6 +120,11 @@ def positive_sim(f:Tensor, g:Tensor)->Tensor:
     "f_i·g_i for the 2N anchors (view-1, then view-2), upcast before the product so that half inputs are summed in float32."
     pos = (upcast(f) * upcast(g)).sum(1)
     return torch.cat([pos, pos])
+
+def unit_views(z1:Tensor, z2:Tensor)->tuple[Tensor, Tensor, Tensor]:
+    "The blocked losses' start: both views normalised to unit rows, and the 2N anchors' positive similarities (`positive_sim`)."
+    f, g = l2_normalize(z1), l2_normalize(z2)
+    return f, g, positive_sim(f, g)
 
 def class_mean_sim(z:Tensor, # unit rows, (M, d)
                    y:Tensor, # their labels, (M,)
@@ -175,7 +184,7 @@ def topk_rows(a:Tensor, # anchors, (M, d)
     "Each row's top-k similarities a_i·b_j (excluded columns left out), summed or log-sum-exp'ed with the positive, in blocks: O(M·k) memory for the kept indices."
     if mode not in ('sum', 'lse'): raise ValueError(f"`mode` must be 'sum' or 'lse', got {mode!r}")
     if mode == 'lse' and pos is None: raise ValueError("`pos` is needed for mode='lse'")
-    if isinstance(tau, Tensor) and tau.requires_grad: raise ValueError("`tau` must not require grad: the blocked path treats the temperature as a constant (detach it)")
+    _check_constant_tau(tau)
     pos = a.new_zeros(a.shape[0]) if pos is None else pos
     chunk = resolve_chunk(chunk_size, a.shape[0], b.shape[0]) or a.shape[0]
     return _TopkRows.apply(a, b, pos, tau, exclude, k, chunk, mode)

@@ -577,10 +577,10 @@ def to(self:RandBit, device)->RandBit:
 @patch(as_prop=True)
 def nbytes(self:ProbeDataset)->int:
     "Bytes its tensors take (images as uint8, labels, label sets)."
-    return sum(t.element_size() * t.numel() for t in (self.x, self.y, *self.labels.values()))
+    return sum(t.nbytes for t in (self.x, self.y, *self.labels.values()))
 
 @patch(as_prop=True)
-def nbytes(self:RandBit)->int: return self.ds.nbytes + self.bits.element_size() * self.bits.numel()
+def nbytes(self:RandBit)->int: return self.ds.nbytes + self.bits.nbytes
 
 def fits_on_device(nbytes:int, # bytes of data to hold on the device
                    device, # where: CPU memory always fits (the data is already there)

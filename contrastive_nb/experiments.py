@@ -225,7 +225,7 @@ class Targets(torch.utils.data.Dataset):
     def batch(self, idx): return (*self.ds.batch(idx)[:-1], self.y[idx])
     def to(self, device): return Targets(self.ds.to(device), self.y.to(device))  # so that `probe_dls` can hold it on the device (`DeviceDL`)
     @property
-    def nbytes(self)->int: return self.ds.nbytes + self.y.element_size() * self.y.numel()
+    def nbytes(self)->int: return self.ds.nbytes + self.y.nbytes
 
 def n_outputs(y:Tensor, n_classes:int)->int:
     "Width of the classifier for targets `y`: C for labels or multi-hot, k·C for k labels per image."

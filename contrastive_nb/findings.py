@@ -97,7 +97,7 @@ def score(f:Finding, res:dict)->dict:
     return dict(a=(ma, sa, na), b=(mb, sb, nb), a_row=ra, b_row=rb, gap=d, noise=noise, base=base, status=status)
 
 # %% ../nbs/21_findings.ipynb #548f5bad
-def _f(*args, **kw): return Finding(*args, **kw)
+_f = Finding  # short, for the table below
 CHEN, WL, XUE, HUANG = 'Chen et al. 2021', 'Wang & Liu 2021', 'Xue et al. 2023', 'Huang et al. 2023'
 FINDINGS = [
     _f(f'{CHEN}, Fig. 7a', 'A few random bits suppress the digit in a SimCLR representation (τ = 0.2).', 'randbit', 'tutorials/randbit.ipynb', 'acc',

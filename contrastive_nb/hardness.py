@@ -8,7 +8,7 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .chunked import resolve_chunk, positive_sim, topk_rows
+from .chunked import resolve_chunk, unit_views, topk_rows
 from .core import (check_pair, check_positive, check_scalar, check_tensor, check_finite, _want_finite,
                                  contrastive_sim, split_pos_neg, l2_normalize, upcast, check_negatives)
 from .distributed import gatherable
@@ -63,14 +63,8 @@ def _n_keep(alpha, n_cand, n_keep):
     if n_keep > n_cand: raise ValueError(f"`n_keep` = {n_keep} exceeds the {n_cand} negatives each anchor has (in-batch + bank)")
     return n_keep
 
-def _hard_negatives(z1, z2, alpha, negatives, bank, check, n_keep=None):
-    "Validate, then each anchor's positive similarity and its top ⌈αK⌉ (or `n_keep`) negative similarities (in-batch + bank)."
-    check_pair(z1, z2, check)
-    alpha = check_scalar(alpha, 'alpha', 0., 1., lo_open=True)
-    return _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
-
 def _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep):
-    "The dense path of `_hard_negatives`, on validated inputs."
+    "The dense path of `_hard_pos_and`, on validated inputs: each anchor's positive similarity and its top ⌈αK⌉ (or `n_keep`) negative similarities (in-batch + bank)."
     sim, tgt = _candidate_sims(z1, z2, negatives, bank, check)
     pos, neg = split_pos_neg(sim, tgt)
     k = _n_keep(alpha, sim.shape[1] - (1 if negatives == 'cross' else 2), n_keep)
@@ -84,8 +78,7 @@ def _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, mod
     k_all = (2 * n if check_negatives(negatives) == 'all' else n) + m
     chunk = resolve_chunk(chunk_size, 2 * n, k_all)
     if chunk is None: return _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep)
-    f, g = l2_normalize(z1), l2_normalize(z2)
-    pos = positive_sim(f, g)
+    f, g, pos = unit_views(z1, z2)
     extra = []
     if bank is not None: _check_bank(bank, z1, check); extra = [l2_normalize(bank.detach().to(f.dtype))]
     n_cand = k_all - (2 if negatives == 'all' else 1)

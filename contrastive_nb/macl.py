@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .core import check_pair, check_positive, check_scalar, check_negatives, l2_normalize, upcast
 from .distributed import gatherable
-from .chunked import pair_chunk, pair_lse, positive_sim
+from .chunked import pair_chunk, pair_lse, unit_views
 
 # %% auto #0
 __all__ = ['MACL_FORMS', 'MACL_REWEIGHTS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction', 'pair_sims', 'negatives_lse',
@@ -120,7 +120,7 @@ def macl(z1:Tensor, # first views, (N, d)
     if not (isinstance(reweight, bool) or reweight == 'w'): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None: s, pos = pair_sims(z1, z2, negatives)
-    else: f, g = l2_normalize(z1), l2_normalize(z2); pos = positive_sim(f, g)
+    else: f, g, pos = unit_views(z1, z2)
     tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(c) → sg(τ')
     neg_lse = negatives_lse(s, tau, negatives, inplace=True) if chunk is None else pair_lse(f, g, tau, negatives, chunk, exclude_positive=True)
     x = neg_lse - pos / tau                                                  # log-odds of the negatives
@@ -149,7 +149,7 @@ def dcl(z1:Tensor, # first views, (N, d)
         s, pos = pair_sims(z1, z2, negatives)
         neg_lse = negatives_lse(s, tau, negatives, inplace=True)
     else:
-        f, g = l2_normalize(z1), l2_normalize(z2); pos = positive_sim(f, g)
+        f, g, pos = unit_views(z1, z2)
         neg_lse = pair_lse(f, g, tau, negatives, chunk, exclude_positive=True)
     pos_term = -pos / tau
     if weighted:
@@ -179,7 +179,7 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
         with torch.no_grad(): x_inter = negatives_lse(s.detach(), tau_inter, negatives) - pos.detach() / tau_inter
         x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau
     else:
-        f, g = l2_normalize(z1), l2_normalize(z2); pos = positive_sim(f, g)
+        f, g, pos = unit_views(z1, z2)
         with torch.no_grad(): x_inter = pair_lse(f.detach(), g.detach(), tau_inter, negatives, chunk, exclude_positive=True) - pos.detach() / tau_inter
         x = pair_lse(f, g, tau, negatives, chunk, exclude_positive=True) - pos / tau
     with torch.no_grad(): w = torch.sigmoid(x_inter) / torch.sigmoid(x)   # sg(W_i(τ_inter) / W_i(τ))

@@ -8,8 +8,8 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .chunked import pair_chunk, pair_lse, positive_sim
-from .core import check_pair, check_positive, check_negatives, contrastive_sim, split_pos_neg, l2_normalize
+from .chunked import pair_chunk, pair_lse, unit_views
+from .core import check_pair, check_positive, check_negatives, contrastive_sim, split_pos_neg
 from .distributed import gatherable
 
 # %% auto #0
@@ -31,8 +31,8 @@ def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised insi
     _check_reduction(reduction)
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is not None:  # blocks: the same per-anchor losses, log Σ exp over the candidates minus the positive's logit
-        f, g = l2_normalize(z1), l2_normalize(z2)
-        per = pair_lse(f, g, tau, negatives, chunk) - positive_sim(f, g) / tau
+        f, g, pos = unit_views(z1, z2)
+        per = pair_lse(f, g, tau, negatives, chunk) - pos / tau
         return per.mean() if reduction == 'mean' else per
     sim, tgt = contrastive_sim(z1, z2, negatives)
     return F.cross_entropy(sim / tau, tgt, reduction=reduction)
@@ -59,8 +59,8 @@ def nt_xent_terms(z1:Tensor, # first views, (N, d)
     check_positive(tau, 'tau', check)
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is not None:
-        f, g = l2_normalize(z1), l2_normalize(z2)
-        return NTXentTerms(-positive_sim(f, g).mean(), pair_lse(f, g, tau, negatives, chunk).mean())
+        f, g, pos = unit_views(z1, z2)
+        return NTXentTerms(-pos.mean(), pair_lse(f, g, tau, negatives, chunk).mean())
     sim, tgt = contrastive_sim(z1, z2, negatives)
     pos, _ = split_pos_neg(sim, tgt)
     return NTXentTerms(-pos.mean(), torch.logsumexp(sim / tau, dim=1).mean())

@@ -91,11 +91,6 @@ def slope_per_doubling(res:dict)->list[float]:
     per_seed = {}
     for r in res['rows']:
         if r['bits'] is None and r['tolerated_bits'] is not None: per_seed.setdefault(r['seed'], []).append((math.log2(r['batch_size']), r['tolerated_bits']))
-    out = []
-    for pts in per_seed.values():
-        if len(pts) < 2: continue
-        mx, my = statistics.fmean(p[0] for p in pts), statistics.fmean(p[1] for p in pts)
-        out.append(sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts))
-    return out
+    return [statistics.linear_regression(*zip(*pts)).slope for pts in per_seed.values() if len(pts) >= 2]
 
 randbit_batch.experiment.figure = randbit_batch_figure
