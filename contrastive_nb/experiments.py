@@ -21,7 +21,7 @@ from fastai.optimizer import Adam
 from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
-from .learner import contrastive_learner, encode, _make_encoder, torch_adam, NoSync  # also patches `Learner.fit_linear_decay`
+from .learner import contrastive_learner, encode, _make_encoder, torch_adam, NoSync, require_accelerate  # also patches `Learner.fit_linear_decay`
 from .metrics import linear_eval
 
 # %% auto #0
@@ -192,6 +192,7 @@ def _fit(learn, epochs:int, lr:float, seed:int=0):
     "Train with the linear-decay schedule, quietly; under W processes through fastai's `distrib_ctx` (DDP via Accelerate, the loss gathering every rank's batch), each rank drawing its own augmentations."
     ctx = contextlib.nullcontext()
     if num_distrib() > 1:
+        require_accelerate()
         cpu = torch.device(learn.dls.device or 'cpu').type == 'cpu'
         ctx = learn.distrib_ctx(sync_bn=not cpu, cpu=cpu)  # SyncBatchNorm needs CUDA; Accelerate must be told about CPU processes
         torch.manual_seed(seed * 1009 + rank_distrib() + 1)  # the model is built (DDP syncs rank 0's weights); views differ per rank

@@ -4,18 +4,18 @@
 
 # %% ../nbs/14_learner.ipynb #65329094
 from __future__ import annotations
+import importlib.util
 from functools import partial
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
 from .core import check_int, finite_checks  # before fastai: installs core's warning filter
-from fastcore.basics import store_attr, patch
+from fastcore.basics import store_attr, patch, patch_to
 from fastai.learner import Learner, Metric, ValueMetric, Recorder, AvgLoss, AvgSmoothLoss
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import find_bs, to_detach
 from fastai.callback.core import Callback
-from fastai.distributed import DistributedDL
 from fastai.callback.schedule import SchedLin, ParamScheduler
 from .distributed import world
 from .losses import get_loss
@@ -25,9 +25,9 @@ from .models import ContrastiveModel, ProjectionHead, ConvN, cifar_resnet18, res
 from . import metrics as M
 
 # %% auto #0
-__all__ = ['MACL_SCHEDULES', 'ENCODERS', 'compile_options', 'ContrastiveObjective', 'TwoViews', 'Temperature', 'linear_tau',
-           'ProbeAccuracy', 'encode', 'EmbeddingMetrics', 'MemoryBank', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync',
-           'torch_adam', 'contrastive_learner']
+__all__ = ['HAS_ACCELERATE', 'MACL_SCHEDULES', 'ENCODERS', 'compile_options', 'ContrastiveObjective', 'require_accelerate',
+           'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy', 'encode', 'EmbeddingMetrics', 'MemoryBank',
+           'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync', 'torch_adam', 'contrastive_learner']
 
 # %% ../nbs/14_learner.ipynb #2aa885a2
 def compile_options(compile)->dict|None:
@@ -78,12 +78,24 @@ class ContrastiveObjective(nn.Module):
         return out
 
 # %% ../nbs/14_learner.ipynb #f27e692e
-@patch
-def _broadcast(self:DistributedDL, t, rank):
+HAS_ACCELERATE = importlib.util.find_spec('accelerate') is not None  # fastai.distributed (distrib_ctx, to_distributed) needs it
+
+def require_accelerate(what:str='training under several processes'):
+    "Raise a one-line `ImportError` naming the `distributed` extra when Accelerate, which fastai's `distrib_ctx` needs, is missing."
+    if not HAS_ACCELERATE:
+        raise ImportError(f"{what} goes through fastai's distrib_ctx, which needs Accelerate: "
+                          "pip install 'contrastive_nb[distributed]' (or pip install accelerate)")
+
+def _broadcast(self, t, rank):
     "Broadcast the list `t` from `rank` on the process group's device (fastai's own always uses CUDA, which fails under gloo)."
     t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
     dist.broadcast(t, rank)
     return t.cpu().tolist()
+
+if HAS_ACCELERATE:
+    from fastai.distributed import DistributedDL  # also patches `Learner.distrib_ctx` / `to_distributed`
+    patch_to(DistributedDL)(_broadcast)
+
 
 # %% ../nbs/14_learner.ipynb #bf4dfb33
 class TwoViews(Callback):
@@ -271,6 +283,7 @@ class MemoryBank(Callback):
 # %% ../nbs/14_learner.ipynb #1ab11954
 class DeviceSmoothLoss(AvgSmoothLoss):
     "fastai's smoothed training loss (averaged over processes, as fastai's), kept on the loss's device: fastai's own copies every batch's loss to the host, a sync per step."
+    def __init__(self, beta=0.98): super().__init__(beta); self.reset()  # fastai < 2.8.7 sets count only in reset
     def accumulate(self, learn):
         self.count += 1
         v = to_detach(learn.loss.mean(), cpu=False).float()  # averaged over processes as fastai's (a collective on the device, not a host sync)

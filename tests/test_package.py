@@ -44,3 +44,185 @@ def test_no_module_prints_fastais_torch_jit_warning():
         r = subprocess.run([sys.executable, '-W', 'default', '-c', code, m], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
         assert 'torch.jit.script' not in r.stderr, f"importing {m} prints fastai's torch.jit warning: import contrastive_nb.core before fastai there"
+
+# --- The core install: what `pip install contrastive_nb` gives, with no extras ---------------------------------------
+import ast, json, subprocess, sys
+from packaging.requirements import Requirement
+from conftest import notebooks, read_nb
+
+def _norm(name): return re.sub(r'[-_.]+', '-', name).lower()
+
+def _closure(extras=()):
+    "The distributions that `pip install contrastive_nb[extras]` brings in: the requirement graph walked through the installed metadata, markers evaluated."
+    seen, todo = set(), [('contrastive_nb', tuple(extras))]
+    while todo:
+        name, ex = todo.pop()
+        try: dist = md.distribution(name)
+        except md.PackageNotFoundError: continue   # a marker-selected requirement not installed here
+        seen.add(_norm(name))
+        for r in map(Requirement, dist.requires or []):
+            if r.marker and not any(r.marker.evaluate({'extra': e}) for e in ('', *ex)): continue
+            if _norm(r.name) not in seen or r.extras: todo.append((r.name, tuple(r.extras)))
+    return seen
+
+def _import_owners():
+    "Top-level import name -> the normalised names of the installed distributions that provide it."
+    return {k: {_norm(d) for d in v} for k, v in md.packages_distributions().items()}
+
+def _extras():
+    cfg = ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+    return {k[:-len('_requirements')]: v.split() for k, v in cfg['DEFAULT'].items() if k.endswith('_requirements')}
+
+def test_closure_reads_the_requirement_graph():
+    "The walk is not vacuous: the core closure holds the stated requirements and their own, and leaves out what only the extras bring."
+    core, dev = _closure(), _closure(['dev'])
+    for d in ('torch', 'torchvision', 'fastai', 'fastcore', 'matplotlib', 'numpy', 'fasttransform'): assert d in core, d
+    for d in ('accelerate', 'nbdev', 'pytest', 'latex2mathml'): assert d not in core and d in dev, d
+
+CORE_ONLY = r'''
+import importlib, json, pkgutil, sys
+blocked = json.loads(sys.argv[1])
+for name in blocked: sys.modules[name] = None    # `import name` now fails as if it were not installed
+import contrastive_nb
+mods, failed = [m.name for m in pkgutil.walk_packages(contrastive_nb.__path__, 'contrastive_nb.')], {}
+for m in mods:
+    try: importlib.import_module(m)
+    except Exception as e: failed[m] = f"{type(e).__name__}: {e}"
+try:
+    from contrastive_nb.cli import main
+    rc = main(['list'])
+except Exception as e: rc = f"{type(e).__name__}: {e}"
+print(json.dumps(dict(modules=mods, failed=failed, list_rc=rc,
+                      leaked=sorted(n for n in blocked if sys.modules.get(n) is not None))))
+'''
+
+def _run_core_only(blocked):
+    r = subprocess.run([sys.executable, '-c', CORE_ONLY, json.dumps(sorted(blocked))], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-4000:]
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+def test_every_module_imports_with_only_the_core_requirements():
+    "Each module of the package, and `contrastive-nb list`, in a fresh interpreter where every installed distribution outside the core requirements' closure (accelerate, nbdev, pytest, lightly, ...) cannot be imported."
+    core, owners = _closure(), _import_owners()
+    blocked = {n for n, ds in owners.items() if not ds & core and n.isidentifier()}
+    assert {'accelerate', 'nbdev', 'pytest'} <= blocked, 'the development tools should be installed where this test runs'
+    out = _run_core_only(blocked)
+    assert len(out['modules']) >= 25, out['modules']
+    assert out['failed'] == {}, f"modules that need more than the core requirements: {out['failed']}"
+    assert out['list_rc'] == 0 and out['leaked'] == []
+
+def test_core_only_check_catches_a_missing_core_dependency():
+    "The same check fails when a real core requirement is hidden: it can fail."
+    out = _run_core_only(_import_owners().keys() & {'matplotlib'})
+    assert any('matplotlib' in v for v in out['failed'].values()), out['failed']
+    assert 'matplotlib' in out['list_rc']
+
+def _imports(tree):
+    "(top-level name, import node) for every absolute import in an AST."
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import): names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module: names = [node.module]
+        else: continue
+        for n in names: yield n.partition('.')[0], node
+
+def _module_level(tree):
+    "The import nodes that run when the module is imported: outside functions and classes' methods (inside if/try blocks too)."
+    out, todo = set(), list(tree.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)): continue
+        if isinstance(n, (ast.Import, ast.ImportFrom)): out.add(id(n))
+        todo.extend(ast.iter_child_nodes(n))
+    return out
+
+LOCAL = {'contrastive_nb', '__future__', *(p.stem for p in (ROOT/'tests').glob('*.py'))}   # the package and the tests' own helpers
+def _third_party(name): return name not in sys.stdlib_module_names and name not in LOCAL
+
+def _code_of_notebook(p):
+    "A notebook's code cells as Python: IPython magics and shell lines become `pass`."
+    magic = lambda l: l[:len(l) - len(l.lstrip())] + 'pass' if l.lstrip().startswith(('%', '!')) else l
+    cells = [''.join(c['source']) for c in read_nb(p)['cells'] if c['cell_type'] == 'code']
+    return '\n'.join('\n'.join(map(magic, c.splitlines())) for c in cells)
+
+def _library_import_problems(files, core, closures, owners):
+    "What is wrong with the third-party imports of library modules `files` (see the test below)."
+    problems = []
+    for py in files:
+        src = py.read_text(); tree = ast.parse(src); top = _module_level(tree)
+        for name, node in _imports(tree):
+            if not _third_party(name): continue
+            where = f"{py.name}:{node.lineno} imports {name}"
+            if name not in owners: problems.append(f"{where}, which no installed distribution provides"); continue
+            ds = owners[name]
+            if ds & core: continue
+            if id(node) in top: problems.append(f"{where} at import time, but it is not a core requirement"); continue
+            ok = [e for e, c in closures.items() if ds & c]
+            if not ok: problems.append(f"{where}, which no extra brings in")
+            elif not any(f"[{e}]" in src for e in ok): problems.append(f"{where}: its error should name the extra, one of {ok}")
+    return problems
+
+def test_extras_name_everything_their_modules_import():
+    """Every import of a third-party module is covered by the install that runs it: the library's module-level imports by the core
+    requirements; its imports inside functions (optional features) by the core or an extra, whose name the module states in its
+    error message; the tests' and notebooks' imports by the `dev` extra (the benchmarks' also by `bench`)."""
+    owners, extras = _import_owners(), _extras()
+    core = _closure(); closures = {e: _closure([e]) for e in extras}
+    problems = _library_import_problems(sorted((ROOT/'contrastive_nb').rglob('*.py')), core, closures, owners)
+    for f, allowed in [(p, closures['dev'] | (closures['bench'] if 'benchmarks' in p.parts else set())) for p in notebooks()] + \
+                      [(p, closures['dev']) for p in sorted((ROOT/'tests').glob('*.py'))]:
+        src = _code_of_notebook(f) if f.suffix == '.ipynb' else f.read_text()
+        for name, node in _imports(ast.parse(src)):
+            if not _third_party(name): continue
+            if name not in owners or not owners[name] & allowed:
+                problems.append(f"{f.relative_to(ROOT)} imports {name}, which the dev extra does not bring in")
+    assert not problems, '\n'.join(problems)
+
+def test_import_check_reports_each_kind_of_problem(tmp_path):
+    "The check above can fail: a hard import of an extra's package, an optional one whose error names no extra, and one no extra brings."
+    owners, extras = _import_owners(), _extras()
+    core = _closure(); closures = {e: _closure([e]) for e in extras}
+    (tmp_path/'a.py').write_text("import accelerate\n")
+    (tmp_path/'b.py').write_text("def f():\n    import nbdev\n")
+    (tmp_path/'c.py').write_text("def f():\n    import nbdev  # pip install 'contrastive_nb[docs]'\n")
+    (tmp_path/'d.py').write_text("try:\n    import no_such_module_anywhere\nexcept ImportError: pass\n")
+    (tmp_path/'e.py').write_text("import torch, os\nfrom fastai.learner import Learner\n")
+    got = _library_import_problems(sorted(tmp_path.glob('*.py')), core, closures, owners)
+    test = [g.split(':')[0] for g in got]
+    assert test == ['a.py', 'b.py', 'd.py'], got
+    assert 'not a core requirement' in got[0] and 'should name the extra' in got[1] and 'no installed distribution' in got[2]
+
+def test_every_extra_is_declared_in_setup():
+    "settings.ini's `*_requirements` are the package's extras, one for one."
+    declared = set(md.metadata('contrastive_nb').get_all('Provides-Extra') or [])
+    assert declared == set(_extras()) - {''}, (declared, _extras().keys())
+
+def _readme_commands():
+    "The README's two commands: the sh code lines that start with `pip install`."
+    lines = [l.strip() for l in (ROOT/'README.md').read_text().splitlines()]
+    return [l for l in lines if l.startswith('pip install -e ')]
+
+def test_ci_runs_the_readme_commands_as_written():
+    "`.ci/run` runs exactly the README's two commands, in order, the main job with `--scale smoke` added."
+    main, tests = _readme_commands()
+    assert 'contrastive-nb run' in main and 'pytest' in tests
+    ci = (ROOT/'.ci'/'run').read_text()
+    got = dict(re.findall(r"^(MAIN|TESTS)='(.*)'$", ci, re.M))
+    assert got == dict(MAIN=main, TESTS=tests), got
+    assert ci.index('eval "$MAIN --scale smoke"') < ci.index('eval "$TESTS"')
+    assert 'python3 -m venv' in ci
+
+def test_floor_stage_installs_the_stated_floors():
+    "`.ci/floors.txt` pins each stated floor of settings.ini (to its lowest release of that series): the floors CI tests are the floors users are told."
+    cfg = ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini')
+    floors = {_norm(r.name): r for r in map(Requirement, cfg['DEFAULT']['requirements'].split()) if r.specifier}
+    lines = (l.split('#')[0].strip() for l in (ROOT/'.ci'/'floors.txt').read_text().splitlines())
+    pins = {_norm(r.name): r for r in map(Requirement, filter(None, lines))}
+    assert set(floors) >= {'torch', 'torchvision', 'fastai', 'fastcore'}, floors
+    for name, req in floors.items():
+        (spec,) = req.specifier
+        assert spec.operator == '>=', f"{name}: a floor is stated as >=, got {spec}"
+        assert name in pins, f".ci/floors.txt does not pin {name}"
+        (pin,) = pins[name].specifier
+        assert pin.operator == '==' and pin.version.split('.')[:len(spec.version.split('.'))] == spec.version.split('.'), (name, spec, pin)
+    ci = (ROOT/'.ci'/'run').read_text()
+    assert '-c .ci/floors.txt' in ci
