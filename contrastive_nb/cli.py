@@ -46,7 +46,8 @@ def add_experiment_options(p:argparse.ArgumentParser, exp):
                            choices=choices, default=None, metavar=metavar, help=help)
     p.add_argument('--seed', type=int, nargs='+', default=[0], help='seed(s); each setting is trained once per seed and tables report mean ± std (default: 0)')
     p.add_argument('--scale', choices=SCALES, default='cpu', help="preset: cpu (minutes on 2 cores, the default), gpu (paper-like sizes), smoke (seconds; a test, not a result)")
-    p.add_argument('--out', default='contrastive_nb_results', help='folder for results.json, the figure and the table (default: ./contrastive_nb_results)')
+    p.add_argument('--out', default='contrastive_nb_results', help='folder for rows.jsonl (each model saved as soon as it is trained), results.json, the figure and the table (default: ./contrastive_nb_results)')
+    p.add_argument('--resume', action='store_true', help="reuse the models a killed run with the same options saved in --out's rows.jsonl; train only the rest")
     p.add_argument('--quiet', action='store_true', help='print only the table')
     return p
 
@@ -86,7 +87,10 @@ def main(argv=None)->int:
     out = Path(a.out)
     why = _writable(out)
     if why: sub.error(f"--out: {why}")
-    res = exp(a.scale, a.seed, progress=not a.quiet and rank_distrib() == 0, **kw)
+    try: res = exp(a.scale, a.seed, progress=not a.quiet and rank_distrib() == 0, out=out, resume=a.resume, **kw)
+    except ExperimentArgError as e:
+        if e.param != 'resume': raise
+        sub.error(f"--resume: {e.msg}")
     if rank_distrib() != 0: return 0  # under torchrun / accelerate launch, rank 0 reports and writes
     print(results_table(res))
     paths = save_results(res, out)

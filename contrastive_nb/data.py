@@ -17,9 +17,10 @@ from fastai.data.core import DataLoaders, TfmdDL
 from fastai.torch_core import TensorImage, TensorCategory
 
 # %% auto #0
-__all__ = ['SOURCES', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'DataSourceError', 'ProbeDataset',
-           'mnist_sample', 'data_home', 'source_url', 'fetch', 'read_idx', 'mnist', 'cifar', 'imagenette',
-           'skimage_textures', 'multi_digits', 'two_digits', 'digit_on_image', 'box_masks', 'image_bits',
+__all__ = ['SOURCES', 'FASHION_CLASSES', 'DEBIAN_FASHION_MNIST', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS',
+           'MNIST_PARITY', 'FASHION_SUPERCLASSES', 'FASHION_SUPERCLASS_NAMES', 'DataSourceError', 'ProbeDataset',
+           'mnist_sample', 'data_home', 'source_url', 'fetch', 'read_idx', 'mnist', 'fashion_mnist', 'cifar',
+           'imagenette', 'skimage_textures', 'multi_digits', 'two_digits', 'digit_on_image', 'box_masks', 'image_bits',
            'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'fits_on_device', 'DeviceDL', 'probe_dls']
 
 # %% ../nbs/10_data.ipynb #4459721f
@@ -77,7 +78,7 @@ def _show_grid(images, titles, ncols:int=8, figsize=None, title=None):
     "Images (C, H, W) in a grid with a small title each: what `ProbeDataset.show` and `ProbeDL.show_batch` draw."
     import matplotlib.pyplot as plt
     nrows = math.ceil(len(images) / ncols)
-    fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (1.4 * ncols, 1.5 * nrows), squeeze=False)
+    fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (1.4 * ncols, 1.5 * nrows), squeeze=False, layout='constrained')  # constrained: a suptitle never overlaps the small titles
     for ax in axs.flat: ax.axis('off')
     for ax, im, t in zip(axs.flat, images, titles):
         _imshow(im, ax); ax.set_title(t, fontsize=8)
@@ -116,10 +117,13 @@ def data_home()->Path:
     "Where downloads go: `$CONTRASTIVE_NB_DATA`, else `~/.contrastive_nb/data` (read on every call, so setting the variable takes effect at once)."
     return Path(os.environ.get('CONTRASTIVE_NB_DATA') or Path.home()/'.contrastive_nb'/'data')
 
-SOURCES = {  # file name -> (official URL, MD5 of the official file)
+SOURCES = {  # file name (saved under its last path part) -> (official URL, MD5 of the official file)
     **{f: ('https://ossci-datasets.s3.amazonaws.com/mnist/' + f, md5) for f, md5 in [
         ('train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'), ('train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'),
         ('t10k-images-idx3-ubyte.gz', '9fb629c4189551a2d022fa330f9573f3'), ('t10k-labels-idx1-ubyte.gz', 'ec29112dd5afa0611ce80d1b7f02629c')]},
+    **{f'fashion-mnist/{f}': ('http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/' + f, md5) for f, md5 in [
+        ('train-images-idx3-ubyte.gz', '8d4fb7e6c68d591d4c3dfef9ec88bf0d'), ('train-labels-idx1-ubyte.gz', '25c81989df183df01b3e8a0aad5dffbe'),
+        ('t10k-images-idx3-ubyte.gz', 'bef4ecab320f06d8554ea6380940ec79'), ('t10k-labels-idx1-ubyte.gz', 'bb300cfdad3c16e7a12a480ee83cd310')]},
     'cifar-10-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz', 'c58f30108f718f92721af3b95e74349a'),
     'cifar-100-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz', 'eb9058c3a382ffc7106e4002c42a8d85'),
     'imagenette2-160.tgz': ('https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz', 'c475f8f7617a200ba35b9facc48443c3'),
@@ -139,8 +143,8 @@ def fetch(fname:str, # a file name of `SOURCES`
           mirror:str|None=None, # base URL serving the same file names (default `$CONTRASTIVE_NB_MIRROR`, else the official source)
           check=None, # called with the downloaded file before it is kept; raises when the file is not what it should be
           timeout:float=60.)->Path:
-    "`folder/fname`, downloaded when missing: written to a `.part` file, checked (size, MD5 when official, `check`), then renamed into place."
-    dest = Path(folder)/fname
+    "`folder/NAME` (NAME: `fname`'s last part), downloaded when missing: written to a `.part` file, checked (size, MD5 when official, `check`), then renamed into place."
+    dest = Path(folder)/Path(fname).name
     if dest.exists(): return dest
     url, md5 = source_url(fname, mirror)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -192,27 +196,56 @@ def read_idx(path)->np.ndarray:
     if len(body) != math.prod(dims): raise ValueError(f"{path.name}: the header says {dims}, that is {math.prod(dims)} bytes, but the file holds {len(body)}")
     return np.frombuffer(body, np.uint8).reshape(dims)
 
-def _idx_file(root:Path, stem:str, download:bool, mirror)->Path:
+def _idx_file(root:Path, stem:str, download:bool, mirror, prefix:str='')->Path:
     for p in (root/stem, root/(stem + '.gz')):
         if p.exists(): return p
     if not download: raise FileNotFoundError(f"neither {stem} nor {stem}.gz in {root}")
-    return fetch(stem + '.gz', root, mirror, check=read_idx)
+    return fetch(prefix + stem + '.gz', root, mirror, check=read_idx)
 
-def mnist(path=None, # folder holding `MNIST/raw` (default `data_home()`); downloaded there when missing
+def _has_idx(folder:Path, split:str)->bool:
+    "`folder` holds the images and labels of `split` ('train' or 't10k'), gzipped or not."
+    return all((folder/f"{split}-{k}").exists() or (folder/f"{split}-{k}.gz").exists() for k in ('images-idx3-ubyte', 'labels-idx1-ubyte'))
+
+def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, download:bool, mirror, extra=())->ProbeDataset:
+    "An MNIST-format dataset: the first of `path` (flat, or with `raw` inside), `data_home()/raw` and the `extra` folders holding the split; else downloaded into `data_home()/raw`."
+    split = 'train' if train else 't10k'
+    base = Path(path) if path is not None else None
+    if base is not None: looked = [base, base/raw]
+    else: looked = [data_home()/raw, *map(Path, extra)]
+    root = next((d for d in looked if _has_idx(d, split)), base/raw if base is not None else data_home()/raw)
+    try:
+        files = [_idx_file(root, f"{split}-{k}-ubyte", download, mirror, prefix) for k in ('images-idx3', 'labels-idx1')]
+        key = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files)  # a changed file is read again
+        if key not in _CACHE:
+            x, y = map(read_idx, files)
+            if x.ndim != 3 or y.ndim != 1 or len(x) != len(y): raise ValueError(f"images {x.shape} and labels {y.shape} do not match")
+            if y.max(initial=0) >= len(classes): raise ValueError(f"labels go up to {y.max()}, but {name} has {len(classes)} classes")
+            _CACHE[key] = (torch.from_numpy(x.copy())[:, None], torch.from_numpy(y.astype(np.int64)))
+    except DataSourceError: raise
+    except Exception as e:
+        raise _source_error(name, f"{type(e).__name__}: {e}".strip(),
+                            f"Looked in {', '.join(map(str, looked))} (download={download}). Pass `path=` a folder holding the four "
+                            f"*-ubyte(.gz) files (or {raw}/ with them){', or use `mnist_sample()` offline' if name == 'MNIST' else ''}.") from e
+    x, y = _CACHE[key]
+    return ProbeDataset(x, y, list(classes), name=f"{name} {'train' if train else 'test'}")
+
+def mnist(path=None, # a folder holding the four idx files, or `MNIST/raw` with them (default `data_home()`); downloaded when missing
           train:bool=True, download:bool=True,
           mirror:str|None=None)->ProbeDataset: # base URL serving MNIST's four `.gz` files (default `$CONTRASTIVE_NB_MIRROR`, else the official mirror)
     "Full MNIST (60,000 train / 10,000 test): the idx files, downloaded once (torchvision's folder layout, so an existing download is reused)."
-    root = Path(path if path is not None else data_home())/'MNIST'/'raw'
-    split = 'train' if train else 't10k'
-    try:
-        x = read_idx(_idx_file(root, f"{split}-images-idx3-ubyte", download, mirror))
-        y = read_idx(_idx_file(root, f"{split}-labels-idx1-ubyte", download, mirror))
-        if x.ndim != 3 or y.ndim != 1 or len(x) != len(y): raise ValueError(f"images {x.shape} and labels {y.shape} do not match")
-    except DataSourceError: raise
-    except Exception as e:
-        raise _source_error('MNIST', f"{type(e).__name__}: {e}".strip(),
-                            f"Looked in {root} (download={download}). Pass `path=` a folder containing MNIST/raw/*-ubyte(.gz), or use `mnist_sample()` offline.") from e
-    return ProbeDataset(torch.from_numpy(x.copy())[:, None], torch.from_numpy(y.astype(np.int64)), [str(i) for i in range(10)], name=f"MNIST {'train' if train else 'test'}")
+    return _idx_source('MNIST', 'MNIST/raw', '', [str(i) for i in range(10)], path, train, download, mirror)
+
+
+# %% ../nbs/10_data.ipynb #0484e6e5
+FASHION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
+DEBIAN_FASHION_MNIST = Path('/usr/share/datasets/fashion-mnist')  # Debian's dataset-fashion-mnist
+
+def fashion_mnist(path=None, # a folder holding the four idx files, or `FashionMNIST/raw` with them; default: `data_home()`, then Debian's folder
+                  train:bool=True, download:bool=True,
+                  mirror:str|None=None)->ProbeDataset: # base URL serving `fashion-mnist/*-ubyte.gz` (default `$CONTRASTIVE_NB_MIRROR`, else the official source)
+    "Fashion-MNIST (60,000 train / 10,000 test, 28×28, 10 classes with their names): local files first, downloaded only when no folder has them."
+    return _idx_source('Fashion-MNIST', 'FashionMNIST/raw', 'fashion-mnist/', FASHION_CLASSES, path, train, download, mirror,
+                       extra=[DEBIAN_FASHION_MNIST])
 
 # %% ../nbs/10_data.ipynb #27e4d090
 def _cifar_folder(n): return 'cifar-10-batches-py' if n == 10 else 'cifar-100-python'
@@ -517,6 +550,8 @@ class RandBit(torch.utils.data.Dataset):
 
 # %% ../nbs/10_data.ipynb #edbc6822
 MNIST_PARITY = (0, 1, 0, 1, 0, 1, 0, 1, 0, 1)  # digit -> superclass (even / odd): 2 superclasses of 5 subclasses each
+FASHION_SUPERCLASSES = (0, 2, 0, 2, 0, 1, 0, 1, 2, 1)  # class -> tops (T-shirt, pullover, coat, shirt), footwear (sandal, sneaker, ankle boot), other (trouser, dress, bag)
+FASHION_SUPERCLASS_NAMES = ('tops', 'footwear', 'other')
 
 def with_superclasses(ds:ProbeDataset, mapping=MNIST_PARITY, names=('even', 'odd'))->ProbeDataset:
     "The class-collapse setting: `y` becomes the superclass `mapping[y]`; the original label is kept as `labels['sub']`. (CIFAR-100: `mapping` from `labels['coarse']` is already there.)"

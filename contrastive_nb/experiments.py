@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_experiments.ipynb #f6efd813
 from __future__ import annotations
-import contextlib, importlib, inspect, json, os, pkgutil, statistics, time, typing
+import contextlib, contextvars, datetime, hashlib, importlib, inspect, json, os, pkgutil, platform, statistics, subprocess, time, typing
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
@@ -23,10 +23,12 @@ from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
 from .learner import contrastive_learner, encode, _make_encoder, torch_adam, NoSync, require_accelerate  # also patches `Learner.fit_linear_decay`
 from .metrics import linear_eval
+from .losses import USER_LOSSES, check_loss, get_loss
 
 # %% auto #0
-__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'MNIST_SAMPLE_SIZE', 'METHODS', 'SMOKE_NOTE', 'ExperimentArgError', 'positive',
-           'between', 'one_of', 'Experiment', 'experiment', 'check_device', 'seed_everything', 'digit_split',
+__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 'METHODS', 'SMOKE_NOTE', 'ExperimentArgError',
+           'positive', 'between', 'loss_or_method', 'one_of', 'Experiment', 'experiment', 'atomic_write', 'provenance',
+           'data_record', 'record_data', 'pending', 'RunLog', 'check_device', 'seed_everything', 'digit_split',
            'check_mnist_sizes', 'check_batches_fit', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
            'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
            'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot',
@@ -48,6 +50,18 @@ def between(lo=None, hi=None):
     def check(v):
         if (lo is not None and v < lo) or (hi is not None and v > hi):
             return f"must be in [{'-∞' if lo is None else lo}, {'∞' if hi is None else hi}], got {v}"
+    return check
+
+def loss_or_method(*choices, supervised:bool=False):
+    "Check: v is one of `choices`, or a user's loss (registered with `losses.register_loss`, or 'module:function') that passes `losses.check_loss`'s dry run."
+    def check(v):
+        if v in choices: return None
+        if not (isinstance(v, str) and (':' in v or v.lower() in USER_LOSSES)):
+            return f"must be one of {', '.join(map(str, choices))}, a registered loss or 'module:function'; got {v!r}"
+        try: mod = check_loss(v)
+        except ValueError as e: return f"cannot train with it: {e}"
+        if mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
+    check.known = choices  # no `choices`: argparse must let a user's loss through
     return check
 
 def one_of(*choices):
@@ -106,16 +120,25 @@ class Experiment:
         if 'device' in cfg: cfg['device'] = check_device(cfg['device'])
         return dict(cfg, scale=scale, seeds=seeds)
 
-    def __call__(self, scale:str='cpu', seeds=(0,), progress:bool=False, **kwargs)->dict:
+    def __call__(self, scale:str='cpu', seeds=(0,), progress:bool=False,
+                 out=None, # a folder: each model's rows are saved there the moment they are done (`RunLog`)
+                 resume:bool=False, # reuse the rows a killed run of the same options saved in `out`
+                 **kwargs)->dict:
         "Run it: check the options, train once per seed, return the result dict."
         cfg = self.resolve(scale, seeds, **kwargs)
         opts = {k: v for k, v in cfg.items() if k not in ('scale', 'seeds')}
-        t0, rows = time.perf_counter(), []
-        for s in cfg['seeds']:
-            for r in self.fn(**opts, seed=s, progress=progress): rows.append(dict(r, seed=s))
-        return dict(experiment=self.name, config=cfg, rows=rows, paper=[] if scale == 'smoke' else list(self.paper),
-                    paper_note='' if scale == 'smoke' else self.paper_note, seconds=round(time.perf_counter() - t0, 1),
-                    processes=max(1, num_distrib()))  # > 1 under torchrun / accelerate launch: one global batch split across them
+        with RunLog(self, cfg, out, resume) as log:
+            for s in cfg['seeds']:
+                log.seed = s
+                for unit in self.fn(**opts, seed=s, progress=progress): log.add(unit)
+        return log.result()
+
+    def result(self, cfg:dict, rows:list, seconds:float, **extra)->dict:
+        "The result dict of a run with options `cfg`: its rows, and the paper's numbers unless it is a smoke test."
+        smoke = cfg.get('scale') == 'smoke'
+        return dict(experiment=self.name, config=cfg, rows=rows, paper=[] if smoke else list(self.paper),
+                    paper_note='' if smoke else self.paper_note, seconds=round(seconds, 1),
+                    processes=max(1, num_distrib()), **extra)  # > 1 under torchrun / accelerate launch: one global batch split across them
 
 EXPERIMENTS = {}
 
@@ -127,10 +150,129 @@ def experiment(name:str, summary:str, cpu_time:str, keys, metrics, **kwargs):
             if k not in exp.options: raise TypeError(f"check for unknown option {k!r} of {name}")
         EXPERIMENTS[name] = exp
         @wraps(fn)
-        def run(scale:str='cpu', seeds=(0,), progress:bool=False, **kw): return exp(scale, seeds, progress, **kw)
+        def run(scale:str='cpu', seeds=(0,), progress:bool=False, out=None, resume:bool=False, **kw): return exp(scale, seeds, progress, out, resume, **kw)
         run.experiment = exp
         return run
     return deco
+
+# %% ../nbs/20_experiments.ipynb #fdb26d45
+ROWS_FILE = 'rows.jsonl'
+_RUN = contextvars.ContextVar('contrastive_nb_run', default=None)
+
+def _now()->str: return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
+def _key(settings:dict)->str: return json.dumps(settings, sort_keys=True, default=str)
+def _jsonable(v): return json.loads(json.dumps(v, default=str))
+
+def atomic_write(path, text:str)->Path:
+    "Write `text` to `path` through a temporary file in the same folder, fsynced, then renamed: a reader sees the old file or the new one, never a part."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, 'w', encoding='utf-8') as f: f.write(text); f.flush(); os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return path
+
+def _cpu_name()->str:
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or platform.machine()
+
+def _git_state()->dict:
+    "The commit of the checkout this package runs from, and whether its tracked files differ from it; {} when not run from a checkout."
+    import contrastive_nb
+    root = Path(contrastive_nb.__file__).resolve().parents[1]
+    if not (root/'.git').exists(): return {}
+    try:
+        git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=20).stdout.strip()
+        return dict(git=git('rev-parse', 'HEAD') or None, git_dirty=bool(git('status', '--porcelain', '--untracked-files=no')))
+    except (OSError, subprocess.SubprocessError): return {}
+
+def provenance(device=None)->dict:
+    "What produced a result: versions (package, git commit, torch, fastai, Python), the device's name and torch's thread count."
+    import fastai
+    from contrastive_nb import __version__
+    d = torch.device(device or 'cpu')
+    name = torch.cuda.get_device_name(d) if d.type == 'cuda' and torch.cuda.is_available() else _cpu_name()
+    return dict(version=__version__, **_git_state(), torch=torch.__version__, fastai=fastai.__version__,
+                python=platform.python_version(), device=f"{d.type}: {name}", threads=torch.get_num_threads())
+
+def data_record(ds, role:str)->dict:
+    "Name, size, image shape and a checksum (SHA-256 of the uint8 images, first 16 hex digits) of a dataset a run used."
+    x = getattr(getattr(ds, 'ds', ds), 'x', None)  # a RandBit wraps a ProbeDataset
+    digest = hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest()[:16] if isinstance(x, Tensor) else None
+    return dict(role=role, name=getattr(ds, 'name', type(ds).__name__), n=len(ds), shape=list(x.shape[1:]) if x is not None else None, sha256=digest)
+
+def record_data(**datasets):
+    "Record the datasets of the current seed (`train=..., test=...`) in the running experiment's provenance; a no-op outside a run."
+    log = _RUN.get()
+    if log is not None: log.record_data(datasets)
+
+def pending(**settings)->bool:
+    "Call before training one model, with the settings that identify its rows: False when a resumed run already has them (they are reused), else True."
+    log = _RUN.get()
+    return True if log is None else log.pending(settings)
+
+class RunLog:
+    "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused."
+    def __init__(self, exp, cfg:dict, out=None, resume:bool=False):
+        self.exp, self.cfg, self.seed, self.rows, self.done, self.key = exp, cfg, None, [], {}, None
+        self.out = Path(out) if out is not None else None
+        self.writes = self.out is not None and rank_distrib() == 0   # under torchrun every rank reads, rank 0 writes
+        self.prov = dict(provenance(cfg.get('device')), data=[], started=_now(), finished=None)
+        self.t0, self.prev_seconds, self.reused, self._fh = time.perf_counter(), 0., 0, None
+        if self.out is not None and resume: self._load()
+    def _load(self):
+        path = self.out/ROWS_FILE
+        if not path.exists(): return
+        units = []
+        for line in path.read_text(encoding='utf-8').splitlines():
+            try: units.append(json.loads(line))
+            except json.JSONDecodeError: break   # a line cut short by a kill: it and anything after it are dropped
+        head = units[0] if units else {}
+        if head.get('experiment') != self.exp.name:
+            raise ExperimentArgError('resume', f"{path} does not hold a run of {self.exp.name}")
+        now, old = _jsonable(self.cfg), head.get('config', {})
+        diff = [k for k in dict.fromkeys([*old, *now]) if old.get(k) != now.get(k)]
+        if diff: raise ExperimentArgError('resume', f"{self.out} holds a run with other options ({'; '.join(f'{k}: {old.get(k)!r} there, {now.get(k)!r} now' for k in diff)}): use the same options or another --out")
+        self.prov['started'] = head.get('started', self.prov['started'])
+        self.done = {(u['seed'], _key(u['key'])): u for u in units[1:] if u.get('key') is not None}
+    def __enter__(self):
+        token = _RUN.set(self); self._token = token
+        if self.writes:
+            head = dict(experiment=self.exp.name, config=_jsonable(self.cfg), started=self.prov['started'])
+            text = ''.join(json.dumps(u) + '\n' for u in [head, *self.done.values()])
+            atomic_write(self.out/ROWS_FILE, text)   # the header and the models kept; then appended to
+            self._fh = open(self.out/ROWS_FILE, 'a', encoding='utf-8')
+            self.save(False)   # a valid results.json from the start
+        return self
+    def __exit__(self, *exc):
+        _RUN.reset(self._token)
+        complete = exc[0] is None
+        if complete: self.prov['finished'] = _now()
+        self.save(complete)
+        if self._fh is not None: self._fh.close()
+    def pending(self, settings:dict)->bool:
+        u = self.done.pop((self.seed, _key(settings)), None)
+        if u is None: self.key = settings; return True
+        self.rows.extend(u['rows']); self.reused += len(u['rows']); self.prev_seconds += u.get('seconds', 0)
+        self.save(False)
+        return False
+    def add(self, unit):
+        "Take one model's rows (a dict or a list of dicts) from the experiment function: saved before the next model starts."
+        rows = [dict(r, seed=self.seed) for r in ([unit] if isinstance(unit, dict) else list(unit))]
+        self.rows.extend(rows)
+        self.save(False)   # results.json first: a kill between the two writes leaves it ahead of rows.jsonl, never behind (resume retrains that model)
+        if self._fh is not None:
+            self._fh.write(json.dumps(dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=sum(r.get('seconds') or 0 for r in rows))) + '\n')
+            self._fh.flush(); os.fsync(self._fh.fileno())
+        self.key = None
+    def record_data(self, datasets:dict):
+        for role, ds in datasets.items():
+            rec = dict(data_record(ds, role), seed=self.seed)
+            if rec not in self.prov['data']: self.prov['data'].append(rec)
+    def result(self, complete:bool=True)->dict:
+        return self.exp.result(self.cfg, list(self.rows), time.perf_counter() - self.t0 + self.prev_seconds,
+                               complete=complete, provenance=dict(self.prov))
+    def save(self, complete:bool):
+        if self.writes: atomic_write(self.out/'results.json', json.dumps(self.result(complete), indent=1, default=str))
 
 # %% ../nbs/20_experiments.ipynb #95d171c8
 def check_device(device)->str:
@@ -154,7 +296,9 @@ def digit_split(n_test:int=1000, # digits held out for testing
     "(train_digits, test_digits) from `source` (default: the MNIST sample), split at random under `seed`."
     src = source if source is not None else mnist_sample()
     tr, te = src.split(n_test, seed=seed)
-    return (tr if n_train is None else tr.subset(range(n_train))), te
+    tr = tr if n_train is None else tr.subset(range(n_train))
+    record_data(train=tr, test=te)   # into the running experiment's provenance
+    return tr, te
 
 # %% ../nbs/20_experiments.ipynb #a45da05f
 MNIST_SAMPLE_SIZE = 5000  # digits in the offline MNIST sample (`data.mnist_sample`)
@@ -438,9 +582,7 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
 
 def save_json(res:dict, path)->Path:
     "Write a result dict to `path` as JSON (folders made as needed): the rows, config and paper numbers, enough to redraw its table and figure."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(res, indent=1, default=str))
-    return path
+    return atomic_write(path, json.dumps(res, indent=1, default=str))
 
 def load_json(path)->dict:
     "A result dict written by `save_json` or `save_results` (its `results.json`)."

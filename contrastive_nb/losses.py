@@ -4,8 +4,9 @@
 
 # %% ../nbs/06_losses.ipynb #36b50eb2
 from __future__ import annotations
-import inspect
+import contextlib, importlib, inspect, os, sys
 import torch
+import torch.nn.functional as F
 from torch import nn, Tensor
 from .core import set_check_finite, no_finite_checks, NEGATIVES
 from .ntxent import nt_xent, nt_xent_terms, NTXentTerms
@@ -18,7 +19,8 @@ from .supervised import supcon, joint_contrastive
 # %% auto #0
 __all__ = ['NTXentLoss', 'DecoupledNTXentLoss', 'GeneralizedContrastiveLoss', 'HardNTXentLoss', 'SimpleContrastiveLoss',
            'HardSimpleLoss', 'DCLLoss', 'DualTemperatureLoss', 'SupConLoss', 'JointContrastiveLoss', 'LOSSES',
-           'LOSS_ALIASES', 'ContrastiveLoss', 'MACLLoss', 'get_loss']
+           'LOSS_ALIASES', 'USER_LOSSES', 'ContrastiveLoss', 'MACLLoss', 'get_loss', 'load_loss', 'register_loss',
+           'check_loss']
 
 # %% ../nbs/06_losses.ipynb #66c96c85
 class ContrastiveLoss(nn.Module):
@@ -81,13 +83,14 @@ LOSS_ALIASES = {'ntxent': 'nt_xent', 'infonce': 'nt_xent', 'simclr': 'nt_xent', 
                 'dclw': 'dcl', 'dual': 'dual_temperature', 'supervised': 'supcon', 'joint_contrastive': 'joint'}
 _FN2MOD = {c.fn: c for c in LOSSES.values()}
 
-def get_loss(loss, # a registered name, a loss function of (z1, z2[, labels]), or an `nn.Module`
+def get_loss(loss, # a registered name, 'module:function', a loss function of (z1, z2[, labels]), or an `nn.Module`
              **kwargs, # hyper-parameters, e.g. tau=0.2
             )->nn.Module:
     "A loss module from a name (see `LOSSES`, `LOSS_ALIASES`), a pure loss function, or a module."
     if isinstance(loss, nn.Module):
         if kwargs: raise TypeError(f"`loss` is already a module; set its attributes instead of passing {sorted(kwargs)}")
         return loss
+    if isinstance(loss, str) and ':' in loss: return get_loss(load_loss(loss), **kwargs)   # a user's 'module:function'
     if isinstance(loss, str):
         key = LOSS_ALIASES.get(loss.lower(), loss.lower())
         if key not in LOSSES: raise ValueError(f"`loss` must be one of {sorted(LOSSES)} (or an alias in {sorted(LOSS_ALIASES)}), got {loss!r}")
@@ -99,3 +102,64 @@ def get_loss(loss, # a registered name, a loss function of (z1, z2[, labels]), o
         return _loss_module(f'{getattr(loss, "__name__", "Custom")}_loss', loss,
                             supervised='labels' in inspect.signature(loss).parameters)(**kwargs)
     raise TypeError(f"`loss` must be a name, a function or an nn.Module, got {type(loss).__name__}")
+
+# %% ../nbs/06_losses.ipynb #1b4713a8
+@contextlib.contextmanager
+def _cwd_importable():
+    "The working directory on `sys.path` while importing (a console script's path starts at its own folder, not the working directory)."
+    added = os.getcwd() not in sys.path and '' not in sys.path
+    if added: sys.path.insert(0, os.getcwd())
+    try: yield
+    finally:
+        if added: sys.path.remove(os.getcwd())
+
+def load_loss(spec:str):
+    "The loss function that `'module:function'` names, imported from the working directory or `PYTHONPATH`."
+    mod, _, name = spec.partition(':') if isinstance(spec, str) else ('', '', '')
+    if not mod or not name or ':' in name: raise ValueError(f"a user loss is given as 'module:function', got {spec!r}")
+    try:
+        with _cwd_importable(): m = importlib.import_module(mod)
+    except Exception as e: raise ValueError(f"the loss {spec!r}: cannot import {mod!r} ({type(e).__name__}: {e})") from None
+    fn = getattr(m, name, None)
+    if not callable(fn): raise ValueError(f"the loss {spec!r}: module {mod!r} has no function {name!r}")
+    return fn
+
+USER_LOSSES = {}  # name -> module class, for the losses `register_loss` added
+
+def register_loss(name:str, # the name `get_loss`, the experiments and the CLI will take
+                  fn, # a loss function of (z1, z2[, labels], **hyper-parameters) returning a scalar
+                  supervised:bool|None=None, # whether it takes labels (None: it does when it has a `labels` parameter)
+                 )->type:
+    "Register `fn` as a loss under `name`; returns its module class."
+    if not isinstance(name, str) or not name.isidentifier(): raise ValueError(f"`name` must be an identifier such as 'spread', got {name!r}")
+    if name.lower() in LOSSES or name.lower() in LOSS_ALIASES: raise ValueError(f"`name` {name!r} is already a loss: pick another")
+    if not callable(fn): raise TypeError(f"`fn` must be a loss function, got {type(fn).__name__}")
+    if supervised is not None and not isinstance(supervised, bool): raise TypeError(f"`supervised` must be a bool or None, got {supervised!r}")
+    sup = 'labels' in inspect.signature(fn).parameters if supervised is None else supervised
+    LOSSES[name.lower()] = USER_LOSSES[name.lower()] = cls = _loss_module(f"{name}_loss", fn, supervised=sup)
+    return cls
+
+def _loss_name(loss)->str: return loss if isinstance(loss, str) else getattr(loss, '__name__', type(loss).__name__)
+
+def check_loss(loss, # a name, 'module:function', function or module (as `get_loss` takes)
+               n:int=16, d:int=32, # the dry run's batch: n pairs of d-dimensional unit vectors
+               **kwargs, # hyper-parameters, as to `get_loss`
+              )->nn.Module:
+    "A one-batch dry run before training: the loss must give a finite scalar with a finite, non-zero gradient. Returns its module; a `ValueError` names the loss otherwise."
+    name = _loss_name(loss)
+    try: mod = get_loss(loss, **kwargs)
+    except (ValueError, TypeError) as e: raise ValueError(str(e) if str(e).startswith('the loss ') else f"the loss {name!r}: {e}") from None
+    g = torch.Generator().manual_seed(0)
+    z1, z2 = (F.normalize(torch.randn(n, d, generator=g), dim=1).requires_grad_() for _ in range(2))
+    args = (z1, z2, torch.arange(n) % 4) if getattr(mod, 'supervised', False) else (z1, z2)
+    try: out = mod(*args)
+    except Exception as e: raise ValueError(f"the loss {name!r} fails on a batch of {n} random pairs: {type(e).__name__}: {e}") from None
+    if not isinstance(out, Tensor): raise ValueError(f"the loss {name!r} returned a {type(out).__name__}, not a tensor")
+    if out.numel() != 1: raise ValueError(f"the loss {name!r} returned shape {tuple(out.shape)}: a loss must return a scalar (reduce it, e.g. .mean())")
+    if not torch.isfinite(out).all(): raise ValueError(f"the loss {name!r} is {out.item()} on a batch of {n} random pairs: it must be finite")
+    if not out.requires_grad: raise ValueError(f"the loss {name!r} has no gradient with respect to z1, z2 (is it detached, or computed without them?)")
+    grads = [gr for gr in torch.autograd.grad(out.sum(), (z1, z2), allow_unused=True) if gr is not None]
+    if not grads: raise ValueError(f"the loss {name!r} has no gradient with respect to z1, z2: it does not depend on them")
+    if not all(torch.isfinite(gr).all() for gr in grads): raise ValueError(f"the loss {name!r} has a non-finite gradient on a batch of {n} random pairs")
+    if all(gr.abs().max() == 0 for gr in grads): raise ValueError(f"the loss {name!r} has a zero gradient on a batch of {n} random pairs: it would not train anything")
+    return mod

@@ -123,3 +123,48 @@ def test_huang_paper_rows_join_on_their_settings(exps):
     s = exps['semantic-sensitivity']
     assert {p['schedule']: p['knn_acc'] for p in s.paper} == {'fixed': 78.70, 'linear-1': 85.46, 'linear-2': 87.06}
     assert all(p['final'] is True for p in s.paper)
+
+
+# ---- runs that survive interruption (real smoke trainings through the command) ----
+import json, os, signal, time
+from pathlib import Path
+
+SMOKE = ['run', 'randbit', '--scale', 'smoke', '--bits', '0', '3', '--quiet']
+
+def _rows(folder): return json.loads((Path(folder)/'results.json').read_text())['rows']
+def _no_time(rows): return [{k: v for k, v in r.items() if k != 'seconds'} for r in rows]
+
+def test_killed_run_resumes_to_the_full_row_set(tmp_path):
+    "SIGTERM after the first model, then --resume: the rows of an uninterrupted run, the first one untouched; a changed option is refused."
+    whole, cut = tmp_path/'whole', tmp_path/'cut'
+    r = _cli(*SMOKE, '--out', str(whole)); assert r.returncode == 0, r.stderr[-2000:]
+    p = subprocess.Popen(['contrastive-nb', *SMOKE, '--out', str(cut)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    rows_file, t0 = cut/'rows.jsonl', time.time()
+    while time.time() - t0 < 120 and p.poll() is None:   # wait for the first model's line, then kill
+        if rows_file.exists() and len(rows_file.read_text().splitlines()) >= 2: break
+        time.sleep(0.05)
+    assert p.poll() is None, f"the run ended before it could be killed: {p.stderr.read()[-1000:]}"
+    p.send_signal(signal.SIGTERM); p.wait(60)
+    assert p.returncode == -signal.SIGTERM
+    saved = json.loads((cut/'results.json').read_text())
+    assert saved['complete'] is False and 1 <= len(saved['rows']) < len(_rows(whole))
+    first = saved['rows'][0]
+    r = _cli(*SMOKE[:-1], '--bits', '0', '--out', str(cut), '--resume')   # other bits: refused in one line, exit 2
+    assert r.returncode == 2 and r.stderr.count('\n') == 1 and '--resume:' in r.stderr and 'bits: [0, 3] there, [0] now' in r.stderr, r.stderr
+    r = _cli(*SMOKE, '--out', str(cut), '--resume'); assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((cut/'results.json').read_text())
+    assert res['complete'] is True and res['rows'][0] == first
+    assert _no_time(res['rows']) == _no_time(_rows(whole))
+    assert len((cut/'rows.jsonl').read_text().splitlines()) == 1 + len(res['rows'])   # one line per model (randbit: one row each)
+
+def test_same_command_same_rows_and_provenance(tmp_path):
+    "Two identical smoke runs give identical rows (all but the timings); results.json says what made them."
+    for d in ('a', 'b'):
+        r = _cli(*SMOKE, '--out', str(tmp_path/d)); assert r.returncode == 0, r.stderr[-2000:]
+    assert _no_time(_rows(tmp_path/'a')) == _no_time(_rows(tmp_path/'b'))
+    prov = json.loads((tmp_path/'a'/'results.json').read_text())['provenance']
+    import torch, fastai, contrastive_nb
+    assert (prov['torch'], prov['fastai'], prov['version']) == (torch.__version__, fastai.__version__, contrastive_nb.__version__)
+    assert prov['threads'] == torch.get_num_threads() and prov['device'].startswith('cpu: ')
+    assert [(d['role'], d['n']) for d in prov['data']] == [('train', 400), ('test', 200)] and all(len(d['sha256']) == 16 for d in prov['data'])
+    assert prov['started'] <= prov['finished']

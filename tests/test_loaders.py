@@ -196,3 +196,57 @@ def test_imagenette_truncated_archive_leaves_nothing(server, tmp_path, monkeypat
     assert files_in(tmp_path) == []
     server.files['imagenette2-160.tgz'] = good
     assert len(imagenette(size=24, mirror=server.url)) == 6
+
+
+# ---- Fashion-MNIST ----
+from contrastive_nb.data import fashion_mnist, FASHION_CLASSES, SOURCES, DEBIAN_FASHION_MNIST
+
+def test_fashion_mnist_from_local_server(server, tmp_path, monkeypatch):
+    "No local copy: the four files are fetched from the mirror's fashion-mnist/ folder into data_home()/FashionMNIST/raw, once."
+    monkeypatch.setenv('CONTRASTIVE_NB_DATA', str(tmp_path))
+    monkeypatch.setattr('contrastive_nb.data.DEBIAN_FASHION_MNIST', tmp_path/'no-debian-here')
+    files, data = mnist_files(seed=2)
+    server.files.update({f'fashion-mnist/{k}': v for k, v in files.items()})
+    tr, te = fashion_mnist(mirror=server.url), fashion_mnist(train=False, mirror=server.url)
+    assert torch.equal(tr.x[:, 0], torch.from_numpy(data['train'][0].astype(np.uint8)))
+    assert te.y.tolist() == data['t10k'][1].tolist() and tr.classes == list(FASHION_CLASSES)
+    assert sorted(server.hits) == sorted(f'fashion-mnist/{f}' for f in files)
+    fashion_mnist(mirror=server.url); assert len(server.hits) == 4   # already there
+    assert files_in(tmp_path) == sorted(f'FashionMNIST/raw/{f}' for f in files)
+
+def test_fashion_mnist_bad_download_leaves_nothing(server, tmp_path, monkeypatch):
+    monkeypatch.setattr('contrastive_nb.data.DEBIAN_FASHION_MNIST', tmp_path/'no-debian-here')
+    files, _ = mnist_files()
+    server.files.update({f'fashion-mnist/{k}': v[:len(v) // 2] for k, v in files.items()})  # cut gzip streams
+    with pytest.raises(DataSourceError, match='could not load|downloading'): fashion_mnist(path=tmp_path, mirror=server.url)
+    assert files_in(tmp_path) == []
+
+def test_fashion_mnist_looks_in_path_then_data_home_then_debian(tmp_path, monkeypatch):
+    "The search order: `path` (flat or FashionMNIST/raw), else data_home()'s torchvision layout, else Debian's folder; MNIST takes a flat folder too."
+    sets = {name: mnist_files(n_train=n, n_test=3, seed=n)[1] for name, n in (('flat', 5), ('home', 6), ('debian', 7))}
+    def write(folder, data):
+        folder.mkdir(parents=True, exist_ok=True)
+        for s, (x, y) in data.items():
+            (folder/f'{s}-images-idx3-ubyte.gz').write_bytes(gzip.compress(idx(x))); (folder/f'{s}-labels-idx1-ubyte').write_bytes(idx(y))
+    write(tmp_path/'flat', sets['flat']); write(tmp_path/'home'/'FashionMNIST'/'raw', sets['home']); write(tmp_path/'debian', sets['debian'])
+    monkeypatch.setattr('contrastive_nb.data.DEBIAN_FASHION_MNIST', tmp_path/'debian')
+    monkeypatch.setenv('CONTRASTIVE_NB_DATA', str(tmp_path/'nothing'))
+    assert len(fashion_mnist(download=False)) == 7                               # only Debian's folder has it
+    monkeypatch.setenv('CONTRASTIVE_NB_DATA', str(tmp_path/'home'))
+    assert len(fashion_mnist(download=False)) == 6                               # data_home() comes first
+    assert len(fashion_mnist(path=tmp_path/'flat', download=False)) == 5         # then `path`, a flat folder
+    assert len(fashion_mnist(path=tmp_path/'home', download=False)) == 6         # or one with FashionMNIST/raw
+    assert len(mnist(path=tmp_path/'flat', download=False)) == 5                 # MNIST reads a flat folder too
+    with pytest.raises(DataSourceError, match="Looked in"): fashion_mnist(path=tmp_path/'nothing', download=False)
+
+def test_fashion_mnist_sources_are_separate_from_mnist():
+    "Both releases use the same file names: each has its own URL and MD5."
+    for f in ('train-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'):
+        assert SOURCES[f][0] != SOURCES['fashion-mnist/' + f][0] and SOURCES[f][1] != SOURCES['fashion-mnist/' + f][1]
+
+@pytest.mark.skipif(not (DEBIAN_FASHION_MNIST/'train-images-idx3-ubyte.gz').exists(), reason="dataset-fashion-mnist is not installed (.ci/run installs it)")
+def test_fashion_mnist_from_debian_package(tmp_path, monkeypatch):
+    monkeypatch.setenv('CONTRASTIVE_NB_DATA', str(tmp_path))
+    tr, te = fashion_mnist(download=False), fashion_mnist(train=False, download=False)
+    assert (len(tr), len(te)) == (60000, 10000) and tr.x.dtype == torch.uint8
+    assert torch.bincount(tr.y).tolist() == [6000] * 10 and torch.bincount(te.y).tolist() == [1000] * 10

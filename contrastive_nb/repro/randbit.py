@@ -16,7 +16,8 @@ from fastai.learner import Learner
 from ..augment import crop_only
 from ..models import ConvN
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, probe_accuracy,
-                                        random_model, seed_everything, colab_adam, _dls, _fit, line_plot)
+                                        random_model, seed_everything, colab_adam, _dls, _fit, line_plot, pending, loss_or_method)
+from ..losses import get_loss
 from ..learner import NoSync
 
 # %% auto #0
@@ -75,11 +76,16 @@ COLAB_RANDBIT = {0.05: {0: 89.9, 5: 70.6, 10: 33.0, 15: 14.3, 20: 9.9},
                  0.1: {0: 89.2, 5: 61.2, 10: 18.7, 15: 9.8, 20: 10.3},
                  0.2: {0: 90.0, 5: 33.0, 10: 10.4, 15: 10.0, 20: 9.9}}  # the randbits_mnist colab's stored test accuracies (%), full MNIST, batch 1000
 
-def _randbit_loss(method:str, tau:float)->tuple:
-    "(loss name, loss kwargs) of a contrastive method at temperature τ."
+def _takes_tau(method:str)->bool:
+    "Whether a method trains at a temperature: the built-in contrastive ones do; a user's loss when it has a `tau` parameter."
+    if method in ('vae', 'random'): return False
+    return method in RANDBIT_METHODS or 'tau' in get_loss(method).params
+
+def _randbit_loss(method:str, tau:float|None)->tuple:
+    "(loss name, loss kwargs) of a contrastive method at temperature τ (a user's loss, 'module:function' or registered, gets τ when it takes one)."
     if method == 'simclr': return 'nt_xent', dict(tau=tau, negatives='cross')  # the colab's N−1 cross-view negatives
     if method == 'macl': return 'macl', dict(tau0=tau)
-    return method, dict(tau=tau)
+    return method, ({} if tau is None else dict(tau=tau))
 
 @experiment('randbit', "RandBit (Chen et al. 2021, Fig. 7): random bits suppress the digit in a contrastive representation, less at small τ; a VAE is barely affected",
             cpu_time='≈ 9 min on 2 cores', keys=('method', 'tau', 'batch_size', 'bits'), metrics=('acc',),
@@ -87,11 +93,11 @@ def _randbit_loss(method:str, tau:float)->tuple:
             paper_note='Fig. 7b shows a VAE with the same encoder losing little accuracy as bits are added (a figure; no numbers are published).',
             gpu=dict(bits=[0, 5, 10, 15, 20], taus=[0.05, 0.1, 0.2], methods=['simclr', 'vae', 'random'], batch_sizes=[256, 1000]),
             smoke=dict(bits=[0, 3], methods=['simclr', 'vae', 'random'], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(bits=between(0, 64), taus=positive, methods=one_of(*RANDBIT_METHODS), batch_sizes=between(2), epochs=between(1),
+            checks=dict(bits=between(0, 64), taus=positive, methods=loss_or_method(*RANDBIT_METHODS), batch_sizes=between(2), epochs=between(1),
                         lr=positive, n_train=between(100, 4500), n_test=between(50, 1000), probe_epochs=between(1)))
 def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to every image
             taus:list[float]=[0.2], # temperatures of the contrastive methods
-            methods:list[str]=['simclr', 'vae', 'random'], # simclr (the colab's cross-view NT-Xent), nt_xent, dcl, macl, decoupled, vae, or random (untrained ConvN)
+            methods:list[str]=['simclr', 'vae', 'random'], # simclr (the colab's cross-view NT-Xent), nt_xent, dcl, macl, decoupled, vae, random (untrained ConvN), or your loss as module:function
             batch_sizes:list[int]=[256], # training batch sizes
             epochs:int=20, # training epochs per model
             lr:float=1e-3, # Adam learning rate, decayed linearly to 0
@@ -100,13 +106,13 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
             probe_epochs:int=100, # epochs of the linear probe
             device:str|None=None, # torch device (default: cuda when available)
             seed:int=0, progress:bool=False):
-    "Probe accuracy of the digit for encoders trained on MNIST with `bits` random bits: one row per method, τ, batch size and number of bits."
+    "Probe accuracy of the digit for encoders trained on MNIST with `bits` random bits: one row per method, τ, batch size and number of bits, yielded as each model is done."
     tr, te = digit_split(n_test, seed, n_train=n_train)
-    rows = []
     for m in methods:
-        for tau in ([None] if m in ('vae', 'random') else taus):
+        for tau in (taus if _takes_tau(m) else [None]):
             for bs in batch_sizes:
                 for b in bits:
+                    if not pending(method=m, tau=tau, batch_size=bs, bits=b): continue  # a resumed run has this model
                     train, test = RandBit(tr, b), RandBit(te, b)
                     t = time.perf_counter()
                     if m == 'vae': model = fit_vae(train, epochs, bs, lr, device, seed).model
@@ -115,9 +121,9 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
                         loss, kw = _randbit_loss(m, tau)
                         model = fit_contrastive(train, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
                     acc = probe_accuracy(model, train, test, epochs=probe_epochs, device=device, seed=seed)[None]
-                    rows.append(dict(method=m, tau=tau, batch_size=bs, bits=b, acc=acc, seconds=round(time.perf_counter() - t, 1)))
-                    if progress: print(f"randbit {m} τ={tau} batch={bs} bits={b:>2} seed={seed}: {acc:.1f} % ({rows[-1]['seconds']:.0f} s)", flush=True)
-    return rows
+                    row = dict(method=m, tau=tau, batch_size=bs, bits=b, acc=acc, seconds=round(time.perf_counter() - t, 1))
+                    if progress: print(f"randbit {m} τ={tau} batch={bs} bits={b:>2} seed={seed}: {acc:.1f} % ({row['seconds']:.0f} s)", flush=True)
+                    yield row
 
 def randbit_figure(res:dict):
     "Probe accuracy against bits, a line per method and τ, the colab's numbers dashed."
