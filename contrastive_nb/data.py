@@ -17,11 +17,12 @@ from fastai.data.core import DataLoaders, TfmdDL
 from fastai.torch_core import TensorImage, TensorCategory
 
 # %% auto #0
-__all__ = ['SOURCES', 'FASHION_CLASSES', 'DEBIAN_FASHION_MNIST', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS',
-           'MNIST_PARITY', 'FASHION_SUPERCLASSES', 'FASHION_SUPERCLASS_NAMES', 'DataSourceError', 'ProbeDataset',
-           'mnist_sample', 'data_home', 'source_url', 'fetch', 'read_idx', 'mnist', 'fashion_mnist', 'cifar',
-           'imagenette', 'skimage_textures', 'multi_digits', 'two_digits', 'digit_on_image', 'box_masks', 'image_bits',
-           'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'fits_on_device', 'DeviceDL', 'probe_dls']
+__all__ = ['SOURCES', 'FASHION_CLASSES', 'DEBIAN_FASHION_MNIST', 'IMAGE_SUFFIXES', 'TEXTURES', 'COMPOSITES', 'PLACEMENTS',
+           'GRID_OFFSETS', 'MNIST_PARITY', 'FASHION_SUPERCLASSES', 'FASHION_SUPERCLASS_NAMES', 'DataSourceError',
+           'ProbeDataset', 'mnist_sample', 'data_home', 'source_url', 'fetch', 'read_idx', 'mnist', 'fashion_mnist',
+           'cifar', 'image_folder', 'imagenette', 'skimage_textures', 'multi_digits', 'two_digits', 'digit_on_image',
+           'box_masks', 'image_bits', 'add_bit_channels', 'RandBit', 'with_superclasses', 'ProbeDL', 'fits_on_device',
+           'DeviceDL', 'probe_dls']
 
 # %% ../nbs/10_data.ipynb #4459721f
 class DataSourceError(RuntimeError):
@@ -286,6 +287,38 @@ def cifar(n_classes:int=10, # 10 or 100
     return res
 
 # %% ../nbs/10_data.ipynb #d76ecf5b
+IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.webp', '.ppm', '.pgm')
+
+def image_folder(path, # torchvision's ImageFolder layout: one subfolder of images per class
+                 size:int=64, # side of the square images: resized (shorter side) and centre-cropped
+                 gray:bool|None=None, # one channel (True), RGB (False), or None: one channel when every image is grayscale
+                 name:str|None=None)->ProbeDataset:
+    "A folder of your own images as a probe dataset: `path/CLASS/*.png|jpg|...`, one class per subfolder in sorted order."
+    from PIL import Image
+    path = Path(path)
+    try:
+        classes = sorted(p.name for p in path.iterdir() if p.is_dir() and not p.name.startswith('.'))
+        if not classes: raise FileNotFoundError(f"no class folders in {path}")
+        files = [(c, f) for c, k in enumerate(classes) for f in sorted((path/k).iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES]
+        if not files: raise FileNotFoundError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in the class folders of {path}")
+        xs, ys, ims = [], [], []
+        for c, f in files:
+            try: im = Image.open(f); im.load()
+            except Exception as e: raise OSError(f"cannot read {f}: {e}") from None
+            ims.append(im); ys.append(c)
+        if gray is None: gray = all(im.mode in ('1', 'L', 'I', 'I;16', 'F') for im in ims)
+        for im in ims:
+            im = im.convert('L' if gray else 'RGB')
+            s = size / min(im.size)
+            im = im.resize((max(size, round(im.width * s)), max(size, round(im.height * s))), Image.BILINEAR)
+            l, t = (im.width - size) // 2, (im.height - size) // 2
+            a = torch.from_numpy(np.asarray(im.crop((l, t, l + size, t + size))).copy())
+            xs.append(a[None] if gray else a.permute(2, 0, 1))
+    except Exception as e:
+        raise _source_error(f"the image folder {str(path)!r}", f"{type(e).__name__}: {e}",
+                            "An image folder holds one subfolder per class, each with image files (torchvision's ImageFolder layout).") from e
+    return ProbeDataset(torch.stack(xs), torch.tensor(ys), classes, name=name or f"image folder {path.name}")
+
 def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ inside); default: `data_home()/imagenette2-160`, downloaded when missing
                split:str='train', size:int=128,
                mirror:str|None=None)->ProbeDataset: # base URL serving `imagenette2-160.tgz`
@@ -305,15 +338,8 @@ def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ 
     except Exception as e:
         raise _source_error('Imagenette', f"{type(e).__name__}: {e}",
                             "Pass `path=` an extracted imagenette folder (with train/ and val/), or use `skimage_textures()` offline.") from e
-    xs, ys = [], []
-    for c, name in enumerate(classes):
-        for f in sorted((path/split/name).iterdir()):
-            im = Image.open(f).convert('RGB')
-            s = size / min(im.size)
-            im = im.resize((max(size, round(im.width * s)), max(size, round(im.height * s))), Image.BILINEAR)
-            l, t = (im.width - size) // 2, (im.height - size) // 2
-            xs.append(torch.from_numpy(np.asarray(im.crop((l, t, l + size, t + size))).copy()).permute(2, 0, 1)); ys.append(c)
-    return ProbeDataset(torch.stack(xs), torch.tensor(ys), classes, name=f"Imagenette {split}")
+    return image_folder(path/split, size, gray=False, name=f"Imagenette {split}")
+
 
 # %% ../nbs/10_data.ipynb #95abfb77
 TEXTURES = ('brick', 'grass', 'gravel', 'camera', 'coins', 'moon', 'astronaut', 'chelsea', 'coffee', 'rocket')

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .data import mnist_sample, ProbeDL, probe_dls, add_bit_channels  # before fastai: core's warning filter
+from .data import mnist_sample, mnist, fashion_mnist, cifar, imagenette, image_folder, ProbeDL, probe_dls, add_bit_channels  # before fastai: core's warning filter
 from fastcore.basics import store_attr
 from fastcore.docments import docments
 from fastai.callback.core import Callback
@@ -26,10 +26,11 @@ from .metrics import linear_eval
 from .losses import USER_LOSSES, check_loss, get_loss
 
 # %% auto #0
-__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 'METHODS', 'SMOKE_NOTE', 'ExperimentArgError',
-           'positive', 'between', 'loss_or_method', 'one_of', 'Experiment', 'experiment', 'atomic_write', 'provenance',
-           'data_record', 'record_data', 'pending', 'RunLog', 'check_device', 'seed_everything', 'digit_split',
-           'check_mnist_sizes', 'check_batches_fit', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
+__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 'DATA_SOURCES', 'METHODS', 'SMOKE_NOTE',
+           'ExperimentArgError', 'positive', 'between', 'loss_or_method', 'one_of', 'Experiment', 'experiment',
+           'atomic_write', 'provenance', 'data_record', 'record_data', 'pending', 'RunLog', 'check_device',
+           'seed_everything', 'digit_split', 'check_mnist_sizes', 'check_batches_fit', 'DataSource', 'data_source',
+           'takes_data', 'check_data_sizes', 'data_split', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
            'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
            'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot',
            'save_json', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
@@ -312,6 +313,83 @@ def check_batches_fit(cfg:dict):
     "`ExperimentArgError` unless every batch size (`batch_sizes`, `batch_size`) is at most `n_train`."
     big = [b for b in list(cfg.get('batch_sizes', [])) + [cfg.get('batch_size', 0)] if b > cfg['n_train']]
     if big: raise ExperimentArgError('batch_sizes', f"must not exceed n_train = {cfg['n_train']}, got {big[0]}")
+
+# %% ../nbs/20_experiments.ipynb #522fd8ec
+@dataclass(frozen=True)
+class DataSource:
+    "A source an experiment can train on: what it holds, its input, the encoder that fits it, and how to load a split."
+    name:str
+    kind:str # 'digits' or 'images'
+    channels:int|None # None: known only once loaded (a folder)
+    size:int # image side
+    sizes:tuple|None # (train, test) images; the MNIST sample: (5000, None), one pool split at random; None: known only once loaded
+    encoder:str # a name in `learner.ENCODERS`
+    load:typing.Callable # train: bool -> ProbeDataset (None: the source has no test split)
+
+DATA_SOURCES = {
+    'mnist-sample': DataSource('mnist-sample', 'digits', 1, 28, (MNIST_SAMPLE_SIZE, None), 'convn', lambda train: mnist_sample() if train else None),
+    'mnist': DataSource('mnist', 'digits', 1, 28, (60000, 10000), 'convn', lambda train: mnist(train=train)),
+    'fashion-mnist': DataSource('fashion-mnist', 'images', 1, 28, (60000, 10000), 'convn', lambda train: fashion_mnist(train=train)),
+    'cifar10': DataSource('cifar10', 'images', 3, 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(10, train=train)),
+    'cifar100': DataSource('cifar100', 'images', 3, 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(100, train=train)),
+    'imagenette': DataSource('imagenette', 'images', 3, 64, (9469, 3925), 'convn', lambda train: imagenette(split='train' if train else 'val', size=64)),
+}
+
+def _folder_split(root:Path, train:bool):
+    "`root/train` and `root/test` (or `root/val`) when both exist; else None for the test split (the one folder is split at random)."
+    test = next((root/s for s in ('test', 'val') if (root/s).is_dir()), None)
+    if (root/'train').is_dir() and test is not None: return image_folder(root/('train' if train else test.name), 64, name=f"{root.name} {'train' if train else test.name}")
+    return image_folder(root, 64, name=root.name) if train else None
+
+def data_source(name:str)->DataSource:
+    "The `DataSource` a `data` option names: a key of `DATA_SOURCES` or 'folder:PATH'."
+    if isinstance(name, str) and name.startswith('folder:'):
+        root = Path(name[len('folder:'):]).expanduser()
+        if not root.is_dir(): raise ExperimentArgError('data', f"{name!r}: {str(root)!r} is not a folder")
+        return DataSource(name, 'images', None, 64, None, 'convn', partial(_folder_split, root))
+    if name not in DATA_SOURCES: raise ExperimentArgError('data', f"must be one of {', '.join(DATA_SOURCES)} or folder:PATH; got {name!r}")
+    return DATA_SOURCES[name]
+
+def takes_data(*kinds):
+    "Check for a `data` option: a source of one of `kinds` ('digits', 'images')."
+    def check(v):
+        try: src = data_source(v)
+        except ExperimentArgError as e: return e.msg
+        if src.kind not in kinds:
+            ok = [k for k, s in DATA_SOURCES.items() if s.kind in kinds]
+            return f"{v!r} holds {src.kind}; this experiment needs {' or '.join(kinds)}: {', '.join(ok)}"
+    return check
+
+def check_data_sizes(cfg:dict):
+    "`ExperimentArgError` unless `n_train` and `n_test` fit in the source `cfg['data']` (default: the MNIST sample)."
+    src = data_source(cfg.get('data', 'mnist-sample'))
+    if src.sizes is None: return   # a folder: checked when it is loaded
+    n_tr, n_te = src.sizes
+    if n_te is None and cfg['n_train'] + cfg['n_test'] > n_tr:
+        raise ExperimentArgError('n_train', f"+ n_test must be at most {n_tr} ({src.name} is one pool of {n_tr} images), got {cfg['n_train']} + {cfg['n_test']}")
+    if n_te is not None and cfg['n_train'] > n_tr: raise ExperimentArgError('n_train', f"must be at most {n_tr}, the training images of {src.name}; got {cfg['n_train']}")
+    if n_te is not None and cfg['n_test'] > n_te: raise ExperimentArgError('n_test', f"must be at most {n_te}, the test images of {src.name}; got {cfg['n_test']}")
+
+def data_split(data:str='mnist-sample', # a source (`data_source`)
+               n_test:int=1000, seed:int=0,
+               n_train:int|None=None, # training images (None: all)
+              )->tuple:
+    "(train, test) of a source: seeded subsets of its training and test splits (a source with one pool, like the MNIST sample, is split at random)."
+    src = data_source(data)
+    if data == 'mnist-sample': return digit_split(n_test, seed, n_train=n_train)
+    full, test = src.load(True), src.load(False)
+    g = torch.Generator().manual_seed(seed)
+    if test is None:
+        if n_test >= len(full): raise ExperimentArgError('n_test', f"must be below the {len(full)} images of {src.name}; got {n_test}")
+        tr, te = full.split(n_test, seed=seed)
+    else:
+        if n_test > len(test): raise ExperimentArgError('n_test', f"must be at most {len(test)}, the test images of {src.name}; got {n_test}")
+        tr, te = full, test.subset(torch.randperm(len(test), generator=g)[:n_test])
+    if n_train is not None:
+        if n_train > len(tr): raise ExperimentArgError('n_train', f"must be at most {len(tr)}, the training images of {src.name}; got {n_train}")
+        tr = tr.subset(torch.randperm(len(tr), generator=g)[:n_train])
+    record_data(train=tr, test=te)
+    return tr, te
 
 # %% ../nbs/20_experiments.ipynb #cf351f02
 def colab_adam():

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from ..data import multi_digits, PLACEMENTS, COMPOSITES
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
-                                        ExperimentArgError, METHODS)
+                                        ExperimentArgError, METHODS, data_split, takes_data)
 
 # %% auto #0
 __all__ = ['MULTIDIGITS_PAPER', 'multi_hot', 'multidigits_count', 'multidigits_figure']
@@ -37,7 +37,7 @@ def _grid_fits(cfg):
                   + [dict(method='random', acc=18.0, source='Chen et al. 2021, Table 3 caption (random network)')],
             gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(counts=[1, 4], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=one_of(*METHODS), tau=positive,
+            checks=dict(data=takes_data('digits'), counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=one_of(*METHODS), tau=positive,
                         canvas=between(16, 448), digit_size=between(4, 112), n_train=between(64), n_probe=between(50), batch_size=between(2),
                         epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0), composite=one_of(*COMPOSITES), probe_epochs=between(1)),
             validate=_grid_fits)
@@ -57,10 +57,11 @@ def multidigits_count(
         crop_scale:float=0.5, # smallest crop area of the views
         composite:str='max', # how overlapping digits combine: max (the colab) or add (the paper's text)
         probe_epochs:int=100, # epochs of the linear probe
+        data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
     "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits: one row per method, placement and count."
-    tr, te = digit_split(1000, seed)
+    tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     probe = (multi_digits(tr, n_probe, 1, canvas, digit_size, 'random', composite, seed=seed + 1),
              multi_digits(te, 1000, 1, canvas, digit_size, 'random', composite, seed=seed + 2))

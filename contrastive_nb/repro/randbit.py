@@ -16,7 +16,8 @@ from fastai.learner import Learner
 from ..augment import crop_only
 from ..models import ConvN
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, probe_accuracy,
-                                        random_model, seed_everything, colab_adam, _dls, _fit, line_plot, pending, loss_or_method)
+                                        random_model, seed_everything, colab_adam, _dls, _fit, line_plot, pending, loss_or_method,
+                                        data_source, data_split, takes_data, check_data_sizes, check_batches_fit)
 from ..losses import get_loss
 from ..learner import NoSync
 
@@ -94,20 +95,22 @@ def _randbit_loss(method:str, tau:float|None)->tuple:
             gpu=dict(bits=[0, 5, 10, 15, 20], taus=[0.05, 0.1, 0.2], methods=['simclr', 'vae', 'random'], batch_sizes=[256, 1000]),
             smoke=dict(bits=[0, 3], methods=['simclr', 'vae', 'random'], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=dict(bits=between(0, 64), taus=positive, methods=loss_or_method(*RANDBIT_METHODS), batch_sizes=between(2), epochs=between(1),
-                        lr=positive, n_train=between(100, 4500), n_test=between(50, 1000), probe_epochs=between(1)))
+                        lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images')),
+            validate=lambda cfg: (check_data_sizes(cfg), check_batches_fit(cfg)))
 def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to every image
             taus:list[float]=[0.2], # temperatures of the contrastive methods
             methods:list[str]=['simclr', 'vae', 'random'], # simclr (the colab's cross-view NT-Xent), nt_xent, dcl, macl, decoupled, vae, random (untrained ConvN), or your loss as module:function
             batch_sizes:list[int]=[256], # training batch sizes
             epochs:int=20, # training epochs per model
             lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-            n_train:int=4000, # training images from the MNIST sample
+            n_train:int=4000, # training images (a seeded subset of the source's training split)
             n_test:int=1000, # held-out test images
+            data:str='mnist-sample', # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette or folder:PATH
             probe_epochs:int=100, # epochs of the linear probe
             device:str|None=None, # torch device (default: cuda when available)
             seed:int=0, progress:bool=False):
-    "Probe accuracy of the digit for encoders trained on MNIST with `bits` random bits: one row per method, τ, batch size and number of bits, yielded as each model is done."
-    tr, te = digit_split(n_test, seed, n_train=n_train)
+    "Probe accuracy of the class (the digit on MNIST) for encoders trained with `bits` random bits: one row per method, τ, batch size and number of bits, yielded as each model is done."
+    src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for m in methods:
         for tau in (taus if _takes_tau(m) else [None]):
             for bs in batch_sizes:
@@ -116,10 +119,10 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
                     train, test = RandBit(tr, b), RandBit(te, b)
                     t = time.perf_counter()
                     if m == 'vae': model = fit_vae(train, epochs, bs, lr, device, seed).model
-                    elif m == 'random': model = random_model(train, 'convn', device, seed)
+                    elif m == 'random': model = random_model(train, src.encoder, device, seed)
                     else:
                         loss, kw = _randbit_loss(m, tau)
-                        model = fit_contrastive(train, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+                        model = fit_contrastive(train, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
                     acc = probe_accuracy(model, train, test, epochs=probe_epochs, device=device, seed=seed)[None]
                     row = dict(method=m, tau=tau, batch_size=bs, bits=b, acc=acc, seconds=round(time.perf_counter() - t, 1))
                     if progress: print(f"randbit {m} τ={tau} batch={bs} bits={b:>2} seed={seed}: {acc:.1f} % ({row['seconds']:.0f} s)", flush=True)

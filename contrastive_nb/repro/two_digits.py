@@ -9,7 +9,7 @@ import torch
 from ..data import two_digits, multi_digits
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
-                                        ExperimentArgError, METHODS)
+                                        ExperimentArgError, METHODS, data_split, takes_data)
 
 # %% auto #0
 __all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure']
@@ -33,7 +33,7 @@ def _fits(cfg):
                    for (m, t), d in TWO_DIGITS_PAPER.items() for s, (a, b) in d.items()],
             gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(sizes=[12, 24], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(sizes=between(4, 224), methods=one_of(*METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
+            checks=dict(data=takes_data('digits'), sizes=between(4, 224), methods=one_of(*METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
                         n_train=between(64), n_probe=between(50), batch_size=between(2), epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0),
                         probe_epochs=between(1)),
             validate=_fits)
@@ -51,10 +51,11 @@ def two_digits_suppression(
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         crop_scale:float=0.5, # smallest crop area of the views (random resized crop, area crop_scale…1)
         probe_epochs:int=100, # epochs of each linear probe
+        data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
     "Probe accuracy for the fixed first digit and the growing second digit: one row per method, τ and second-digit size."
-    tr, te = digit_split(1000, seed)
+    tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     single = lambda s: (multi_digits(tr, n_probe, 1, canvas, s, 'random', seed=seed + 11 * s),
                         multi_digits(te, 1000, 1, canvas, s, 'random', seed=seed + 13 * s))

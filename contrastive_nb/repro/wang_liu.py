@@ -12,7 +12,8 @@ from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
-                                        features, view_embeddings, check_mnist_sizes, random_model, line_plot, summarize, scale_title)
+                                        features, view_embeddings, check_mnist_sizes, random_model, line_plot, summarize, scale_title,
+                                        data_source, data_split, takes_data, check_data_sizes, pending)
 
 # %% auto #0
 __all__ = ['WL_LOSSES', 'BANKS', 'HIST_BINS', 'WL_TABLE1', 'WL_SOURCE', 'wl_loss', 'fit_wang_liu', 'wl_measure', 'tau_sweep',
@@ -38,11 +39,13 @@ def fit_wang_liu(train, # ProbeDataset of raw images
                  loss:str='nt_xent', tau:float|None=0.3, alpha:float|None=None,
                  bank:str='ema', # the per-image EMA bank of Wu et al. ('ema') or in-batch negatives only ('none')
                  momentum:float=0.5, # EMA momentum of the bank
-                 epochs:int=15, bs:int=256, lr:float=1e-3, device=None, seed:int=0):
+                 epochs:int=15, bs:int=256, lr:float=1e-3, device=None, seed:int=0,
+                 encoder:str='convn', # the encoder (`learner.ENCODERS`); the crops keep the images' own size
+                ):
     "Train `ConvN` on `train` with one of Wang & Liu's losses and the shared recipe; returns the fitted `Learner`."
     name, kw = wl_loss(loss, tau, alpha, bank)
     cbs = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' else []
-    return fit_contrastive(train, 'convn', crop_only(28), name, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, cbs=cbs)
+    return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, cbs=cbs)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #015b0c4b
 HIST_BINS = 40
@@ -50,7 +53,7 @@ HIST_BINS = 40
 @torch.no_grad()
 def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0, aug=None)->dict:
     "Linear-probe and kNN accuracy (%, on h), uniformity L_u and tolerance (on normalised z), the Fig. 8 profile and the similarity histograms of one model."
-    aug = aug or crop_only(28)
+    aug = aug or crop_only(test.x.shape[-1])
     ftr, ytr = features(model, train, device=device)
     fte, yte = features(model, test, device=device)
     with torch.enable_grad(): lin = 100 * linear_eval(ftr, ytr, fte, yte, epochs=probe_epochs, seed=seed)['test_acc']
@@ -79,25 +82,25 @@ def _wl_paper(loss, tau, acc, unif, tol, **extra):
     return dict(loss=loss, tau=tau, **extra, linear_acc=acc, uniformity=-unif, tolerance=tol, source=WL_SOURCE)
 
 def _wl_fits(cfg):
-    "Cross-option check: the training and test digits come from the 5,000-image MNIST sample."
-    check_mnist_sizes(cfg)
+    "Cross-option check: the training and test images fit in the source (by default the 5,000-image MNIST sample)."
+    check_data_sizes(cfg)
 
 _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999), epochs=between(1), batch_size=between(2),
-                  lr=positive, n_train=between(100, 4900), n_test=between(50, 2000), probe_epochs=between(1))
+                  lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images'))
 
 def _wl_runs(name:str, runs, # (loss, τ, α) triples
-             bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress)->list[dict]:
-    "Train and measure one model per (loss, τ, α) on one seed's digit split: the loop both experiments share."
-    tr, te = digit_split(n_test, seed, n_train=n_train)
-    rows = []
+             bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data='mnist-sample'):
+    "Train and measure one model per (loss, τ, α) on one seed's split of `data`, yielding each row when its model is done: the loop both experiments share."
+    src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for loss, tau, alpha in runs:
+        if not pending(loss=loss, tau=tau, alpha=alpha): continue   # a resumed run has this model
         t = time.perf_counter()
-        model = fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed).model
-        rows.append(dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
-                         seconds=round(time.perf_counter() - t, 1)))
-        if progress: print(f"{name} {loss} τ={tau} α={alpha} seed={seed}: linear {rows[-1]['linear_acc']:.1f} %, "
-                           f"L_u {rows[-1]['uniformity']:.3f}, tolerance {rows[-1]['tolerance']:.3f} ({rows[-1]['seconds']:.0f} s)", flush=True)
-    return rows
+        model = fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed, encoder=src.encoder).model
+        row = dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
+                   seconds=round(time.perf_counter() - t, 1))
+        if progress: print(f"{name} {loss} τ={tau} α={alpha} seed={seed}: linear {row['linear_acc']:.1f} %, "
+                           f"L_u {row['uniformity']:.3f}, tolerance {row['tolerance']:.3f} ({row['seconds']:.0f} s)", flush=True)
+        yield row
 
 @experiment('tau-sweep', "Wang & Liu (2021), Figs. 4–9, Table 1: as τ grows the embedding gets less uniform and more tolerant; accuracy peaks at an intermediate τ",
             cpu_time='≈ 7 min on 2 cores', keys=('tau',), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
@@ -112,14 +115,15 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               epochs:int=15, # training epochs per model
               batch_size:int=256, # training batch size
               lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-              n_train:int=4000, # training images from the MNIST sample
-              n_test:int=1000, # held-out test images
+              n_train:int=4000, # training images (a seeded subset of the source's training split)
+              n_test:int=1000, # held-out test images (uniformity and tolerance are measured on them)
               probe_epochs:int=100, # epochs of the linear probe
+              data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette or folder:PATH
               device:str|None=None, # torch device (default: cuda when available)
               seed:int=0, progress:bool=False):
-    "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ on MNIST: one row per τ."
+    "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ: one row per τ."
     return _wl_runs('tau-sweep', [('nt_xent', tau, None) for tau in taus], bank, momentum, epochs, batch_size, lr,
-                    n_train, n_test, probe_epochs, device, seed, progress)
+                    n_train, n_test, probe_epochs, device, seed, progress, data)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #603731e9
 def _tau_axis(ax, taus):
@@ -191,15 +195,16 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    epochs:int=15, # training epochs per model
                    batch_size:int=256, # training batch size
                    lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-                   n_train:int=4000, # training images from the MNIST sample
+                   n_train:int=4000, # training images (a seeded subset of the source's training split)
                    n_test:int=1000, # held-out test images
                    probe_epochs:int=100, # epochs of the linear probe
+                   data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette or folder:PATH
                    device:str|None=None, # torch device (default: cuda when available)
                    seed:int=0, progress:bool=False):
     "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
     runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') else [None])
             for alpha in (alphas if loss.startswith('hard') else [None])]
-    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress)
+    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data)
 
 def hard_negatives_figure(res:dict):
     "Accuracy, uniformity and tolerance against τ for the contrastive and hard contrastive losses; the τ-free simple losses as horizontal lines."
