@@ -4,19 +4,20 @@
 
 # %% ../nbs/21_findings.ipynb #901daaf2
 from __future__ import annotations
-import math
+import math, statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from .experiments import load_experiments, load_json, summarize, _fmt
 
 # %% auto #0
-__all__ = ['ANY', 'FIRST', 'LAST', 'TESTS', 'STATUSES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS', 'Finding', 'select', 'score',
-           'paper_says', 'describe', 'finding_result', 'scoreboard']
+__all__ = ['ANY', 'FIRST', 'LAST', 'TESTS', 'STATUSES', 'SCALES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS', 'Finding', 'select',
+           'score', 'power', 'paper_says', 'describe', 'finding_result', 'scoreboard']
 
 # %% ../nbs/21_findings.ipynb #17291b0e
 ANY, FIRST, LAST = '<any>', '<first>', '<last>'
 TESTS = ('greater', 'less', 'close')
-STATUSES = ('reproduced', 'partial', 'not reproduced', 'inconclusive', 'no saved result', 'not run')
+STATUSES = ('reproduced', 'partial', 'within noise', 'at ceiling', 'underpowered', 'not reproduced', 'inconclusive', 'no saved result', 'not run')
+SCALES = ('cpu', 'full', 'gpu')  # the result folders: tutorials/results/, results/full/, results/gpu/
 
 @dataclass
 class Finding:
@@ -77,8 +78,36 @@ def _stat(r:dict, metric:str)->tuple[float, float, int]:
 def _pick(rows:list[dict], metric:str, high:bool)->dict:
     return (max if high else min)(rows, key=lambda r: r[metric][0])
 
+def _per_seed(r:dict, metric:str)->dict:
+    "seed -> value of `metric` in a summarized row's underlying rows."
+    return {x.get('seed', 0): x[metric] for x in r['_rows'] if x.get(metric) is not None}
+
+def _is_acc(metric:str)->bool: return 'acc' in metric.split('_')
+
+def _ceiling(f:Finding, rows:list[dict])->float|None:
+    "100 for an accuracy, lowered to the best supervised accuracy when the result has supervised rows; None for other metrics."
+    if not _is_acc(f.metric): return None
+    sup = [r[f.metric][0] for r in rows if r.get('method') == 'supervised' and r.get(f.metric)]
+    return min(100., max(sup)) if sup else 100.
+
+def _paper_value(f:Finding, sel:dict)->float|None:
+    exp = _exp(f.experiment)
+    for p in exp.paper:
+        if p.get(f.metric) is not None and all(k in p and _same(p[k], v) for k, v in sel.items() if v not in (ANY, FIRST, LAST)): return p[f.metric]
+    return None
+
+def _paper_effect(f:Finding)->float|None:
+    "The paper's own gap between `a` and `b` in its metric, where it prints both numbers (the strongest `b` of a list); None for an equality claim, or where `a` and `b` differ only in our own axes (epochs: ANY, FIRST, LAST)."
+    fixed = lambda sel: {k: v for k, v in sel.items() if v not in (ANY, FIRST, LAST)}
+    if f.test == 'close' or any(fixed(f.a) == fixed(b) for b in (f.b if isinstance(f.b, list) else [f.b])): return None
+    pa = _paper_value(f, f.a)
+    pbs = [v for v in (_paper_value(f, b) for b in (f.b if isinstance(f.b, list) else [f.b])) if v is not None]
+    if pa is None or not pbs: return None
+    pb = (max if f.test != 'less' else min)(pbs)
+    return abs(pa - pb)
+
 def score(f:Finding, res:dict)->dict:
-    "Score finding `f` on result `res`: the two rows' (mean, std, n), the gap, the noise and the status."
+    "Score finding `f` on result `res`: the two rows' (mean, std, n), the gap (paired by seed where possible), the noise, the power and the status."
     if res['experiment'] != f.experiment: raise ValueError(f"`res` is a {res['experiment']!r} result; this finding reads {f.experiment!r}")
     if res['config'].get('scale') == 'smoke': raise ValueError("`res` is a smoke run: its numbers are not results")
     _exp(f.experiment)
@@ -87,14 +116,37 @@ def score(f:Finding, res:dict)->dict:
     ra = _pick(select(rows, f.a, f.metric), f.metric, high)
     rb = _pick([r for b in (f.b if isinstance(f.b, list) else [f.b]) for r in select(rows, b, f.metric)], f.metric, high)
     (ma, sa, na), (mb, sb, nb) = _stat(ra, f.metric), _stat(rb, f.metric)
-    d, noise = (ma - mb if high else mb - ma), math.hypot(sa, sb)
-    if f.test == 'close': status = 'reproduced' if abs(d) <= f.tol else 'partial' if abs(d) <= f.tol + noise else 'not reproduced'
-    else: status = 'reproduced' if d > f.tol + noise else 'partial' if d > 0 else 'not reproduced'
+    pa, pb = _per_seed(ra, f.metric), _per_seed(rb, f.metric)
+    shared = sorted(set(pa) & set(pb)) if ra is not rb else []
+    sign = 1 if high else -1
+    if len(shared) >= 2:   # paired: the gap seed by seed
+        gaps = [sign * (pa[s] - pb[s]) for s in shared]
+        d, noise, paired = statistics.fmean(gaps), statistics.stdev(gaps), True
+    else: d, noise, paired = sign * (ma - mb), math.hypot(sa, sb), False
+    if f.test == 'close': status = 'reproduced' if abs(d) <= f.tol else 'within noise' if abs(d) <= f.tol + noise else 'not reproduced'
+    else: status = 'reproduced' if d > f.tol + noise else 'partial' if d > noise else 'within noise' if d > 0 else 'not reproduced'
+    ceil, effect = _ceiling(f, rows), _paper_effect(f)
+    n_seeds = len(shared) if paired else min(na, nb)
+    underpowered = effect is not None and n_seeds > 1 and effect < 2 * noise
+    if status in ('within noise', 'not reproduced'):
+        if ceil is not None and max(ma, mb) >= ceil - 2: status = 'at ceiling'
+        elif underpowered: status = 'underpowered'
     base = None
     if f.above is not None:
         base = _stat(_pick(select(rows, f.above, f.metric), f.metric, True), f.metric)
         if ma - base[0] < f.above_by: status = 'inconclusive'
-    return dict(a=(ma, sa, na), b=(mb, sb, nb), a_row=ra, b_row=rb, gap=d, noise=noise, base=base, status=status)
+    return dict(a=(ma, sa, na), b=(mb, sb, nb), a_row=ra, b_row=rb, gap=d, noise=noise, paired=paired, seeds=n_seeds,
+                effect=effect, underpowered=underpowered, ceiling=ceil, base=base, status=status)
+
+def power(f:Finding, s:dict)->str:
+    "The paper's effect against 2σ at our scale, in words (an equality claim: 2σ against its margin)."
+    if s['seeds'] < 2: return 'one seed: no noise estimate'
+    dig = 1 if _is_acc(f.metric) else 3
+    two = f"2σ = {2 * s['noise']:.{dig}f}" + (' (paired)' if s['paired'] else '')
+    if f.test == 'close': return f"{two} against the margin {f.tol:g}"
+    if s['effect'] is None: return f"{two}; the paper prints no gap"
+    return f"paper Δ {s['effect']:.{dig}f} against {two}" + (': underpowered' if s['underpowered'] else '')
+
 
 # %% ../nbs/21_findings.ipynb #548f5bad
 _f = Finding  # short, for the table below
@@ -167,12 +219,6 @@ FINDINGS = [
 ]
 
 # %% ../nbs/21_findings.ipynb #041e76d3
-def _paper_value(f:Finding, sel:dict)->float|None:
-    exp = _exp(f.experiment)
-    for p in exp.paper:
-        if p.get(f.metric) is not None and all(k in p and _same(p[k], v) for k, v in sel.items() if v not in (ANY, FIRST, LAST)): return p[f.metric]
-    return None
-
 def paper_says(f:Finding)->str:
     "The paper's numbers for `a` and `b`: `f.paper_says`, else the experiment's `paper` row that names every setting of each selection (ANY/FIRST/LAST aside)."
     if f.paper_says: return f.paper_says
@@ -202,33 +248,36 @@ def describe(f:Finding, s:dict)->str:
     return f"{a} against {b}{extra}; {n} seed{'s' if n > 1 else ''}"
 
 def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None=None)->dict|None:
-    "The saved result that scores `f` at `scale` ('cpu': `results/NAME.json`, 'gpu': `results/gpu/NAME.json`), or None; `cache` keeps files read once."
-    if scale not in ('cpu', 'gpu'): raise ValueError(f"`scale` must be 'cpu' or 'gpu', got {scale!r}")
-    p = Path(results)/('gpu' if scale == 'gpu' else '')/f.file
+    "The saved result that scores `f` at `scale` ('cpu': `results/NAME.json`, 'full': `results/full/NAME.json`, 'gpu': `results/gpu/NAME.json`), or None; `cache` keeps files read once."
+    if scale not in SCALES: raise ValueError(f"`scale` must be one of {', '.join(SCALES)}, got {scale!r}")
+    p = Path(results)/('' if scale == 'cpu' else scale)/f.file
     if cache is None: cache = {}
     if p not in cache: cache[p] = load_json(p) if p.exists() else None
     return cache[p]
 
 def scoreboard(results:str|Path, # folder of saved results (the tutorials' `results/`)
                findings=None)->str:
-    "Markdown: one row per finding with the paper's numbers, ours at CPU and GPU scale and a status, then counts per status."
+    "Markdown: one row per finding with the paper's numbers, ours at each scale with its status, the CPU comparison's power, then counts per status and scale."
     load_experiments()
     if not Path(results).is_dir(): raise ValueError(f"`results` must be a folder of saved results, got {str(results)!r}")
     findings = FINDINGS if findings is None else findings
-    lines = ['| paper | finding | metric | paper says | ours, CPU scale | ours, GPU scale | status (CPU) | page |', '|---|---|---|---|---|---|---|---|']
-    counts, cache = {}, {}  # several findings read the same result file
+    lines = ['| paper | finding | metric | paper says | ours, CPU scale | power (CPU) | status (CPU) | ours, full scale | ours, GPU scale | page |',
+             '|---|---|---|---|---|---|---|---|---|---|']
+    counts, cache = {sc: {} for sc in SCALES}, {}  # several findings read the same result file
     for f in findings:
-        cells = {}
-        for scale in ('cpu', 'gpu'):
-            res = finding_result(f, results, scale, cache)
-            if res is None: cells[scale] = (None, 'no saved result' if scale == 'cpu' else 'not run'); continue
-            s = score(f, res)
-            cells[scale] = (describe(f, s), s['status'])
-        status = cells['cpu'][1]
-        counts[status] = counts.get(status, 0) + 1
-        cpu = cells['cpu'][0] or '–'
-        gpu = f"{cells['gpu'][0]} ({cells['gpu'][1]})" if cells['gpu'][0] else cells['gpu'][1]
+        cells, pw = {}, '–'
+        for sc in SCALES:
+            res = finding_result(f, results, sc, cache)
+            if res is None: cells[sc] = (None, 'no saved result' if sc == 'cpu' else 'not run')
+            else:
+                s = score(f, res)
+                cells[sc] = (describe(f, s), s['status'])
+                if sc == 'cpu': pw = power(f, s)
+            counts[sc][cells[sc][1]] = counts[sc].get(cells[sc][1], 0) + 1
+        other = {sc: f"{cells[sc][0]} ({cells[sc][1]})" if cells[sc][0] else cells[sc][1] for sc in ('full', 'gpu')}
         name = Path(f.page).stem.replace('_', ' ')
-        lines.append(f"| {f.paper} | {f.claim} | `{f.metric}` | {paper_says(f)} | {cpu} | {gpu} | **{status}** | [{name}]({f.page}) |")
-    total = ', '.join(f"{counts[k]} {k}" for k in STATUSES if k in counts)
-    return f"**{len(findings)} findings** at CPU scale: {total}.\n\n" + '\n'.join(lines)
+        lines.append(f"| {f.paper} | {f.claim} | `{f.metric}` | {paper_says(f)} | {cells['cpu'][0] or '–'} | {pw} | **{cells['cpu'][1]}** | "
+                     f"{other['full']} | {other['gpu']} | [{name}]({f.page}) |")
+    per = '; '.join(f"{sc.upper() if sc != 'full' else 'full'} scale: " + ', '.join(f"{c[k]} {k}" for k in STATUSES if k in c) for sc, c in counts.items())
+    return f"**{len(findings)} findings.** {per}.\n\n" + '\n'.join(lines)
+
