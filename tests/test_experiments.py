@@ -173,3 +173,32 @@ def test_same_command_same_rows_and_provenance(tmp_path):
     assert prov['threads'] == torch.get_num_threads() and prov['device'].startswith('cpu: ')
     assert [(d['role'], d['n']) for d in prov['data']] == [('train', 400), ('test', 200)] and all(len(d['sha256']) == 16 for d in prov['data'])
     assert prov['started'] <= prov['finished']
+
+
+# ---- every gpu preset, one step at tiny sizes on the CPU: a Colab user's first GPU run is not that code path's first run ----
+ONE = {'epochs', 'probe_epochs', 'steps', 'every'}
+TINY = dict(n_train=16, n_test=16, n_probe=16, n_per_class=4, batch_size=8)
+SWEEPS = {'pool_sizes', 'taus', 'tau0s', 'bits', 'dims', 'counts', 'sizes', 'lams', 'head_layers', 'layers', 'ks', 'betas', 'alphas'}
+
+def tiny_gpu_options(e):
+    "The gpu preset's options with its encoder and input size kept; epochs, images and batches shrunk, each sweep cut to its largest value, each other list to its first (the smoke tests run every method)."
+    cfg = e.resolve('gpu', device='cpu')
+    opts = {k: v for k, v in cfg.items() if k not in ('scale', 'seeds')}
+    for k, v in opts.items():
+        if k in ONE: opts[k] = 1
+        elif k in TINY: opts[k] = TINY[k]
+        elif k == 'batch_sizes': opts[k] = [8]
+        elif k == 'bits': opts[k] = sorted({min(v), max(v)})   # randbit-batch's curve needs 0 bits
+        elif k in SWEEPS: opts[k] = [max(v)]
+        elif isinstance(v, list): opts[k] = v[:1]
+    return cfg, opts
+
+@pytest.mark.parametrize('name', sorted(ROWS) + ['randbit-batch'])
+def test_gpu_preset_runs_one_step_on_cpu(exps, name):
+    e = exps[name]
+    cfg, opts = tiny_gpu_options(e)
+    assert {k: opts[k] for k in ('encoder', 'size', 'canvas', 'digit_size') if k in opts} == {k: cfg[k] for k in ('encoder', 'size', 'canvas', 'digit_size') if k in cfg}
+    rows = list(e.fn(**opts, seed=0))
+    assert rows, name
+    units = [r for u in rows for r in ([u] if isinstance(u, dict) else u)]
+    assert all(set(e.keys) <= set(r) for r in units), (name, units[0])

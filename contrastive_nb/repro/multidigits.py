@@ -38,7 +38,7 @@ def _grid_fits(cfg):
             gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(counts=[1, 4], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
             checks=dict(data=takes_data('digits'), counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=one_of(*METHODS), tau=positive,
-                        canvas=between(16, 448), digit_size=between(4, 112), n_train=between(64), n_probe=between(50), batch_size=between(2),
+                        canvas=between(16, 448), digit_size=between(4, 112), n_train=between(64), n_probe=between(50), n_test=between(10), batch_size=between(2),
                         epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0), composite=one_of(*COMPOSITES), probe_epochs=between(1)),
             validate=_grid_fits)
 def multidigits_count(
@@ -50,7 +50,8 @@ def multidigits_count(
         digit_size:int=12, # digit side (the paper: 28 px)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
         n_train:int=2000, # training canvases per count and placement
-        n_probe:int=4000, # single-digit canvases for training the probe (1,000 held-out ones test it)
+        n_probe:int=4000, # single-digit canvases for training the probe (`n_test` held-out ones test it)
+        n_test:int=1000, # held-out single-digit canvases that test each probe (drawn from the 1,000 held-out digits)
         batch_size:int=256, # training batch size
         epochs:int=8, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
@@ -64,7 +65,7 @@ def multidigits_count(
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     probe = (multi_digits(tr, n_probe, 1, canvas, digit_size, 'random', composite, seed=seed + 1),
-             multi_digits(te, 1000, 1, canvas, digit_size, 'random', composite, seed=seed + 2))
+             multi_digits(te, n_test, 1, canvas, digit_size, 'random', composite, seed=seed + 2))
     rows = []
     def done(m, p, k, model, t):
         acc = probe_accuracy(model, *probe, epochs=probe_epochs, device=device, seed=seed)[None]

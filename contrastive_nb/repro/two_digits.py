@@ -34,7 +34,7 @@ def _fits(cfg):
             gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(sizes=[12, 24], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
             checks=dict(data=takes_data('digits'), sizes=between(4, 224), methods=one_of(*METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
-                        n_train=between(64), n_probe=between(50), batch_size=between(2), epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0),
+                        n_train=between(64), n_probe=between(50), n_test=between(10), batch_size=between(2), epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0),
                         probe_epochs=between(1)),
             validate=_fits)
 def two_digits_suppression(
@@ -45,7 +45,8 @@ def two_digits_suppression(
         canvas:int=48, # canvas side (the paper: 112 px)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
         n_train:int=4000, # training canvases
-        n_probe:int=4000, # single-digit canvases per size for training each probe (1,000 held-out ones test it)
+        n_probe:int=4000, # single-digit canvases per size for training each probe (`n_test` held-out ones test it)
+        n_test:int=1000, # held-out single-digit canvases that test each probe (drawn from the 1,000 held-out digits)
         batch_size:int=256, # training batch size
         epochs:int=8, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
@@ -58,7 +59,7 @@ def two_digits_suppression(
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     single = lambda s: (multi_digits(tr, n_probe, 1, canvas, s, 'random', seed=seed + 11 * s),
-                        multi_digits(te, 1000, 1, canvas, s, 'random', seed=seed + 13 * s))
+                        multi_digits(te, n_test, 1, canvas, s, 'random', seed=seed + 13 * s))
     probes = {s: single(s) for s in sorted({first_size, *sizes})}
     rows = []
     for size in sizes:
