@@ -363,6 +363,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                          'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments.record_data': ( 'experiments.html#record_data',
                                                                                         'contrastive_nb/experiments.py'),
+                                            'contrastive_nb.experiments.result_figure': ( 'experiments.html#result_figure',
+                                                                                          'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments.results_table': ( 'experiments.html#results_table',
                                                                                           'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments.save_json': ( 'experiments.html#save_json',

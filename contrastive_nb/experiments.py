@@ -33,7 +33,7 @@ __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 
            'takes_data', 'check_data_sizes', 'data_split', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
            'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
            'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot',
-           'save_json', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
+           'save_json', 'result_figure', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -661,6 +661,14 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
 def save_json(res:dict, path)->Path:
     "Write a result dict to `path` as JSON (folders made as needed): the rows, config and paper numbers, enough to redraw its table and figure."
     return atomic_write(path, json.dumps(res, indent=1, default=str))
+
+def result_figure(path)->"matplotlib.figure.Figure":
+    "The registered figure of a saved result (`results.json`, `save_json`), closed: `display(fig)` then shows it once, and saves it in the notebook, whatever matplotlib's backend."
+    import matplotlib.pyplot as plt
+    res = load_json(path)
+    fig = EXPERIMENTS[res['experiment']].figure(res)
+    plt.close(fig)
+    return fig
 
 def load_json(path)->dict:
     "A result dict written by `save_json` or `save_results` (its `results.json`)."
