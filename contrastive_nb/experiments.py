@@ -62,8 +62,7 @@ def loss_or_method(*choices, supervised:bool=False):
         try: mod = check_loss(v)
         except ValueError as e: return f"cannot train with it: {e}"
         if mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
-    check.known = choices  # no `choices`: argparse must let a user's loss through
-    return check
+    return check  # no `choices` attribute (unlike `one_of`): argparse must let a user's loss through
 
 def one_of(*choices):
     "Check: v is one of `choices`."
@@ -218,7 +217,7 @@ class RunLog:
         self.out = Path(out) if out is not None else None
         self.writes = self.out is not None and rank_distrib() == 0   # under torchrun every rank reads, rank 0 writes
         self.prov = dict(provenance(cfg.get('device')), data=[], started=_now(), finished=None)
-        self.t0, self.prev_seconds, self.reused, self._fh = time.perf_counter(), 0., 0, None
+        self.t0, self.prev_seconds, self._fh = time.perf_counter(), 0., None
         if self.out is not None and resume: self._load()
     def _load(self):
         path = self.out/ROWS_FILE
@@ -253,7 +252,7 @@ class RunLog:
     def pending(self, settings:dict)->bool:
         u = self.done.pop((self.seed, _key(settings)), None)
         if u is None: self.key = settings; return True
-        self.rows.extend(u['rows']); self.reused += len(u['rows']); self.prev_seconds += u.get('seconds', 0)
+        self.rows.extend(u['rows']); self.prev_seconds += u.get('seconds', 0)
         self.save(False)
         return False
     def add(self, unit):
@@ -317,22 +316,21 @@ def check_batches_fit(cfg:dict):
 # %% ../nbs/20_experiments.ipynb #522fd8ec
 @dataclass(frozen=True)
 class DataSource:
-    "A source an experiment can train on: what it holds, its input, the encoder that fits it, and how to load a split."
+    "A source an experiment can train on: what it holds, its image size, the encoder that fits it, and how to load a split (channels come from the images)."
     name:str
     kind:str # 'digits' or 'images'
-    channels:int|None # None: known only once loaded (a folder)
     size:int # image side
     sizes:tuple|None # (train, test) images; the MNIST sample: (5000, None), one pool split at random; None: known only once loaded
     encoder:str # a name in `learner.ENCODERS`
     load:typing.Callable # train: bool -> ProbeDataset (None: the source has no test split)
 
 DATA_SOURCES = {
-    'mnist-sample': DataSource('mnist-sample', 'digits', 1, 28, (MNIST_SAMPLE_SIZE, None), 'convn', lambda train: mnist_sample() if train else None),
-    'mnist': DataSource('mnist', 'digits', 1, 28, (60000, 10000), 'convn', lambda train: mnist(train=train)),
-    'fashion-mnist': DataSource('fashion-mnist', 'images', 1, 28, (60000, 10000), 'convn', lambda train: fashion_mnist(train=train)),
-    'cifar10': DataSource('cifar10', 'images', 3, 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(10, train=train)),
-    'cifar100': DataSource('cifar100', 'images', 3, 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(100, train=train)),
-    'imagenette': DataSource('imagenette', 'images', 3, 64, (9469, 3925), 'convn', lambda train: imagenette(split='train' if train else 'val', size=64)),
+    'mnist-sample': DataSource('mnist-sample', 'digits', 28, (MNIST_SAMPLE_SIZE, None), 'convn', lambda train: mnist_sample() if train else None),
+    'mnist': DataSource('mnist', 'digits', 28, (60000, 10000), 'convn', lambda train: mnist(train=train)),
+    'fashion-mnist': DataSource('fashion-mnist', 'images', 28, (60000, 10000), 'convn', lambda train: fashion_mnist(train=train)),
+    'cifar10': DataSource('cifar10', 'images', 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(10, train=train)),
+    'cifar100': DataSource('cifar100', 'images', 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(100, train=train)),
+    'imagenette': DataSource('imagenette', 'images', 64, (9469, 3925), 'convn', lambda train: imagenette(split='train' if train else 'val', size=64)),
 }
 
 def _folder_split(root:Path, train:bool):
@@ -346,7 +344,7 @@ def data_source(name:str)->DataSource:
     if isinstance(name, str) and name.startswith('folder:'):
         root = Path(name[len('folder:'):]).expanduser()
         if not root.is_dir(): raise ExperimentArgError('data', f"{name!r}: {str(root)!r} is not a folder")
-        return DataSource(name, 'images', None, 64, None, 'convn', partial(_folder_split, root))
+        return DataSource(name, 'images', 64, None, 'convn', partial(_folder_split, root))
     if name not in DATA_SOURCES: raise ExperimentArgError('data', f"must be one of {', '.join(DATA_SOURCES)} or folder:PATH; got {name!r}")
     return DATA_SOURCES[name]
 

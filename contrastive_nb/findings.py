@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from .experiments import load_experiments, load_json, summarize, _fmt
+from .experiments import load_experiments, load_json, summarize, _fmt, _is_acc
 
 # %% auto #0
 __all__ = ['ANY', 'FIRST', 'LAST', 'TESTS', 'STATUSES', 'SCALES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS', 'Finding', 'select',
@@ -39,9 +39,11 @@ class Finding:
     def __post_init__(self):
         if self.test not in TESTS: raise ValueError(f"`test` must be one of {', '.join(TESTS)}; got {self.test!r}")
         if not isinstance(self.a, dict): raise TypeError(f"`a` must be a dict of settings, got {type(self.a).__name__}")
-        bs = self.b if isinstance(self.b, list) else [self.b]
-        if not bs or not all(isinstance(b, dict) for b in bs): raise TypeError("`b` must be a dict of settings or a non-empty list of them")
+        if not self.bs or not all(isinstance(b, dict) for b in self.bs): raise TypeError("`b` must be a dict of settings or a non-empty list of them")
         if self.tol < 0: raise ValueError(f"`tol` must be >= 0, got {self.tol}")
+
+    @property
+    def bs(self)->list[dict]: return self.b if isinstance(self.b, list) else [self.b]  # the selections `a` is compared with
 
     @property
     def file(self)->str: return f"{self.result or self.experiment}.json"
@@ -82,8 +84,6 @@ def _per_seed(r:dict, metric:str)->dict:
     "seed -> value of `metric` in a summarized row's underlying rows."
     return {x.get('seed', 0): x[metric] for x in r['_rows'] if x.get(metric) is not None}
 
-def _is_acc(metric:str)->bool: return 'acc' in metric.split('_')
-
 def _ceiling(f:Finding, rows:list[dict])->float|None:
     "100 for an accuracy, lowered to the best supervised accuracy when the result has supervised rows; None for other metrics."
     if not _is_acc(f.metric): return None
@@ -99,9 +99,9 @@ def _paper_value(f:Finding, sel:dict)->float|None:
 def _paper_effect(f:Finding)->float|None:
     "The paper's own gap between `a` and `b` in its metric, where it prints both numbers (the strongest `b` of a list); None for an equality claim, or where `a` and `b` differ only in our own axes (epochs: ANY, FIRST, LAST)."
     fixed = lambda sel: {k: v for k, v in sel.items() if v not in (ANY, FIRST, LAST)}
-    if f.test == 'close' or any(fixed(f.a) == fixed(b) for b in (f.b if isinstance(f.b, list) else [f.b])): return None
+    if f.test == 'close' or any(fixed(f.a) == fixed(b) for b in f.bs): return None
     pa = _paper_value(f, f.a)
-    pbs = [v for v in (_paper_value(f, b) for b in (f.b if isinstance(f.b, list) else [f.b])) if v is not None]
+    pbs = [v for v in (_paper_value(f, b) for b in f.bs) if v is not None]
     if pa is None or not pbs: return None
     pb = (max if f.test != 'less' else min)(pbs)
     return abs(pa - pb)
@@ -114,7 +114,7 @@ def score(f:Finding, res:dict)->dict:
     rows = summarize(res)
     high = f.test != 'less'
     ra = _pick(select(rows, f.a, f.metric), f.metric, high)
-    rb = _pick([r for b in (f.b if isinstance(f.b, list) else [f.b]) for r in select(rows, b, f.metric)], f.metric, high)
+    rb = _pick([r for b in f.bs for r in select(rows, b, f.metric)], f.metric, high)
     (ma, sa, na), (mb, sb, nb) = _stat(ra, f.metric), _stat(rb, f.metric)
     pa, pb = _per_seed(ra, f.metric), _per_seed(rb, f.metric)
     shared = sorted(set(pa) & set(pb)) if ra is not rb else []

@@ -12,7 +12,7 @@ from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
 from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
-                                        features, view_embeddings, check_mnist_sizes, random_model, line_plot, summarize, scale_title,
+                                        features, view_embeddings, random_model, line_plot, summarize, scale_title,
                                         data_source, data_split, takes_data, check_data_sizes, pending)
 
 # %% auto #0
