@@ -35,7 +35,7 @@ def add_experiment_options(p:argparse.ArgumentParser, exp):
     for name, (default, ann, doc) in exp.options.items():
         typ, many = _elem_type(ann)
         show = lambda v: ' '.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
-        presets = f"cpu: {show(default)}" + (f"; gpu: {show(exp.gpu[name])}" if name in exp.gpu else '')
+        presets = f"cpu: {show(default)}" + ''.join(f"; {sc}: {show(p[name])}" for sc, p in (('full', exp.full), ('gpu', exp.gpu)) if name in p)
         help = f"{doc or name} ({presets})".replace('%', '%%')
         flag = '--' + name.replace('_', '-')
         if typ is bool: p.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None, help=help)
@@ -45,10 +45,10 @@ def add_experiment_options(p:argparse.ArgumentParser, exp):
             p.add_argument(flag, dest=name, type=typ if typ in (int, float) else str, nargs='+' if many else None,
                            choices=choices, default=None, metavar=metavar, help=help)
     p.add_argument('--seed', type=int, nargs='+', default=[0], help='seed(s); each setting is trained once per seed and tables report mean ± std (default: 0)')
-    p.add_argument('--scale', choices=SCALES, default='cpu', help="preset: cpu (minutes on 2 cores, the default), gpu (paper-like sizes), smoke (seconds; a test, not a result)")
+    p.add_argument('--scale', choices=SCALES, default='cpu', help="preset: cpu (minutes on 2 cores, the default), full (the full offline data, schedules calibrated to converge on 2 cores: hours), gpu (paper-like sizes), smoke (seconds; a test, not a result)")
     p.add_argument('--out', default='contrastive_nb_results', help='folder for rows.jsonl (each model saved as soon as it is trained), results.json, the figure and the table (default: ./contrastive_nb_results)')
     p.add_argument('--resume', action='store_true', help="reuse the models a killed run with the same options saved in --out's rows.jsonl; train only the rest")
-    p.add_argument('--quiet', action='store_true', help='print only the table')
+    p.add_argument('--quiet', action='store_true', help='print only the table (no per-model lines, no progress line)')
     return p
 
 def _parser():
@@ -77,7 +77,7 @@ def main(argv=None)->int:
     a = p.parse_args(argv)
     if a.cmd == 'list':
         w = max(map(len, EXPERIMENTS))
-        for k, e in EXPERIMENTS.items(): print(f"{k:{w}s}  {e.summary} [cpu preset: {e.cpu_time}]")
+        for k, e in EXPERIMENTS.items(): print(f"{k:{w}s}  {e.summary} [cpu preset: {e.cpu_time}" + (f"; full: {e.full_time}" if e.full_time else '') + "]")
         return 0
     exp = EXPERIMENTS[a.experiment]
     sub = p.experiment_parsers[a.experiment]
@@ -87,7 +87,8 @@ def main(argv=None)->int:
     out = Path(a.out)
     why = _writable(out)
     if why: sub.error(f"--out: {why}")
-    try: res = exp(a.scale, a.seed, progress=not a.quiet and rank_distrib() == 0, out=out, resume=a.resume, **kw)
+    talk = not a.quiet and rank_distrib() == 0
+    try: res = exp(a.scale, a.seed, progress=talk, out=out, resume=a.resume, bar=talk and sys.stdout.isatty(), **kw)  # the progress line: terminals only
     except ExperimentArgError as e:
         if e.param != 'resume': raise
         sub.error(f"--resume: {e.msg}")

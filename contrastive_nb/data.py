@@ -378,11 +378,12 @@ def _resize_digits(x:Tensor, size:int)->Tensor:
     if x.shape[-1] == size: return x
     return F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 255).round().to(torch.uint8)
 
-COMPOSITES = ('max', 'add')
+COMPOSITES = ('max', 'add', 'absdiff')
 
 def _composite(a:Tensor, b:Tensor, composite:str)->Tensor:
-    "Overlay uint8 `b` on `a`: pixel-wise max, or the sum clipped to 255."
+    "Overlay uint8 `b` on `a`: pixel-wise max, the sum clipped to 255, or the absolute difference |a − b| (a bright digit on a bright item shows dark)."
     if composite == 'max': return torch.maximum(a, b)
+    if composite == 'absdiff': return (a.int() - b.int()).abs().to(torch.uint8)
     return (a.int() + b.int()).clamp(max=255).to(torch.uint8)
 
 def _check_composite(composite):
@@ -390,7 +391,7 @@ def _check_composite(composite):
     return composite
 
 def _paste(canvas:Tensor, digits:Tensor, top:Tensor, left:Tensor, rows:Tensor, composite:str='max'):
-    "Composite `digits[k]` into `canvas[rows[k]]` at (top[k], left[k]) (`composite`: 'max' or 'add'), all k at once (one digit per canvas per call)."
+    "Composite `digits[k]` into `canvas[rows[k]]` at (top[k], left[k]) (`composite`: one of `COMPOSITES`), all k at once (one digit per canvas per call)."
     s = digits.shape[-1]
     ar = torch.arange(s)
     r = (top[:, None, None] + ar[None, :, None]).expand(-1, s, s)
@@ -480,9 +481,9 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
                    size:int|None=None, # resize images to size×size first (the paper: 224)
                    digit_size:int|None=None, # digit side; default 28·size/224 (28 at 224 px)
                    offsets=GRID_OFFSETS, # grid offsets as fractions of the side (⌊size·r⌋)
-                   composite:str='max', # 'max' (the colab) or 'add' (clipped at 255; the paper's "channel addition")
+                   composite:str='max', # 'max' (the colab), 'add' (clipped at 255; the paper's "channel addition") or 'absdiff' (|image − digit|: visible on bright items too)
                    seed:int=0)->ProbeDataset:
-    "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted (pixel-wise max or clipped sum) at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index, `labels['boxes']` (N, 9, 4) the 9 pasted boxes (top, left, height, width)."
+    "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted (pixel-wise max, clipped sum or absolute difference) at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index, `labels['boxes']` (N, 9, 4) the 9 pasted boxes (top, left, height, width)."
     check_int(K, 'K', 1, len(digits)); _check_composite(composite)
     size = images.x.shape[-1] if size is None else check_int(size, 'size', 8)
     digit_size = max(4, round(28 * size / 224)) if digit_size is None else check_int(digit_size, 'digit_size', 4, size)

@@ -4,14 +4,14 @@
 
 # %% ../nbs/20_experiments.ipynb #f6efd813
 from __future__ import annotations
-import contextlib, contextvars, datetime, hashlib, importlib, inspect, json, os, pkgutil, platform, statistics, subprocess, time, typing
+import contextlib, contextvars, datetime, hashlib, importlib, inspect, io, json, os, pkgutil, platform, shutil, statistics, subprocess, sys, time, typing
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .data import mnist_sample, mnist, fashion_mnist, cifar, imagenette, image_folder, ProbeDL, probe_dls, add_bit_channels  # before fastai: core's warning filter
+from .data import mnist_sample, mnist, fashion_mnist, cifar, imagenette, image_folder, skimage_textures, ProbeDL, probe_dls, add_bit_channels  # before fastai: core's warning filter
 from fastcore.basics import store_attr
 from fastcore.docments import docments
 from fastai.callback.core import Callback
@@ -28,12 +28,13 @@ from .losses import USER_LOSSES, check_loss, get_loss
 # %% auto #0
 __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 'DATA_SOURCES', 'METHODS', 'SMOKE_NOTE',
            'ExperimentArgError', 'positive', 'between', 'loss_or_method', 'one_of', 'Experiment', 'experiment',
-           'atomic_write', 'provenance', 'data_record', 'record_data', 'pending', 'RunLog', 'check_device',
-           'seed_everything', 'digit_split', 'check_mnist_sizes', 'check_batches_fit', 'DataSource', 'data_source',
-           'takes_data', 'check_data_sizes', 'data_split', 'colab_adam', 'fit_contrastive', 'Targets', 'n_outputs',
-           'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'train_encoder', 'features',
-           'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot',
-           'save_json', 'result_figure', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
+           'atomic_write', 'provenance', 'data_record', 'record_data', 'pending', 'reused_rows', 'RunLog',
+           'RunProgress', 'planned_models', 'check_device', 'seed_everything', 'digit_split', 'check_mnist_sizes',
+           'check_batches_fit', 'DataSource', 'data_source', 'takes_data', 'check_data_sizes', 'data_split',
+           'probe_subset', 'colab_adam', 'fit_contrastive', 'untrained_contrastive', 'Targets', 'n_outputs',
+           'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'is_user_loss', 'takes_tau', 'train_encoder',
+           'features', 'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title',
+           'line_plot', 'save_json', 'result_figure', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -53,7 +54,8 @@ def between(lo=None, hi=None):
             return f"must be in [{'-∞' if lo is None else lo}, {'∞' if hi is None else hi}], got {v}"
     return check
 
-def loss_or_method(*choices, supervised:bool=False):
+def loss_or_method(*choices, supervised:bool|None=False # whether the experiment's losses take labels (None: it takes either)
+                  ):
     "Check: v is one of `choices`, or a user's loss (registered with `losses.register_loss`, or 'module:function') that passes `losses.check_loss`'s dry run."
     def check(v):
         if v in choices: return None
@@ -61,7 +63,7 @@ def loss_or_method(*choices, supervised:bool=False):
             return f"must be one of {', '.join(map(str, choices))}, a registered loss or 'module:function'; got {v!r}"
         try: mod = check_loss(v)
         except ValueError as e: return f"cannot train with it: {e}"
-        if mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
+        if supervised is not None and mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
     return check  # no `choices` attribute (unlike `one_of`): argparse must let a user's loss through
 
 def one_of(*choices):
@@ -71,7 +73,7 @@ def one_of(*choices):
     return check
 
 # %% ../nbs/20_experiments.ipynb #3e3339c0
-SCALES = ('cpu', 'gpu', 'smoke')
+SCALES = ('cpu', 'full', 'gpu', 'smoke')
 COMMON = ('seed', 'progress')  # parameters every experiment function takes that are not experiment options
 
 @dataclass
@@ -85,6 +87,8 @@ class Experiment:
     metrics:tuple # row keys that are measurements
     paper:list = field(default_factory=list) # published rows: settings, metrics and `source`
     paper_note:str = '' # the paper's claim where it gives no numbers (a figure)
+    full:dict = field(default_factory=dict) # overrides for --scale full: the full offline data, schedules long enough to converge on 2 cores
+    full_time:str = '' # expected time per model of the full preset, measured, e.g. '≈ 15 min per model on 2 cores'
     gpu:dict = field(default_factory=dict) # overrides for --scale gpu
     smoke:dict = field(default_factory=dict) # overrides for --scale smoke (tests)
     checks:dict = field(default_factory=dict) # option -> check
@@ -104,7 +108,8 @@ class Experiment:
         unknown = set(kwargs) - set(opts)
         if unknown: raise ExperimentArgError(sorted(unknown)[0], f"is not an option of {self.name}; options: {', '.join(opts)}")
         cfg = {k: d for k, (d, _, _) in opts.items()}
-        cfg.update({'cpu': {}, 'gpu': self.gpu, 'smoke': self.smoke}[scale])
+        if scale == 'full' and not self.full: raise ExperimentArgError('scale', f"{self.name} has no full preset; use cpu or gpu")
+        cfg.update({'cpu': {}, 'full': self.full, 'gpu': self.gpu, 'smoke': self.smoke}[scale])
         cfg.update({k: v for k, v in kwargs.items() if v is not None})
         for k, v in cfg.items():
             if isinstance(v, tuple): cfg[k] = list(v)
@@ -123,14 +128,18 @@ class Experiment:
     def __call__(self, scale:str='cpu', seeds=(0,), progress:bool=False,
                  out=None, # a folder: each model's rows are saved there the moment they are done (`RunLog`)
                  resume:bool=False, # reuse the rows a killed run of the same options saved in `out`
+                 bar=False, # draw a progress line (`RunProgress`): True for stdout, or a stream; for terminals only
                  **kwargs)->dict:
         "Run it: check the options, train once per seed, return the result dict."
         cfg = self.resolve(scale, seeds, **kwargs)
         opts = {k: v for k, v in cfg.items() if k not in ('scale', 'seeds')}
         with RunLog(self, cfg, out, resume) as log:
-            for s in cfg['seeds']:
-                log.seed = s
-                for unit in self.fn(**opts, seed=s, progress=progress): log.add(unit)
+            if bar: log.bar = RunProgress(planned_models(self, opts, cfg['seeds']), sys.stdout if bar is True else bar)
+            with contextlib.redirect_stdout(_AboveBar(log.bar, sys.stdout)) if bar else contextlib.nullcontext():
+                for s in cfg['seeds']:
+                    log.seed = s
+                    for unit in self.fn(**opts, seed=s, progress=progress): log.add(unit)
+            if log.bar is not None: log.bar.close()
         return log.result()
 
     def result(self, cfg:dict, rows:list, seconds:float, **extra)->dict:
@@ -150,7 +159,7 @@ def experiment(name:str, summary:str, cpu_time:str, keys, metrics, **kwargs):
             if k not in exp.options: raise TypeError(f"check for unknown option {k!r} of {name}")
         EXPERIMENTS[name] = exp
         @wraps(fn)
-        def run(scale:str='cpu', seeds=(0,), progress:bool=False, out=None, resume:bool=False, **kw): return exp(scale, seeds, progress, out, resume, **kw)
+        def run(scale:str='cpu', seeds=(0,), progress:bool=False, out=None, resume:bool=False, bar=False, **kw): return exp(scale, seeds, progress, out, resume, bar, **kw)
         run.experiment = exp
         return run
     return deco
@@ -210,6 +219,10 @@ def pending(**settings)->bool:
     log = _RUN.get()
     return True if log is None else log.pending(settings)
 
+def reused_rows()->list[dict]:
+    "The rows of the model that the last `pending` call found done in a resumed run ([] when it is to be trained, or outside a run): for an experiment that summarises several models."
+    return list(getattr(_RUN.get(), 'last_reused', None) or [])
+
 class RunLog:
     "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused."
     def __init__(self, exp, cfg:dict, out=None, resume:bool=False):
@@ -217,7 +230,7 @@ class RunLog:
         self.out = Path(out) if out is not None else None
         self.writes = self.out is not None and rank_distrib() == 0   # under torchrun every rank reads, rank 0 writes
         self.prov = dict(provenance(cfg.get('device')), data=[], started=_now(), finished=None)
-        self.t0, self.prev_seconds, self._fh = time.perf_counter(), 0., None
+        self.t0, self.prev_seconds, self._fh, self.bar = time.perf_counter(), 0., None, None
         if self.out is not None and resume: self._load()
     def _load(self):
         path = self.out/ROWS_FILE
@@ -251,8 +264,13 @@ class RunLog:
         if self._fh is not None: self._fh.close()
     def pending(self, settings:dict)->bool:
         u = self.done.pop((self.seed, _key(settings)), None)
-        if u is None: self.key = settings; return True
+        self.last_reused = [] if u is None else u['rows']
+        if u is None:
+            self.key = settings
+            if self.bar is not None: self.bar.start(dict(settings, seed=self.seed))
+            return True
         self.rows.extend(u['rows']); self.prev_seconds += u.get('seconds', 0)
+        if self.bar is not None: self.bar.done(reused=True)
         self.save(False)
         return False
     def add(self, unit):
@@ -264,6 +282,7 @@ class RunLog:
             self._fh.write(json.dumps(dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=sum(r.get('seconds') or 0 for r in rows))) + '\n')
             self._fh.flush(); os.fsync(self._fh.fileno())
         self.key = None
+        if self.bar is not None: self.bar.done()
     def record_data(self, datasets:dict):
         for role, ds in datasets.items():
             rec = dict(data_record(ds, role), seed=self.seed)
@@ -273,6 +292,89 @@ class RunLog:
                                complete=complete, provenance=dict(self.prov))
     def save(self, complete:bool):
         if self.writes: atomic_write(self.out/'results.json', json.dumps(self.result(complete), indent=1, default=str))
+
+# %% ../nbs/20_experiments.ipynb #50408118
+def _clock(s:float)->str:
+    "Seconds as m:ss, or h:mm:ss from an hour on."
+    h, r = divmod(int(round(s)), 3600); mi, se = divmod(r, 60)
+    return f"{h}:{mi:02d}:{se:02d}" if h else f"{mi}:{se:02d}"
+
+class RunProgress:
+    "A one-line progress bar for a terminal: models done of models planned, the current model and its epoch, elapsed time and ETA."
+    def __init__(self, total:int|None, # models planned (None: unknown)
+                 stream=None, # where the line is drawn (default: sys.stdout)
+                 width:int|None=None): # characters (default: the terminal's width)
+        self.total, self.stream = total, stream or sys.stdout
+        self.width = width or shutil.get_terminal_size((100, 20)).columns
+        self.n_done = self.n_trained = self.ep = self.n_ep = 0
+        self.desc, self.visible, self.t0 = '', False, time.perf_counter()
+    def start(self, settings:dict):
+        "A model with these settings starts training."
+        self.desc = ' '.join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in settings.items() if v is not None)
+        self.ep = self.n_ep = 0; self.render()
+    def epoch(self, e:int, n:int): self.ep, self.n_ep = e, n; self.render()
+    def done(self, reused:bool=False):
+        "A model is done (`reused`: taken from a resumed run's rows, not trained)."
+        self.n_done += 1; self.n_trained += not reused
+        self.desc, self.ep, self.n_ep = '', 0, 0; self.render()
+    def _part(self)->float: return self.ep / self.n_ep if self.n_ep else 0.
+    def eta(self)->float|None:
+        "Seconds left: the time per trained model so far times the models left; None when unknown."
+        work = self.n_trained + self._part()
+        if self.total is None or work <= 0: return None
+        return (time.perf_counter() - self.t0) / work * max(self.total - self.n_done - self._part(), 0)
+    def line(self)->str:
+        if self.total:
+            k = round(20 * min(1., (self.n_done + self._part()) / self.total))
+            head = f"{'█' * k}{'-' * (20 - k)} {self.n_done}/{self.total} models"
+        else: head = f"{self.n_done}/? models"
+        cur = '' if (self.total is not None and self.n_done >= self.total) else f" | {self.desc or f'model {self.n_done + 1}'}" + (f", epoch {self.ep}/{self.n_ep}" if self.n_ep else '')
+        eta = self.eta()
+        return f"{head}{cur} | {_clock(time.perf_counter() - self.t0)} elapsed" + ('' if eta is None else f", ETA {_clock(eta)}")
+    def render(self):
+        self.stream.write('\r\033[K' + self.line()[:max(self.width - 1, 20)]); self.stream.flush(); self.visible = True
+    def clear(self):
+        if self.visible: self.stream.write('\r\033[K'); self.stream.flush(); self.visible = False
+    def close(self):
+        "Leave the last line on screen and end it."
+        if self.visible: self.stream.write('\n'); self.stream.flush(); self.visible = False
+
+class _AboveBar(io.TextIOBase):
+    "stdout while a bar is drawn: what is printed appears above the bar, which is redrawn below it."
+    def __init__(self, bar:RunProgress, real): self.bar, self.real = bar, real
+    def write(self, s:str)->int:
+        self.bar.clear(); self.real.write(s)
+        if s.endswith('\n'): self.bar.render()
+        return len(s)
+    def flush(self): self.real.flush()
+
+class _EpochTick(Callback):
+    "Tells the running experiment's progress bar each finished epoch."
+    order = 100
+    def _bar(self): return getattr(_RUN.get(), 'bar', None)
+    def before_fit(self):
+        if self._bar() is not None: self._bar().epoch(0, self.n_epoch)
+    def after_epoch(self):
+        if self._bar() is not None: self._bar().epoch(self.epoch + 1, self.n_epoch)
+
+class _Unplannable(Exception): "Raised by training inside `planned_models`: the experiment trains without asking `pending`."
+
+class _Plan:
+    "The run log of a dry pass: `pending` counts each model and answers 'done', so nothing is trained."
+    def __init__(self): self.n, self.seed, self.bar = 0, None, None
+    def pending(self, settings:dict)->bool: self.n += 1; return False
+    def record_data(self, datasets:dict): pass
+
+def planned_models(exp, opts:dict, seeds)->int|None:
+    "How many models a run of `exp` with options `opts` and `seeds` trains (a dry pass through `pending`); None when it cannot be counted."
+    plan = _Plan(); token = _RUN.set(plan)
+    try:
+        for s in seeds:
+            plan.seed = s
+            for _ in exp.fn(**opts, seed=s, progress=False): pass
+    except _Unplannable: return None
+    finally: _RUN.reset(token)
+    return plan.n
 
 # %% ../nbs/20_experiments.ipynb #95d171c8
 def check_device(device)->str:
@@ -331,6 +433,7 @@ DATA_SOURCES = {
     'cifar10': DataSource('cifar10', 'images', 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(10, train=train)),
     'cifar100': DataSource('cifar100', 'images', 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(100, train=train)),
     'imagenette': DataSource('imagenette', 'images', 64, (9469, 3925), 'convn', lambda train: imagenette(split='train' if train else 'val', size=64)),
+    'textures': DataSource('textures', 'images', 48, (2000, None), 'convn', lambda train: skimage_textures(n_per_class=200, size=48) if train else None),
 }
 
 def _folder_split(root:Path, train:bool):
@@ -389,6 +492,12 @@ def data_split(data:str='mnist-sample', # a source (`data_source`)
     record_data(train=tr, test=te)
     return tr, te
 
+def probe_subset(ds, n:int|None, # images to keep (None, or at least len(ds): all of them)
+                 seed:int=0):
+    "A bounded, seeded subsample of `ds` for probes that run during training (every epoch, say): a 60,000-image source does not make every epoch pay for a full probe."
+    if n is None or n >= len(ds): return ds
+    return ds.subset(torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed + 7919))[:n].sort().values)
+
 # %% ../nbs/20_experiments.ipynb #cf351f02
 def colab_adam():
     "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4 (`learner.torch_adam`: fastai's update on torch's multi-tensor kernels)."
@@ -416,7 +525,8 @@ def _fit(learn, epochs:int, lr:float, seed:int=0):
         cpu = torch.device(learn.dls.device or 'cpu').type == 'cpu'
         ctx = learn.distrib_ctx(sync_bn=not cpu, cpu=cpu)  # SyncBatchNorm needs CUDA; Accelerate must be told about CPU processes
         torch.manual_seed(seed * 1009 + rank_distrib() + 1)  # the model is built (DDP syncs rank 0's weights); views differ per rank
-    with learn.no_logging(), learn.no_bar(), ctx: learn.fit_linear_decay(epochs, lr)
+    if isinstance(_RUN.get(), _Plan): raise _Unplannable   # a dry pass counting the models must not train one
+    with learn.no_logging(), learn.no_bar(), learn.added_cbs(_EpochTick()), ctx: learn.fit_linear_decay(epochs, lr)
     return learn
 
 # %% ../nbs/20_experiments.ipynb #9ff9effd
@@ -433,6 +543,14 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
     learn = contrastive_learner(_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs, probe=False,
                                 opt_func=colab_adam(), **kwargs)
     return _fit(learn, epochs, lr, seed)
+
+def untrained_contrastive(train, encoder='convn', aug=None, loss='nt_xent', loss_kwargs:dict|None=None, bs:int=256, device=None, seed:int=0,
+                          **kwargs, # to `contrastive_learner` (head_dim, head_layers, ...)
+                         )->nn.Module:
+    "The model `fit_contrastive` starts from (same seed, encoder and projection head), untrained, in eval mode: the floor a trained model must beat, on h and on z."
+    seed_everything(seed)
+    learn = contrastive_learner(_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs, probe=False, opt_func=colab_adam(), **kwargs)
+    return learn.model.eval()
 
 # %% ../nbs/20_experiments.ipynb #16ad722a
 class Targets(torch.utils.data.Dataset):
@@ -495,16 +613,27 @@ def random_model(train, encoder='convn', device=None, seed:int=0):
 
 METHODS = ('simclr', 'supervised', 'random')
 
-def train_encoder(method:str, # 'simclr' (NT-Xent, 2N−2 negatives), 'supervised' (cross-entropy on `y`) or 'random' (untrained)
+def is_user_loss(method)->bool:
+    "Whether a method name is a user's loss: 'module:function' or a name `losses.register_loss` added."
+    return isinstance(method, str) and (':' in method or method.lower() in USER_LOSSES)
+
+def takes_tau(method:str)->bool:
+    "Whether a method trains at a temperature: SimCLR does, a user's loss when it has a `tau` parameter."
+    return method == 'simclr' or (is_user_loss(method) and 'tau' in get_loss(method).params)
+
+def train_encoder(method:str, # 'simclr' (NT-Xent, 2N−2 negatives), 'supervised' (cross-entropy on `y`), 'random' (untrained) or a user's loss (`is_user_loss`)
                   train, encoder='convn', aug=None,
-                  tau:float=0.2, # SimCLR's temperature
+                  tau:float|None=0.2, # SimCLR's temperature (a user's loss gets it when it takes `tau`)
                   y:Tensor|None=None, # supervised targets (see `Targets`); default: the primary labels
                   epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0)->nn.Module:
     "The model of one method, trained with the shared recipe: the dispatch every reproduction uses."
     if method == 'simclr': return fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
     if method == 'supervised': return fit_supervised(train, y, encoder, aug, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
     if method == 'random': return random_model(train, encoder, device, seed)
-    raise ValueError(f"`method` must be one of {METHODS}, got {method!r}")
+    if is_user_loss(method):
+        kw = dict(tau=tau) if tau is not None and takes_tau(method) else {}
+        return fit_contrastive(train, encoder, aug, method, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+    raise ValueError(f"`method` must be one of {METHODS} or a user's loss ('module:function'), got {method!r}")
 
 # %% ../nbs/20_experiments.ipynb #a286daa9
 def features(model:nn.Module, ds, # a ProbeDataset, RandBit or `Targets`

@@ -35,6 +35,7 @@ class Finding:
     above_by:float = 0.
     paper_says:str = ''  # the paper's numbers in words; empty: read from the experiment's `paper` rows
     result:str = ''  # file name of the result when it is not the experiment's name (a longer run of the same experiment)
+    floor_from:str = ''  # file name of the result that holds the `above` row, when it is another experiment's (same split and probe)
 
     def __post_init__(self):
         if self.test not in TESTS: raise ValueError(f"`test` must be one of {', '.join(TESTS)}; got {self.test!r}")
@@ -47,6 +48,9 @@ class Finding:
 
     @property
     def file(self)->str: return f"{self.result or self.experiment}.json"
+
+    @property
+    def floor_file(self)->str: return f"{self.floor_from}.json" if self.floor_from else self.file
 
 # %% ../nbs/21_findings.ipynb #39ad0f6e
 def _exp(name:str):
@@ -106,8 +110,10 @@ def _paper_effect(f:Finding)->float|None:
     pb = (max if f.test != 'less' else min)(pbs)
     return abs(pa - pb)
 
-def score(f:Finding, res:dict)->dict:
-    "Score finding `f` on result `res`: the two rows' (mean, std, n), the gap (paired by seed where possible), the noise, the power and the status."
+def score(f:Finding, res:dict,
+          floor:dict|None=None, # the result holding the `above` row when it is not `res` (`f.floor_from`)
+         )->dict:
+    "Score finding `f` on result `res`: the two rows' (mean, std, n), the gap (paired by seed where possible), the noise, the power, the untrained floor and the status."
     if res['experiment'] != f.experiment: raise ValueError(f"`res` is a {res['experiment']!r} result; this finding reads {f.experiment!r}")
     if res['config'].get('scale') == 'smoke': raise ValueError("`res` is a smoke run: its numbers are not results")
     _exp(f.experiment)
@@ -133,8 +139,10 @@ def score(f:Finding, res:dict)->dict:
         elif underpowered: status = 'underpowered'
     base = None
     if f.above is not None:
-        base = _stat(_pick(select(rows, f.above, f.metric), f.metric, True), f.metric)
-        if ma - base[0] < f.above_by: status = 'inconclusive'
+        frows = rows if floor is None else summarize(floor)
+        try: base = _stat(_pick(select(frows, f.above, f.metric), f.metric, True), f.metric)
+        except ValueError: base = None   # a result saved before its experiment measured the floor: said so in the table
+        if base is not None and ma - base[0] < f.above_by: status = 'inconclusive'
     return dict(a=(ma, sa, na), b=(mb, sb, nb), a_row=ra, b_row=rb, gap=d, noise=noise, paired=paired, seeds=n_seeds,
                 effect=effect, underpowered=underpowered, ceiling=ceil, base=base, status=status)
 
@@ -153,69 +161,81 @@ _f = Finding  # short, for the table below
 CHEN, WL, XUE, HUANG = 'Chen et al. 2021', 'Wang & Liu 2021', 'Xue et al. 2023', 'Huang et al. 2023'
 FINDINGS = [
     _f(f'{CHEN}, Fig. 7a', 'A few random bits suppress the digit in a SimCLR representation (τ = 0.2).', 'randbit', 'tutorials/randbit.ipynb', 'acc',
-       a=dict(method='simclr', tau=0.2, bits=0), b=dict(method='simclr', tau=0.2, bits=10), tol=10),
+       a=dict(method='simclr', tau=0.2, bits=0), b=dict(method='simclr', tau=0.2, bits=10), tol=10,
+       above=dict(method='random', bits=0), above_by=5),
     _f(f'{CHEN}, Fig. 7a', 'A lower temperature suppresses less: at 5 bits τ = 0.05 keeps more of the digit than τ = 0.2.', 'randbit', 'tutorials/randbit.ipynb', 'acc',
-       a=dict(method='simclr', tau=0.05, bits=5), b=dict(method='simclr', tau=0.2, bits=5), tol=5),
+       a=dict(method='simclr', tau=0.05, bits=5), b=dict(method='simclr', tau=0.2, bits=5), tol=5,
+       above=dict(method='random', bits=5), above_by=5),
     _f(f'{CHEN}, Fig. 7b', 'A VAE with the same encoder keeps the digit when bits are added (10 bits against none).', 'randbit', 'tutorials/randbit.ipynb', 'acc',
-       a=dict(method='vae', bits=10), b=dict(method='vae', bits=0), test='close', tol=5, paper_says='a figure: the VAE loses little accuracy as bits are added'),
+       a=dict(method='vae', bits=10), b=dict(method='vae', bits=0), test='close', tol=5, paper_says='a figure: the VAE loses little accuracy as bits are added',
+       above=dict(method='random', bits=10), above_by=5),
     _f(f'{CHEN}, App. B.2', 'The bits a contrastive encoder tolerates grow with the batch size: a ≈ 64× larger batch tolerates more bits (the argument: one more per doubling).', 'randbit-batch', 'tutorials/randbit_batch.ipynb', 'tolerated_bits',
        a=dict(batch_size=LAST, bits=None), b=dict(batch_size=FIRST, bits=None), tol=2, paper_says='a figure: a linear increase in bits needs an exponential increase in batch size'),
     _f(f'{CHEN}, Table 4', 'When the second digit is 3× the first, SimCLR (τ = 0.2) loses the first digit.', 'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',
-       a=dict(method='simclr', tau=0.2, size_ratio=1.0), b=dict(method='simclr', tau=0.2, size_ratio=3.0), tol=10),
+       a=dict(method='simclr', tau=0.2, size_ratio=1.0), b=dict(method='simclr', tau=0.2, size_ratio=3.0), tol=10,
+       above=dict(method='random', size_ratio=1.0), above_by=5),
     _f(f'{CHEN}, Table 4', 'Supervised training keeps the first digit beside a 3× larger one, where SimCLR loses it.', 'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',
-       a=dict(method='supervised', size_ratio=3.0), b=dict(method='simclr', tau=0.2, size_ratio=3.0), tol=10),
+       a=dict(method='supervised', size_ratio=3.0), b=dict(method='simclr', tau=0.2, size_ratio=3.0), tol=10,
+       above=dict(method='random', size_ratio=3.0), above_by=5),
     _f(f'{CHEN}, Table 3', "SimCLR's single-digit accuracy holds from 1 to 16 digits per canvas (random placement).", 'multidigits', 'tutorials/multidigits.ipynb', 'acc',
        a=dict(method='simclr', placement='random', count=16), b=dict(method='simclr', placement='random', count=1), test='close', tol=3,
        above=dict(method='random'), above_by=20),  # the untrained network (one row, no count)
     _f(f'{CHEN}, Table 3', 'At 16 digits, grid placement (no overlap) beats random placement.', 'multidigits', 'tutorials/multidigits.ipynb', 'acc',
-       a=dict(method='simclr', placement='grid', count=16), b=dict(method='simclr', placement='random', count=16)),
+       a=dict(method='simclr', placement='grid', count=16), b=dict(method='simclr', placement='random', count=16),
+       above=dict(method='random'), above_by=5),
     _f(f'{CHEN}, Fig. 6', 'With more unique digits (K = 1 → 1,000) SimCLR represents the digit better ...', 'digit-on-image', 'tutorials/digit_on_image.ipynb', 'digit_acc',
        a=dict(method='simclr', K=1000), b=dict(method='simclr', K=1), tol=10, paper_says='a figure: digit accuracy rises steeply with K',
        above=dict(method='random'), above_by=5),  # a digit read no better than by an untrained network was not learned
     _f(f'{CHEN}, Fig. 6', '... and loses the image class.', 'digit-on-image', 'tutorials/digit_on_image.ipynb', 'image_acc',
-       a=dict(method='simclr', K=1), b=dict(method='simclr', K=1000), tol=10, paper_says='a figure: ImageNet accuracy falls sharply with K'),
+       a=dict(method='simclr', K=1), b=dict(method='simclr', K=1000), tol=10, paper_says='a figure: ImageNet accuracy falls sharply with K',
+       above=dict(method='random'), above_by=5),
     _f(f'{CHEN}, Fig. 1', 'The generalized loss with a hypersphere prior (SWD, best λ) trains about as well as NT-Xent (2-layer head).', 'generalized', 'tutorials/generalized.ipynb', 'acc',
        a=dict(loss='swd-hypersphere', lam=ANY, head_layers=2, batch_size=256), b=dict(loss='nt_xent', head_layers=2, batch_size=256), test='close', tol=2,
-       paper_says='a figure: the instantiations differ little on CIFAR-10'),
+       paper_says='a figure: the instantiations differ little on CIFAR-10', above=dict(loss='random'), above_by=5),
     _f(f'{CHEN}, Figs. 3-4', "K-means on SimCLR's layer-3 features finds the digits better than on raw pixels (two digits, k = 3).", 'local-features', 'tutorials/generalized.ipynb', 'object_iou',
        a=dict(data='two-digits', features='simclr', layer=3, k=3), b=dict(data='two-digits', features='pixels', layer=3, k=3), tol=5,
-       paper_says='a figure: SimCLR clusters follow objects, pixel clusters do not'),
+       paper_says='a figure: SimCLR clusters follow objects, pixel clusters do not', above=dict(data='two-digits', features='random', layer=3, k=3), above_by=5),
     _f(f'{CHEN}, Figs. 3-4', "... and about as well as a supervised encoder's features.", 'local-features', 'tutorials/generalized.ipynb', 'object_iou',
        a=dict(data='two-digits', features='simclr', layer=3, k=3), b=dict(data='two-digits', features='supervised', layer=3, k=3), test='close', tol=3,
-       paper_says='a figure: SimCLR and supervised clusters look alike'),
+       paper_says='a figure: SimCLR and supervised clusters look alike', above=dict(data='two-digits', features='random', layer=3, k=3), above_by=5),
     _f(f'{WL}, Table 1', 'A small τ makes the embedding more uniform (τ = 0.07 against 1.0).', 'tau-sweep', 'tutorials/wang_liu.ipynb', 'uniformity',
        a=dict(tau=0.07), b=dict(tau=1.0), test='less', tol=0.1),
     _f(f'{WL}, Table 1', 'A large τ makes it more tolerant to semantically similar samples.', 'tau-sweep', 'tutorials/wang_liu.ipynb', 'tolerance',
        a=dict(tau=1.0), b=dict(tau=0.07), tol=0.05),
     _f(f'{WL}, Table 1', 'Accuracy peaks at an intermediate τ (0.3, against the better of 0.07 and 1.0).', 'tau-sweep', 'tutorials/wang_liu.ipynb', 'linear_acc',
-       a=dict(tau=0.3), b=[dict(tau=0.07), dict(tau=1.0)], paper_says='83.27 at τ = 0.3; 79.75 at 0.07, 82.21 at 1.0'),
+       a=dict(tau=0.3), b=[dict(tau=0.07), dict(tau=1.0)], paper_says='83.27 at τ = 0.3; 79.75 at 0.07, 82.21 at 1.0',
+       above=dict(loss='random'), above_by=5, floor_from='hard-negatives'),  # the same split, recipe and probe
     _f(f'{WL}, Table 1', 'The simple loss (τ → ∞) trains much worse than the contrastive loss at τ = 0.3.', 'hard-negatives', 'tutorials/wang_liu.ipynb', 'linear_acc',
-       a=dict(loss='nt_xent', tau=0.3), b=dict(loss='simple'), tol=5),
+       a=dict(loss='nt_xent', tau=0.3), b=dict(loss='simple'), tol=5, above=dict(loss='random'), above_by=5),
     _f(f'{WL}, Table 1', 'On its hardest negatives only, the simple loss recovers (hard-simple against simple).', 'hard-negatives', 'tutorials/wang_liu.ipynb', 'linear_acc',
-       a=dict(loss='hard_simple'), b=dict(loss='simple'), tol=5),
+       a=dict(loss='hard_simple'), b=dict(loss='simple'), tol=5, above=dict(loss='random'), above_by=5),
     _f(f'{WL}, Table 1', 'The hard contrastive loss stays uniform at a large τ (0.7), where the plain loss does not.', 'hard-negatives', 'tutorials/wang_liu.ipynb', 'uniformity',
        a=dict(loss='hard_nt_xent', tau=0.7), b=dict(loss='nt_xent', tau=0.7), test='less', tol=0.1),
     _f(f'{XUE}, Thm. 4.4', 'Trained on superclass labels, SCL first learns the subclasses and then unlearns them (peak against last epoch).', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
-       a=dict(beta=1.0, epoch=ANY), b=dict(beta=1.0, epoch=LAST), tol=2, result='class-collapse-long', paper_says='a theorem and a figure: subclass accuracy rises, then falls'),
+       a=dict(beta=1.0, epoch=ANY), b=dict(beta=1.0, epoch=LAST), tol=2, result='class-collapse-long', paper_says='a theorem and a figure: subclass accuracy rises, then falls',
+       above=dict(beta=1.0, epoch=0), above_by=5),
     _f(f'{XUE}, CIFAR100-RandBit', 'UCL keeps more subclass information than SCL.', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
-       a=dict(beta=0.0, epoch=LAST), b=dict(beta=1.0, epoch=LAST)),
+       a=dict(beta=0.0, epoch=LAST), b=dict(beta=1.0, epoch=LAST), above=dict(beta=0.0, epoch=0), above_by=5),
     _f(f'{XUE}, CIFAR100-RandBit', 'The joint loss keeps the superclass better than UCL ...', 'class-collapse', 'tutorials/xue.ipynb', 'super_acc',
-       a=dict(beta=0.5, epoch=LAST), b=dict(beta=0.0, epoch=LAST)),
+       a=dict(beta=0.5, epoch=LAST), b=dict(beta=0.0, epoch=LAST), above=dict(beta=0.5, epoch=0), above_by=5),
     _f(f'{XUE}, CIFAR100-RandBit', '... and the subclasses better than SCL.', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
-       a=dict(beta=0.5, epoch=LAST), b=dict(beta=1.0, epoch=LAST)),
+       a=dict(beta=0.5, epoch=LAST), b=dict(beta=1.0, epoch=LAST), above=dict(beta=0.5, epoch=0), above_by=5),
     _f(f'{XUE}, CIFAR10-RandBit', "A larger embedding relieves UCL's feature suppression (128 against 4 dimensions).", 'embedding-size', 'tutorials/xue.ipynb', 'acc',
-       a=dict(method='ucl', dim=128), b=dict(method='ucl', dim=4), tol=2),
+       a=dict(method='ucl', dim=128), b=dict(method='ucl', dim=4), tol=2, above=dict(method='random'), above_by=5),
     _f(f'{HUANG}, Table 2', 'MACL beats InfoNCE (batch 256, τ0 = 0.1).', 'macl', 'tutorials/huang.ipynb', 'linear_acc',
-       a=dict(method='macl-a', batch_size=256, tau0=0.1), b=dict(method='infonce', batch_size=256, tau0=0.1), tol=1),
+       a=dict(method='macl-a', batch_size=256, tau0=0.1), b=dict(method='infonce', batch_size=256, tau0=0.1), tol=1,
+       above=dict(method='random'), above_by=5),
     _f(f'{HUANG}, Table 2', 'MACL matches or beats DCL and dual temperature (batch 256, τ0 = 0.1).', 'macl', 'tutorials/huang.ipynb', 'linear_acc',
        a=dict(method='macl-a', batch_size=256, tau0=0.1), b=[dict(method='dcl', batch_size=256, tau0=0.1), dict(method='dual', batch_size=256, tau0=0.1)],
-       paper_says='87.37 against DCL 86.29 and dual 85.86'),
+       paper_says='87.37 against DCL 86.29 and dual 85.86', above=dict(method='random'), above_by=5),
     _f(f'{HUANG}, Table 2', "MACL's gain over InfoNCE holds at a small batch (64).", 'macl', 'tutorials/huang.ipynb', 'linear_acc',
-       a=dict(method='macl-a', batch_size=64, tau0=0.1), b=dict(method='infonce', batch_size=64, tau0=0.1), tol=1),
+       a=dict(method='macl-a', batch_size=64, tau0=0.1), b=dict(method='infonce', batch_size=64, tau0=0.1), tol=1,
+       above=dict(method='random'), above_by=5),
     _f(f'{HUANG}, Fig. 2', 'Semantic sensitivity rises during training (fixed τ, last against first epoch).', 'semantic-sensitivity', 'tutorials/huang.ipynb', 'semantic_sensitivity',
        a=dict(schedule='fixed', epoch=LAST), b=dict(schedule='fixed', epoch=FIRST), paper_says='a figure: S rises over training'),
     _f(f'{HUANG}, Table 1', 'A linearly increasing τ ends with higher accuracy than a fixed τ.', 'semantic-sensitivity', 'tutorials/huang.ipynb', 'linear_acc',
-       a=dict(schedule='linear-1', final=True), b=dict(schedule='fixed', final=True), tol=1),
+       a=dict(schedule='linear-1', final=True), b=dict(schedule='fixed', final=True), tol=1,
+       above=dict(schedule='linear-1', epoch=0), above_by=5),
 ]
 
 # %% ../nbs/21_findings.ipynb #041e76d3
@@ -244,13 +264,16 @@ def describe(f:Finding, s:dict)->str:
     extra = ''
     if any(v == ANY for v in f.a.values()) or isinstance(f.b, list):
         extra = ' ({} against {})'.format(*_label(s['a_row'], s['b_row']))
-    if s['status'] == 'inconclusive': extra += f"; the baseline reaches {_num(*s['base'], f.metric)}"
+    if s['base'] is not None: extra += f"; untrained {_num(*s['base'], f.metric)}"
+    elif f.above is not None: extra += '; untrained: not in this result'
     return f"{a} against {b}{extra}; {n} seed{'s' if n > 1 else ''}"
 
-def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None=None)->dict|None:
+def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None=None,
+                   floor:bool=False, # the result that holds the untrained floor (`f.floor_from`) instead
+                  )->dict|None:
     "The saved result that scores `f` at `scale` ('cpu': `results/NAME.json`, 'full': `results/full/NAME.json`, 'gpu': `results/gpu/NAME.json`), or None; `cache` keeps files read once."
     if scale not in SCALES: raise ValueError(f"`scale` must be one of {', '.join(SCALES)}, got {scale!r}")
-    p = Path(results)/('' if scale == 'cpu' else scale)/f.file
+    p = Path(results)/('' if scale == 'cpu' else scale)/(f.floor_file if floor else f.file)
     if cache is None: cache = {}
     if p not in cache: cache[p] = load_json(p) if p.exists() else None
     return cache[p]
@@ -270,7 +293,7 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
             res = finding_result(f, results, sc, cache)
             if res is None: cells[sc] = (None, 'no saved result' if sc == 'cpu' else 'not run')
             else:
-                s = score(f, res)
+                s = score(f, res, finding_result(f, results, sc, cache, floor=True) if f.floor_from else None)
                 cells[sc] = (describe(f, s), s['status'])
                 if sc == 'cpu': pw = power(f, s)
             counts[sc][cells[sc][1]] = counts[sc].get(cells[sc][1], 0) + 1

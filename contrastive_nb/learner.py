@@ -136,6 +136,7 @@ class Temperature(Callback):
         loss = _loss_module_of(self.learn)
         t = getattr(loss, 'last_tau', None)
         t = getattr(loss, self.attr, None) if t is None else t
+        if t is None: return   # a loss without a temperature (a user's loss, say): nothing to record
         self._taus.append(t.detach().mean() if isinstance(t, Tensor) else float(t)); self.iters.append(self.train_iter)
     @property
     def taus(self)->list:

@@ -38,9 +38,21 @@ def test_paper_rows_name_known_settings_and_a_source(exps):
 
 def test_presets_pass_their_own_checks(exps):
     for e in exps.values():
-        for scale in ('cpu', 'gpu', 'smoke'):
+        for scale in ('cpu', 'full', 'gpu', 'smoke'):
             cfg = e.resolve(scale, device='cpu')
             assert cfg['scale'] == scale
+
+def test_full_preset_trains_on_the_full_offline_data_and_states_its_time(exps):
+    "Every experiment has a `full` preset with a measured time per model (its list line); those that take images train on all of Fashion-MNIST."
+    for e in exps.values():
+        assert e.full and e.full_time.startswith('≈ ') and 'per model' in e.full_time, e.name
+        cfg = e.resolve('full', device='cpu')
+        if 'data' in e.options and e.options['data'][0] == 'mnist-sample':   # a source option whose default is the digit sample
+            if e.name in ('two-digits', 'multidigits'): continue               # digits: only the 5,000-digit sample is offline
+            assert (cfg['data'], cfg['n_train'], cfg['n_test']) == ('fashion-mnist', 60000, 10000), e.name
+        assert cfg['epochs' if 'epochs' in cfg else 'steps'] > e.resolve('cpu')['epochs' if 'epochs' in cfg else 'steps'] or cfg['n_train'] > e.resolve('cpu')['n_train'], e.name
+    r = _cli('list')
+    assert r.stdout.count('; full: ≈ ') == len(exps), r.stdout
 
 @pytest.mark.parametrize('name,args,msg', [
     ('randbit', ['--bits', '65'], '--bits: must be in [0, 64], got 65'),
@@ -50,22 +62,26 @@ def test_presets_pass_their_own_checks(exps):
     ('digit-on-image', ['--epochs', '0'], '--epochs: must be in [1, ∞], got 0'),
     ('tau-sweep', ['--taus', '0'], '--taus: must be > 0, got 0.0'),
     ('tau-sweep', ['--n-train', '4500'], '--n-train: + n_test must be at most 5000 (mnist-sample is one pool of 5000 images), got 4500 + 1000'),
-    ('tau-sweep', ['--data', 'svhn'], "--data: must be one of mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette or folder:PATH; got 'svhn'"),
+    ('tau-sweep', ['--data', 'svhn'], "--data: must be one of mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH; got 'svhn'"),
     ('two-digits', ['--data', 'fashion-mnist'], "--data: 'fashion-mnist' holds images; this experiment needs digits: mnist-sample, mnist"),
     ('multidigits', ['--data', 'folder:/no/such/dir'], "--data: 'folder:/no/such/dir': '/no/such/dir' is not a folder"),
     ('randbit', ['--data', 'fashion-mnist', '--n-test', '20000'], '--n-test: must be at most 10000, the test images of fashion-mnist; got 20000'),
     ('randbit', ['--methods', 'no_module_here:loss'], "--methods: cannot train with it: the loss 'no_module_here:loss': cannot import 'no_module_here' (ModuleNotFoundError: No module named 'no_module_here')"),
-    ('hard-negatives', ['--losses', 'triplet'], "argument --losses: invalid choice: 'triplet' (choose from 'nt_xent', 'simple', 'hard_nt_xent', 'hard_simple')"),
+    ('hard-negatives', ['--losses', 'triplet'], "--losses: must be one of nt_xent, simple, hard_nt_xent, hard_simple, random, a registered loss or 'module:function'; got 'triplet'"),
     ('hard-negatives', ['--bank', 'fifo'], "argument --bank: invalid choice: 'fifo' (choose from 'ema', 'none')"),
     ('class-collapse', ['--betas', '1.5'], '--betas: must be in [0, 1], got 1.5'),
-    ('class-collapse', ['--source', 'cifar10'], "argument --source: invalid choice: 'cifar10' (choose from 'mnist', 'cifar100')"),
-    ('embedding-size', ['--methods', 'supervised'], "argument --methods: invalid choice: 'supervised' (choose from 'ucl', 'joint', 'scl')"),
-    ('macl', ['--methods', 'flatnce'], "argument --methods: invalid choice: 'flatnce' (choose from 'infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual')"),
+    ('class-collapse', ['--data', 'cifar10'], "--data: 'cifar10' has no superclasses; this experiment needs one of mnist-sample, mnist, fashion-mnist, cifar100"),
+    ('embedding-size', ['--methods', 'supervised'], "--methods: must be one of ucl, joint, scl, random, a registered loss or 'module:function'; got 'supervised'"),
+    ('macl', ['--methods', 'flatnce'], "--methods: must be one of infonce, linear, macl-a, macl-b, macl-w, dcl, dclw, dual, random, a registered loss or 'module:function'; got 'flatnce'"),
+    ('macl', ['--data', 'folder:/no/such/dir'], "--data: 'folder:/no/such/dir': '/no/such/dir' is not a folder"),
+    ('digit-on-image', ['--data', 'mnist'], "--data: 'mnist' holds digits; this experiment needs images: fashion-mnist, cifar10, cifar100, imagenette, textures"),
+    ('digit-on-image', ['--digit-size', '20'], "--digit-size: 20 px does not fit at the grid offsets of a 48 px image (at most 12 px)"),
+    ('generalized', ['--data', 'fashion-mnist', '--n-train', '70000'], '--n-train: must be at most 60000, the training images of fashion-mnist; got 70000'),
     ('macl', ['--batch-sizes', '8192'], '--batch-sizes: must not exceed n_train = 4000, got 8192'),
     ('macl', ['--tau0s', '0'], '--tau0s: must be > 0, got 0.0'),
     ('semantic-sensitivity', ['--schedules', 'cosine'], "argument --schedules: invalid choice: 'cosine' (choose from 'fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')"),
     ('generalized', ['--head-layers', '5'], '--head-layers: must be in [0, 4], got 5'),
-    ('generalized', ['--losses', 'swd-laplace'], "argument --losses: invalid choice: 'swd-laplace' (choose from 'nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal')"),
+    ('generalized', ['--losses', 'swd-laplace'], "--losses: must be one of nt_xent, decoupled, swd-hypersphere, swd-hypercube, swd-normal, random, a registered loss or 'module:function'; got 'swd-laplace'"),
     ('local-features', ['--canvas', '44'], '--canvas: must be a multiple of 8 (the encoders\' deepest stride), got 44'),
     ('local-features', ['--ks', '40'], '--ks: must be at most 36, the cells of the deepest 6×6 map'),
     ('local-features', ['--features', 'dino'], "argument --features: invalid choice: 'dino' (choose from 'simclr', 'supervised', 'random', 'pixels')"),
@@ -161,6 +177,71 @@ def test_killed_run_resumes_to_the_full_row_set(tmp_path):
     assert res['complete'] is True and res['rows'][0] == first
     assert _no_time(res['rows']) == _no_time(_rows(whole))
     assert len((cut/'rows.jsonl').read_text().splitlines()) == 1 + len(res['rows'])   # one line per model (randbit: one row each)
+
+def test_progress_line_on_a_terminal_only(tmp_path, monkeypatch):
+    "On a terminal the run redraws one line (models done of planned, the model, its epoch, ETA); through a pipe there is no control character, only the per-model lines."
+    import pty
+    monkeypatch.setenv('COLUMNS', '200')   # the line is cut to the terminal's width
+    out = bytearray()
+    def read(fd):
+        data = os.read(fd, 4096); out.extend(data); return data
+    status = pty.spawn(['contrastive-nb', *SMOKE[:-1], '--out', str(tmp_path/'tty')], read)
+    assert os.waitstatus_to_exitcode(status) == 0, out.decode()[-2000:]
+    states = out.decode().split('\r\x1b[K')
+    assert any('0/6 models | method=simclr tau=0.2 batch_size=256 bits=0 seed=0, epoch 0/1 | ' in s for s in states), states[:3]
+    assert any(' 3/6 models | ' in s and ', ETA ' in s for s in states)
+    assert any(s.startswith('████████████████████ 6/6 models | ') for s in states)
+    r = _cli(*SMOKE[:-1], '--out', str(tmp_path/'pipe')); assert r.returncode == 0, r.stderr[-2000:]
+    assert '\x1b' not in r.stdout and '\r' not in r.stdout and r.stdout.count('randbit ') == 6
+    assert _no_time(_rows(tmp_path/'tty')) == _no_time(_rows(tmp_path/'pipe'))   # the line changes nothing in the rows
+    q = _cli(*SMOKE, '--out', str(tmp_path/'quiet')); assert 'randbit ' not in q.stdout
+    monkeypatch.setenv('COLUMNS', '60'); out.clear()
+    pty.spawn(['contrastive-nb', *SMOKE[:-1], '--out', str(tmp_path/'narrow')], read)
+    bars = [s.split('\r\n')[0] for s in out.decode().split('\r\x1b[K') if s[:1] in ('█', '-')]
+    assert bars and all(len(b) <= 59 for b in bars)   # never wider than the terminal: no wrapped lines
+
+SPREAD = "import torch\ndef spread(z1, z2, tau=0.5):\n    z = torch.cat([z1, z2])\n    return (z1 - z2).pow(2).sum(1).mean() + torch.logsumexp(z @ z.T / tau, 1).mean()\n"
+
+@pytest.mark.parametrize('name,args', [('macl', ['--methods', 'infonce', 'mylosses:spread']),
+                                       ('embedding-size', ['--methods', 'ucl', 'mylosses:spread']),
+                                       ('digit-on-image', ['--methods', 'simclr', 'mylosses:spread', '--pool-sizes', '1']),
+                                       ('hard-negatives', ['--losses', 'simple', 'mylosses:spread']),
+                                       ('generalized', ['--losses', 'nt_xent', 'mylosses:spread', '--head-layers', '2'])])
+def test_user_loss_trains_beside_the_builtin_methods(tmp_path, name, args):
+    "A loss given as module:function, importable from the working directory, is its own method in the rows (with τ when it takes one)."
+    (tmp_path/'mylosses.py').write_text(SPREAD)
+    r = subprocess.run(['contrastive-nb', 'run', name, '--scale', 'smoke', *args, '--quiet', '--out', 'out'], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = _rows(tmp_path/'out')
+    key = 'loss' if args[0] == '--losses' else 'method'
+    assert {r[key] for r in rows} >= {args[1], 'mylosses:spread'}
+    if name == 'macl': assert all(r['tau_first'] == 0.1 for r in rows if r['method'] == 'mylosses:spread')   # τ0 as its tau
+
+@pytest.mark.parametrize('args,source', [(['tau-sweep', '--data', 'fashion-mnist'], 'Fashion-MNIST train'), (['digit-on-image'], 'Fashion-MNIST train')])
+def test_fashion_smoke_runs_from_the_command(tmp_path, args, source):
+    "The issue's two commands: a τ sweep on Fashion-MNIST, and DigitOnImage on its default Fashion-MNIST backgrounds, at smoke scale."
+    r = _cli('run', *args, '--scale', 'smoke', '--quiet', '--out', str(tmp_path/'o')); assert r.returncode == 0, r.stderr[-2000:]
+    res = json.loads((tmp_path/'o'/'results.json').read_text())
+    assert res['complete'] and res['rows'] and res['provenance']['data'][0]['name'] == source
+
+def test_every_experiment_counts_its_models_without_training(exps):
+    "The dry pass behind the progress line: every experiment asks `pending` before each model, so its models can be counted, and nothing is trained."
+    from contrastive_nb.experiments import planned_models
+    for e in exps.values():
+        cfg = e.resolve('smoke', device='cpu')
+        n = planned_models(e, {k: v for k, v in cfg.items() if k not in ('scale', 'seeds')}, [0, 1])
+        assert isinstance(n, int) and n > 0 and n % 2 == 0, (e.name, n)
+
+def test_resumed_summary_rows_use_the_saved_models(tmp_path):
+    "randbit-batch's tolerated-bits row summarises several models: resumed with every model saved, it trains none and gives the same rows."
+    args = ['run', 'randbit-batch', '--scale', 'smoke', '--quiet', '--out', str(tmp_path/'rb')]
+    r = _cli(*args); assert r.returncode == 0, r.stderr[-2000:]
+    first = _rows(tmp_path/'rb')
+    t = time.time(); r = _cli(*args, '--resume'); assert r.returncode == 0, r.stderr[-2000:]
+    assert _no_time(_rows(tmp_path/'rb')) == _no_time(first)
+    assert [x['tolerated_bits'] for x in first if x['bits'] is None] == [x['tolerated_bits'] for x in _rows(tmp_path/'rb') if x['bits'] is None]
+    lines = (tmp_path/'rb'/'rows.jsonl').read_text().splitlines()
+    assert sum(json.loads(l).get('key') is not None for l in lines[1:]) == 4   # 2 batch sizes x 2 bit counts, each saved once
 
 def test_same_command_same_rows_and_provenance(tmp_path):
     "Two identical smoke runs give identical rows (all but the timings); results.json says what made them."

@@ -6,64 +6,76 @@
 from __future__ import annotations
 import time
 import torch
-from ..data import digit_on_image, skimage_textures, COMPOSITES
+from ..data import digit_on_image, COMPOSITES
 from ..augment import simclr_augment
-from ..experiments import experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot, METHODS
+from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot, METHODS,
+                                        ExperimentArgError,
+                                        loss_or_method, takes_tau, takes_data, data_split, check_data_sizes, pending)
 
 # %% auto #0
 __all__ = ['digit_on_image_tradeoff', 'digit_on_image_figure']
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #ddb25349
-def _doi_data(n_per_class, size, digit_size, composite, seed):
-    "(images train, images test, digits train, digits test) and the two probe sets (every training digit / every held-out digit)."
-    imgs = skimage_textures(n_per_class=n_per_class, size=size, seed=seed)
-    itr, ite = imgs.split(0.2, seed=seed)
+def _doi_data(data, n_train, n_test, size, digit_size, composite, seed):
+    "(training images, training digits, (probe train, probe test)): the probes put every training digit on the training images and held-out digits on the test images."
+    itr, ite = data_split(data, n_test, seed, n_train=n_train)
     dtr, dte = digit_split(1000, seed)
-    probe = (digit_on_image(itr, dtr, len(dtr), digit_size=digit_size, composite=composite, seed=seed + 1),
-             digit_on_image(ite, dte, len(dte), digit_size=digit_size, composite=composite, seed=seed + 2))
+    probe = (digit_on_image(itr, dtr, len(dtr), size, digit_size, composite=composite, seed=seed + 1),
+             digit_on_image(ite, dte, len(dte), size, digit_size, composite=composite, seed=seed + 2))
     return itr, dtr, probe
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #c4a22b03
+def _doi_fits(cfg):
+    "The images fit in the source; the digits fit in the images at the three grid offsets."
+    check_data_sizes(cfg)
+    if max(int(cfg['size'] * r) for r in (0.15, 0.45, 0.75)) + cfg['digit_size'] > cfg['size']:
+        raise ExperimentArgError('digit_size', f"{cfg['digit_size']} px does not fit at the grid offsets of a {cfg['size']} px image (at most {cfg['size'] - int(cfg['size'] * 0.75)} px)")
+
 @experiment('digit-on-image', "DigitOnImage (Chen et al. 2021, Fig. 6): more unique digits make SimCLR learn the digit and lose the image class; supervised training on image labels is unaffected",
-            cpu_time='≈ 8 min on 2 cores', keys=('method', 'tau', 'K'), metrics=('digit_acc', 'image_acc'),
+            cpu_time='≈ 4 min on 2 cores', keys=('method', 'tau', 'K'), metrics=('digit_acc', 'image_acc'),
             paper_note='Fig. 6 (a figure; no numbers are published): as K grows, SimCLR\'s digit accuracy rises and its ImageNet accuracy falls sharply, at every temperature; a supervised ResNet-50 trained on ImageNet labels keeps its ImageNet accuracy whatever K.',
-            gpu=dict(pool_sizes=[1, 10, 100, 1000, 4000], taus=[0.05, 0.2, 0.5], size=96, digit_size=12, n_per_class=1000, epochs=50, encoder='resnet18'),
-            smoke=dict(pool_sizes=[1, 100], n_per_class=40, epochs=1, probe_epochs=5),
-            checks=dict(pool_sizes=between(1, 4000), taus=positive, methods=one_of(*METHODS), size=between(16, 512), digit_size=between(4, 64),
-                        n_per_class=between(10), batch_size=between(2), epochs=between(1), lr=positive, composite=one_of(*COMPOSITES), probe_epochs=between(1)))
+            full=dict(n_train=20000, n_test=10000, epochs=12), full_time='≈ 8 min per model on 2 cores',
+            gpu=dict(pool_sizes=[1, 10, 100, 1000, 4000], taus=[0.05, 0.2, 0.5], size=96, digit_size=24, n_train=20000, n_test=5000, epochs=50, encoder='resnet18'),
+            smoke=dict(pool_sizes=[1, 100], n_train=400, n_test=200, epochs=1, probe_epochs=5),
+            checks=dict(pool_sizes=between(1, 4000), taus=positive, methods=loss_or_method(*METHODS), size=between(16, 512), digit_size=between(4, 128),
+                        n_train=between(100), n_test=between(50), batch_size=between(2), epochs=between(1), lr=positive, composite=one_of(*COMPOSITES),
+                        probe_epochs=between(1), data=takes_data('images')),
+            validate=_doi_fits)
 def digit_on_image_tradeoff(
         pool_sizes:list[int]=[1, 10, 100, 1000], # K: unique digits pasted on the training images
         taus:list[float]=[0.2], # SimCLR temperatures
-        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (on the image labels), random (untrained)
-        size:int=48, # image side (the paper: 224 px)
-        digit_size:int=8, # digit side (the paper: 28 px)
-        n_per_class:int=200, # crops per skimage image (10 classes; 80 % train, 20 % test)
+        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (on the image labels), random (untrained), or your loss as module:function
+        data:str='fashion-mnist', # the images under the digits: fashion-mnist, textures (skimage photos), cifar10, cifar100, imagenette or folder:PATH
+        n_train:int=2000, # training images (a seeded subset of the source's training split)
+        n_test:int=1000, # test images
+        size:int=48, # image side: images are resized to it (the paper: 224 px)
+        digit_size:int=12, # digit side (the paper: 28 px at 224)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
         batch_size:int=256, # training batch size
         epochs:int=8, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-        composite:str='max', # max (the colab) or add (the paper's "channel addition", clipped)
+        composite:str='absdiff', # absdiff (|image − digit|, visible on bright items), max (the colab) or add (clipped; the paper's "channel addition")
         probe_epochs:int=100, # epochs of each linear probe
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
-    "Digit and image-class probe accuracy against the size K of the digit pool: one row per method, τ and K."
-    itr, dtr, probe = _doi_data(n_per_class, size, digit_size, composite, seed)
+    "Digit and image-class probe accuracy against the size K of the digit pool: one row per method, τ and K, yielded as each model is done."
+    itr, dtr, probe = _doi_data(data, n_train, n_test, size, digit_size, composite, seed)
     aug = simclr_augment(size)
-    rows = []
-    def done(m, tau, K, model, t):
+    def row(m, tau, K, model, t):
         acc = probe_accuracy(model, *probe, labels=('digit', 'image'), epochs=probe_epochs, device=device, seed=seed)
-        rows.append(dict(method=m, tau=tau, K=K, digit_acc=acc['digit'], image_acc=acc['image'], seconds=round(time.perf_counter() - t, 1)))
-        if progress: print(f"digit-on-image {m} τ={tau} K={K} seed={seed}: digit {acc['digit']:.1f} %, image {acc['image']:.1f} % ({rows[-1]['seconds']:.0f} s)", flush=True)
+        r = dict(method=m, tau=tau, K=K, digit_acc=acc['digit'], image_acc=acc['image'], seconds=round(time.perf_counter() - t, 1))
+        if progress: print(f"digit-on-image {m} τ={tau} K={K} seed={seed}: digit {acc['digit']:.1f} %, image {acc['image']:.1f} % ({r['seconds']:.0f} s)", flush=True)
+        return r
     for K in pool_sizes:
-        train = digit_on_image(itr, dtr, K, digit_size=digit_size, composite=composite, seed=seed + K)
+        train = digit_on_image(itr, dtr, K, size, digit_size, composite=composite, seed=seed + K)
         for m in (m for m in methods if m != 'random'):
-            for tau in (taus if m == 'simclr' else [None]):
+            for tau in (taus if takes_tau(m) else [None]):
+                if not pending(method=m, tau=tau, K=K): continue   # a resumed run has this model
                 t = time.perf_counter()
-                done(m, tau, K, train_encoder(m, train, encoder, aug, tau, train.y, epochs, batch_size, lr, device, seed), t)
-    if 'random' in methods:  # does not depend on K: evaluated once
+                yield row(m, tau, K, train_encoder(m, train, encoder, aug, tau, train.y, epochs, batch_size, lr, device, seed), t)
+    if 'random' in methods and pending(method='random', tau=None, K=None):  # does not depend on K: evaluated once
         t = time.perf_counter()
-        done('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
-    return rows
+        yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
 
 def digit_on_image_figure(res:dict):
     "Digit accuracy (left) and image-class accuracy (right) against K, a line per method and τ; the random network dotted."

@@ -13,9 +13,10 @@ from ..core import l2_normalize
 from ..data import two_digits, digit_on_image, skimage_textures, box_masks
 from ..generalized import sample_prior
 from ..metrics import alignment, uniformity
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, train_encoder, random_model,
+from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive, train_encoder, random_model,
                                         probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot, ExperimentArgError,
-                                        summarize, merge_runs, SMOKE_NOTE)
+                                        summarize, merge_runs, SMOKE_NOTE,
+                                        data_source, data_split, takes_data, check_data_sizes, pending, loss_or_method, is_user_loss, takes_tau)
 
 # %% auto #0
 __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'generalized_loss', 'prior_space', 'kurtosis',
@@ -24,14 +25,14 @@ __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'gener
            'local_features', 'local_table', 'local_features_figure', 'cluster_maps_figure']
 
 # %% ../../nbs/tutorials/generalized.ipynb #26e403b1
-GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal')
+GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal', 'random')  # 'random': the untrained encoder, the floor
 
 def generalized_loss(name:str, # a name in `GEN_LOSSES`
                      lam:float=1., # λ of the distribution term (Table 1's normalisation); unused by nt_xent
                      tau:float=0.1, # temperature of nt_xent and decoupled's log-sum-exp
                     )->tuple:
     "(loss name, loss kwargs) of one of Table 1's instantiations, or NT-Xent (2N − 2 negatives)."
-    if name not in GEN_LOSSES: raise ValueError(f"`name` must be one of {GEN_LOSSES}, got {name!r}")
+    if name not in GEN_LOSSES[:-1]: raise ValueError(f"`name` must be one of {GEN_LOSSES[:-1]}, got {name!r}")  # 'random' trains nothing
     if name == 'nt_xent': return 'nt_xent', dict(tau=tau)
     if name == 'decoupled': return 'decoupled_nt_xent', dict(tau=tau, lam=lam)
     return 'generalized', dict(prior=name.split('-')[1], distribution='swd', lam=lam)
@@ -56,53 +57,60 @@ def geometry(model, test, name:str, aug=None, seed:int=0)->dict:
                 kurtosis=round(kurtosis(prior_space(name, z1)), 3))
 
 # %% ../../nbs/tutorials/generalized.ipynb #351cc578
-def _gen_sizes(cfg:dict): check_mnist_sizes(cfg); check_batches_fit(cfg)
+def _gen_sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
 
 @experiment('generalized', "Chen et al. (2021), Fig. 1 and Table 2: the generalized contrastive loss with hypersphere, hypercube and normal priors performs about as well as NT-Xent, and a deeper projection head evens the losses out",
             cpu_time='≈ 19 min on 2 cores', keys=('loss', 'lam', 'head_layers', 'batch_size'),
             metrics=('acc', 'acc_z', 'alignment', 'uniformity', 'kurtosis'),
             paper_note='Fig. 1: on CIFAR-10 (2-layer head) the instantiations differ little, especially after 200+ epochs; on ImageNet the differences disappear with a 3-layer head. Table 2: with a deeper head, batch size matters less (ImageNet, ResNet-50: 800 epochs, 2 layers 69.3 / 69.8 / 70.1 %, 3 layers 71.0 / 70.9 / 71.3 % at batch 512 / 1024 / 2048).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, head_layers=[2]), full_time='≈ 2 min per model on 2 cores',
             gpu=dict(head_layers=[0, 1, 2, 3, 4], batch_sizes=[128, 256, 512, 1024], n_train=4000, epochs=50),
-            smoke=dict(losses=['nt_xent', 'swd-normal'], lams=[1.0], head_layers=[0, 2], epochs=1, n_train=300, n_test=200, probe_epochs=5),
-            checks=dict(losses=one_of(*GEN_LOSSES), lams=positive, head_layers=between(0, 4), batch_sizes=between(2), tau=positive,
-                        epochs=between(1), lr=positive, n_train=between(100, 4950), n_test=between(50, 4900), probe_epochs=between(1)),
+            smoke=dict(losses=['nt_xent', 'swd-normal', 'random'], lams=[1.0], head_layers=[0, 2], epochs=1, n_train=300, n_test=200, probe_epochs=5),
+            checks=dict(losses=loss_or_method(*GEN_LOSSES), lams=positive, head_layers=between(0, 4), batch_sizes=between(2), tau=positive,
+                        epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images')),
             validate=_gen_sizes)
 def generalized(
-        losses:list[str]=list(GEN_LOSSES), # nt_xent decoupled swd-hypersphere swd-hypercube swd-normal
+        losses:list[str]=list(GEN_LOSSES), # nt_xent decoupled swd-hypersphere swd-hypercube swd-normal random (the untrained encoder, once), or your loss as module:function
         lams:list[float]=[0.1, 1.0, 10.0], # λ of the distribution term (not nt_xent's)
         head_layers:list[int]=[0, 1, 2, 3], # projection-head depth (0: none, z = h)
         batch_sizes:list[int]=[256], # training batch sizes
         tau:float=0.1, # temperature of nt_xent and decoupled
         epochs:int=10, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-        n_train:int=2000, # training images (MNIST sample)
+        n_train:int=2000, # training images (a seeded subset of the source's training split)
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of each linear probe
+        data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
-    "Linear-probe accuracy (%) of the held-out digits on h and on z, and the geometry of z: one row per loss, λ, head depth and batch size."
-    tr, te = digit_split(n_test, seed, n_train=n_train)
-    rows = []
+    "Linear-probe accuracy (%) of the held-out images on h and on z, and the geometry of z: one row per loss, λ, head depth and batch size, yielded as each model is done."
+    src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for name in losses:
-        for lam in ([None] if name == 'nt_xent' else lams):
-            for L in head_layers:
-                for bs in batch_sizes:
+        one = [None] if name == 'random' else None   # the untrained encoder: one row, no λ, head or batch
+        user = is_user_loss(name)
+        for lam in ([None] if name in ('nt_xent', 'random') or user else lams):
+            for L in one or head_layers:
+                for bs in one or batch_sizes:
+                    if not pending(loss=name, lam=lam, head_layers=L, batch_size=bs): continue   # a resumed run has this model
                     t = time.perf_counter()
-                    loss, kw = generalized_loss(name, lam, tau)
-                    model = fit_contrastive(tr, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed,
-                                            head_layers=L).model
+                    if name == 'random': model = untrained_contrastive(tr, src.encoder, crop_only(src.size), device=device, seed=seed)
+                    else:
+                        loss, kw = (name, dict(tau=tau) if takes_tau(name) else {}) if user else generalized_loss(name, lam, tau)
+                        model = fit_contrastive(tr, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed,
+                                                head_layers=L).model
                     acc_h = probe_accuracy(model, tr, te, epochs=probe_epochs, device=device, seed=seed)[None]
                     acc_z = probe_accuracy(model, tr, te, epochs=probe_epochs, device=device, seed=seed, what='z')[None]
-                    rows.append(dict(loss=name, lam=lam, head_layers=L, batch_size=bs, acc=acc_h, acc_z=acc_z, **geometry(model, te, name),
-                                     seconds=round(time.perf_counter() - t, 1)))
-                    if progress: print(f"generalized {name} λ={lam} head={L} batch={bs} seed={seed}: h {acc_h:.1f} %, z {acc_z:.1f} % ({rows[-1]['seconds']:.0f} s)", flush=True)
-    return rows
+                    row = dict(loss=name, lam=lam, head_layers=L, batch_size=bs, acc=acc_h, acc_z=acc_z, **geometry(model, te, name),
+                               seconds=round(time.perf_counter() - t, 1))
+                    if progress: print(f"generalized {name} λ={lam} head={L} batch={bs} seed={seed}: h {acc_h:.1f} %, z {acc_z:.1f} % ({row['seconds']:.0f} s)", flush=True)
+                    yield row
 
 # %% ../../nbs/tutorials/generalized.ipynb #d5b26d33
 def generalized_figure(res:dict):
     "Probe accuracy on h (top) and z (bottom) against head depth, one panel per loss, a line per λ; mean ± std over seeds."
     import matplotlib.pyplot as plt
-    names = list(dict.fromkeys(r['loss'] for r in res['rows']))
+    names = list(dict.fromkeys(r['loss'] for r in res['rows'] if r['loss'] != 'random'))
+    rnd = {m: [r[m] for r in res['rows'] if r['loss'] == 'random'] for m in ('acc', 'acc_z')}
     fig, axs = plt.subplots(2, len(names), figsize=(3.4 * len(names), 6.4), sharey='row', squeeze=False)
     for j, name in enumerate(names):
         sub = dict(res, rows=[r for r in res['rows'] if r['loss'] == name])
@@ -111,6 +119,7 @@ def generalized_figure(res:dict):
         for i, m in enumerate(('acc', 'acc_z')):
             ax = line_plot(sub, 'head_layers', m, hue=hue,
                            ax=axs[i, j], title=f"{name}: probe on {'h' if m == 'acc' else 'z'}", ylabel='accuracy (%)')
+            if rnd[m]: ax.axhline(sum(rnd[m]) / len(rnd[m]), color='grey', ls=':', label='untrained'); ax.legend(fontsize=7)
             ax.set_xlabel('head layers (0: none)')
     fig.tight_layout()
     return fig
@@ -285,6 +294,7 @@ def _local_sizes(cfg:dict):
 @experiment('local-features', "Chen et al. (2021), Figs. 3-4: K-means on the local features of a contrastively trained encoder groups image regions by object, as a supervised encoder's do and raw pixels' do not",
             cpu_time='≈ 13 min on 2 cores', keys=('data', 'features', 'layer', 'k'), metrics=('score', 'object_iou'),
             paper_note="Figs. 3-4 (figures; no numbers are published): K-means on the l2-normalised block-group 2-4 features of a SimCLR ResNet groups regions by object and by object part as k grows, like a supervised ResNet's; raw 14×14 pixel patches do not.",
+            full=dict(n_train=20000, epochs=20), full_time='≈ 18 min per model on 2 cores',
             gpu=dict(canvas=112, encoder='cifar_resnet18', n_train=20000, n_test=500, epochs=30, batch_size=512),
             smoke=dict(layers=[2, 4], ks=[2, 3], n_train=256, n_test=16, epochs=1),
             checks=dict(data=one_of(*LOCAL_DATA), features=one_of(*LOCAL_FEATURES), layers=between(1, 4), ks=between(2, 64), canvas=between(16, 448),
@@ -305,24 +315,23 @@ def local_features(
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
-    "How well per-image K-means on each kind of local feature recovers the true regions (`region_scores`): one row per dataset, feature type, layer and k."
-    rows = []
+    "How well per-image K-means on each kind of local feature recovers the true regions (`region_scores`): one row per dataset, feature type, layer and k; the rows of one model are yielded together when it is done."
     for name in data:
         d = local_data(name, n_train, n_test, canvas, seed)
-        t = time.perf_counter()
-        models = local_models(d, features, encoder, tau, epochs, batch_size, lr, device, seed)
-        ref = models['random'] if models.get('random') is not None else random_model(d['train'], encoder, device, seed)  # any encoder gives the layers' grids
+        ref = random_model(d['train'], encoder, device, seed)  # any encoder gives the layers' grids; the untrained one costs nothing
         x = d['test'].batch(torch.arange(len(d['test'])))[0].as_subclass(Tensor).to(next(ref.parameters()).device)
-        for m, model in models.items():
+        for m in features:
+            if not pending(data=name, features=m): continue   # a resumed run has this model
+            t = time.perf_counter()
+            model = local_models(d, [m], encoder, tau, epochs, batch_size, lr, device, seed)[m]
             maps = local_feature_maps(model, x, layers, ref)
-            for l in layers:
-                for k in ks:
-                    cl = cluster_maps(maps[l], k, canvas, normalize=model is not None, seed=seed)
-                    rows.append(dict(data=name, features=m, layer=l, k=k, stride=canvas // maps[l].shape[-1], **region_scores(cl, d['regions'], len(d['names']))))
+            unit = [dict(data=name, features=m, layer=l, k=k, stride=canvas // maps[l].shape[-1],
+                         **region_scores(cluster_maps(maps[l], k, canvas, normalize=model is not None, seed=seed), d['regions'], len(d['names'])))
+                    for l in layers for k in ks]
             if progress:
-                best = max((r for r in rows if r['data'] == name and r['features'] == m), key=lambda r: r['score'])
+                best = max(unit, key=lambda r: r['score'])
                 print(f"local-features {name} {m} seed={seed}: best score {best['score']:.1f} (layer {best['layer']}, k={best['k']}) ({time.perf_counter() - t:.0f} s)", flush=True)
-    return rows
+            yield unit
 
 # %% ../../nbs/tutorials/generalized.ipynb #8db29170
 LOCAL_REGIONS = {'two-digits': 3, 'digit-on-image': 2}  # true regions per image: k = this is "one cluster per region"

@@ -7,33 +7,35 @@ from __future__ import annotations
 import statistics, time
 import torch
 from torch import Tensor
-from ..data import cifar  # first: core's warning filter, before fastai
+from ..data import ProbeDataset  # first: core's warning filter, before fastai
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment
 from ..learner import Temperature, MACL_SCHEDULES, ENCODERS
 from ..metrics import knn_accuracy, linear_eval, semantic_sensitivity
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
-                                        features, view_embeddings, check_mnist_sizes, check_batches_fit, line_plot, summarize,
+from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
+                                        features, view_embeddings, random_model, check_batches_fit, line_plot, summarize,
+                                        data_source, data_split, probe_subset, takes_data, check_data_sizes, pending, loss_or_method, is_user_loss, takes_tau,
                                         _fmt, _digits, _is_acc)
 from .xue import keep_rng
 
 # %% auto #0
-__all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'HUANG_SOURCES', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4',
-           'HUANG_SCHEDULES', 'HUANG_TABLE1', 'method_loss', 'huang_data', 'huang_aug', 'view_sensitivity', 'evaluate',
-           'settings', 'macl_comparison', 'macl_figure', 'gains_table', 'schedule_loss', 'EpochProbe',
-           'semantic_sensitivity_curve', 'sensitivity_figure', 'final_gains']
+__all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4', 'HUANG_SCHEDULES',
+           'HUANG_TABLE1', 'method_loss', 'huang_data', 'huang_aug', 'view_sensitivity', 'evaluate', 'settings',
+           'macl_comparison', 'macl_figure', 'gains_table', 'schedule_loss', 'EpochProbe', 'semantic_sensitivity_curve',
+           'sensitivity_figure', 'final_gains']
 
 # %% ../../nbs/tutorials/huang.ipynb #c7fd98d2
-HUANG_METHODS = ('infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual')
+HUANG_METHODS = ('infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual', 'random')  # 'random': the untrained encoder, the floor
 PAPER_EPOCHS = 200  # the paper trains 200 epochs; its linear schedules are defined over them
 
 def method_loss(method:str, # a name in `HUANG_METHODS`
                 tau0:float=0.1, # the method's base temperature (τ for InfoNCE, DCL and dual temperature; τ0 for MACL)
                 negatives:str='cross', # the negative set, the same for every method
                )->tuple:
-    "(loss name, loss kwargs, `Temperature` callback) of one of the paper's methods: the callback records the τ of every step and, for 'linear', sets it."
-    if method not in HUANG_METHODS: raise ValueError(f"`method` must be one of {HUANG_METHODS}, got {method!r}")
+    "(loss name, loss kwargs, `Temperature` callback) of one of the paper's methods, or of a user's loss (τ0 as its `tau` when it takes one): the callback records the τ of every step and, for 'linear', sets it."
+    if is_user_loss(method): return method, (dict(tau=tau0) if takes_tau(method) else {}), Temperature()
+    if method not in HUANG_METHODS[:-1]: raise ValueError(f"`method` must be one of {HUANG_METHODS} or a user's loss ('module:function'), got {method!r}")  # 'random' trains nothing
     t = dict(tau=tau0, negatives=negatives)
     if method == 'infonce': return 'nt_xent', t, Temperature()
     if method == 'linear': return 'nt_xent', t, Temperature(tau0, tau0 + MACL_SCHEDULES['linear-2'][1] * PAPER_EPOCHS)
@@ -45,20 +47,14 @@ def method_loss(method:str, # a name in `HUANG_METHODS`
     return 'dual_temperature', t, Temperature()
 
 # %% ../../nbs/tutorials/huang.ipynb #e41f1379
-HUANG_SOURCES = ('mnist', 'cifar10')
+def huang_data(data:str='mnist-sample', # a source (`experiments.data_source`): mnist-sample, mnist, fashion-mnist, cifar10, ...
+               n_train:int=4000, n_test:int=1000, seed:int=0)->tuple:
+    "(train, test): seeded subsets of a source's training and test splits (the MNIST sample, one pool, is split under `seed`)."
+    return data_split(data, n_test, seed, n_train=n_train)
 
-def huang_data(source:str='mnist', # 'mnist' (the offline sample) or 'cifar10' (a download)
-               n_train:int=4000, n_test:int=1000, seed:int=0, path=None)->tuple:
-    "(train, test): digits of the MNIST sample split under `seed`, or the first images of CIFAR-10's train and test sets."
-    if source == 'mnist':
-        return digit_split(n_test, seed, n_train=n_train)
-    if source != 'cifar10': raise ValueError(f"`source` must be one of {HUANG_SOURCES}, got {source!r}")
-    tr, te = cifar(10, path, True), cifar(10, path, False)
-    return tr.subset(range(min(n_train, len(tr)))), te.subset(range(min(n_test, len(te))))
-
-def huang_aug(source:str='mnist'):
-    "The views: `crop_only` for MNIST (as every reproduction here), SimCLR's augmentation for CIFAR-10 (the paper's four)."
-    return crop_only(28) if source == 'mnist' else simclr_augment(32)
+def huang_aug(train:ProbeDataset):
+    "The views: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour images (the paper's four, on CIFAR-10)."
+    return crop_only(train.x.shape[-1]) if train.x.shape[1] == 1 else simclr_augment(train.x.shape[-1])
 
 @torch.no_grad()
 def view_sensitivity(model, ds, # a ProbeDataset
@@ -109,19 +105,22 @@ def settings(batch_sizes:list, tau0s:list, batch_size:int, tau0:float)->list:
     out = [(b, tau0) for b in batch_sizes] + [(batch_size, t) for t in tau0s]
     return list(dict.fromkeys(out))
 
-def _sizes(cfg:dict): check_mnist_sizes(cfg); check_batches_fit(cfg)
+def _sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
 
-_CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100, 50000), n_test=between(50, 10000), source=one_of(*HUANG_SOURCES), encoder=one_of(*ENCODERS),
-               probe_epochs=between(1), negatives=one_of('cross', 'all'))
+def _encoder_or_none(v): return None if v is None else one_of(*ENCODERS)(v)
+
+_CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), data=takes_data('digits', 'images'),
+               encoder=_encoder_or_none, probe_epochs=between(1), negatives=one_of('cross', 'all'))
 
 @experiment('macl', "Huang et al. (MACL): the alignment-adaptive temperature and 1/W reweighting against InfoNCE, DCL and dual temperature, across batch size and τ0 (Table 2) and against MACL-w (Table 4)",
             cpu_time='≈ 47 min on 2 cores', keys=('method', 'batch_size', 'tau0'),
             metrics=('knn_acc', 'linear_acc', 'semantic_sensitivity', 'tau_first', 'tau_last'), paper=_paper_rows(),
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, batch_sizes=[256], tau0s=[0.1, 0.2]), full_time='≈ 2 min per model on 2 cores',
             gpu=dict(batch_sizes=[64, 128, 256, 512, 1024], tau0s=[0.07, 0.1, 0.15, 0.2, 0.3, 0.5], methods=list(HUANG_METHODS), epochs=100, encoder='cifar_resnet18'),
-            smoke=dict(methods=['infonce', 'macl-a'], batch_sizes=[64], tau0s=[0.1], batch_size=64, epochs=1, n_train=300, n_test=200, probe_epochs=5),
-            checks=dict(_CHECKS, methods=one_of(*HUANG_METHODS), batch_sizes=between(2), tau0s=positive), validate=_sizes)
+            smoke=dict(methods=['infonce', 'macl-a', 'random'], batch_sizes=[64], tau0s=[0.1], batch_size=64, epochs=1, n_train=300, n_test=200, probe_epochs=5),
+            checks=dict(_CHECKS, methods=loss_or_method(*HUANG_METHODS), batch_sizes=between(2), tau0s=positive), validate=_sizes)
 def macl_comparison(
-        methods:list[str]=['infonce', 'dcl', 'dual', 'macl-a', 'macl-b', 'macl-w'], # infonce linear macl-a macl-b macl-w dcl dclw dual
+        methods:list[str]=['infonce', 'dcl', 'dual', 'macl-a', 'macl-b', 'macl-w', 'random'], # infonce linear macl-a macl-b macl-w dcl dclw dual, random (untrained, once), or your loss as module:function (τ0 as its tau)
         batch_sizes:list[int]=[64, 128, 256, 512], # Table 2 (right): each at `tau0`
         tau0s:list[float]=[0.07, 0.1, 0.2, 0.5], # Table 2 (left): each at `batch_size`
         batch_size:int=256, # the batch size of the τ0 sweep
@@ -132,26 +131,27 @@ def macl_comparison(
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of the linear probe
-        source:str='mnist', # mnist (the offline sample) or cifar10 (a download)
-        encoder:str='convn', # a name in `learner.ENCODERS`
+        data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+        encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's, e.g. convn at 28 px, cifar_resnet18 on CIFAR)
         device:str|None=None, # torch device (default: cuda when available)
-        path:str|None=None, # CIFAR-10 folder (source cifar10)
         seed:int=0, progress:bool=False):
-    "kNN and linear-probe accuracy (h) and semantic sensitivity (z) of the held-out digits, and the τ at the first and last step: one row per method, batch size and τ0."
-    tr, te = huang_data(source, n_train, n_test, seed, path)
-    aug = huang_aug(source)
-    rows = []
+    "kNN and linear-probe accuracy (h) and semantic sensitivity (z) of the held-out images, and the τ at the first and last step: one row per method, batch size and τ0, yielded as each model is done."
+    tr, te = huang_data(data, n_train, n_test, seed)
+    aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
     for m in methods:
-        for bs, t0 in settings(batch_sizes, tau0s, batch_size, tau0):
+        for bs, t0 in ([(None, None)] if m == 'random' else settings(batch_sizes, tau0s, batch_size, tau0)):   # the untrained encoder has no batch or τ0
+            if not pending(method=m, batch_size=bs, tau0=t0): continue   # a resumed run has this model
             t = time.perf_counter()
-            loss, kw, temp = method_loss(m, t0, negatives)
-            learn = fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, cbs=[temp])
-            taus = temp.taus
-            row = dict(method=m, batch_size=bs, tau0=t0, **evaluate(learn.model, tr, te, probe_epochs, seed, aug),
-                       tau_first=round(taus[0], 4), tau_last=round(taus[-1], 4), seconds=round(time.perf_counter() - t, 1))
-            rows.append(row)
-            if progress: print(f"macl {m} bs={bs} τ0={t0:g} seed={seed}: kNN {row['knn_acc']:.1f} %, linear {row['linear_acc']:.1f} %, S {row['semantic_sensitivity']:.3f} ({row['seconds']:.0f} s)", flush=True)
-    return rows
+            if m == 'random': model, taus = untrained_contrastive(tr, encoder, aug, device=device, seed=seed), []
+            else:
+                loss, kw, temp = method_loss(m, t0, negatives)
+                model = fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, cbs=[temp]).model
+                taus = temp.taus
+            row = dict(method=m, batch_size=bs, tau0=t0, **evaluate(model, tr, te, probe_epochs, seed, aug),
+                       tau_first=round(taus[0], 4) if taus else None, tau_last=round(taus[-1], 4) if taus else None, seconds=round(time.perf_counter() - t, 1))
+            if progress: print(f"macl {m} bs={bs} τ0={t0} seed={seed}: kNN {row['knn_acc']:.1f} %, linear {row['linear_acc']:.1f} %, S {row['semantic_sensitivity']:.3f} ({row['seconds']:.0f} s)", flush=True)
+            yield row
+
 
 # %% ../../nbs/tutorials/huang.ipynb #357efb9f
 def _sweep(res:dict, x:str)->dict:
@@ -184,7 +184,8 @@ def _signed(d:list, digits:int)->str:
 def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
     "Markdown table: each method's gain over `base` in `metric`, paired by seed (mean ± std of the per-seed differences), per (batch size, τ0); the paper's gain beside it where it has both numbers."
     rows = {}
-    for r in res['rows']: rows[(r['method'], r['batch_size'], r['tau0'], r['seed'])] = r[metric]
+    for r in res['rows']:
+        if r['method'] != 'random': rows[(r['method'], r['batch_size'], r['tau0'], r['seed'])] = r[metric]   # the untrained floor has no setting to compare at
     settings_ = list(dict.fromkeys((b, t) for (_, b, t, _) in rows))
     methods = [m for m in dict.fromkeys(m for (m, _, _, _) in rows) if m != base]
     paper = {(p['method'], p['batch_size'], p['tau0']): p.get(metric) for p in res.get('paper', [])}
@@ -234,9 +235,10 @@ class EpochProbe(Callback):
             cpu_time='≈ 10 min on 2 cores', keys=('schedule', 'epoch'), metrics=('semantic_sensitivity', 'knn_acc', 'linear_acc', 'tau'),
             paper=[dict(schedule=s, final=True, knn_acc=k, linear_acc=l, source='Huang et al., Table 1: CIFAR10, after 200 epochs (beside our last epoch)') for s, (k, l) in HUANG_TABLE1.items()],
             paper_note='Fig. 2: S rises over training for every schedule, and faster with the linearly increasing τ (curves, no numbers).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, every=2), full_time='≈ 2 min per model on 2 cores',
             gpu=dict(schedules=list(HUANG_SCHEDULES), epochs=100, every=5, encoder='cifar_resnet18'),
             smoke=dict(schedules=['fixed', 'macl-a'], epochs=2, n_train=300, n_test=200, probe_epochs=5),
-            checks=dict({k: v for k, v in _CHECKS.items() if k != 'tau0'}, schedules=one_of(*HUANG_SCHEDULES), every=between(1)), validate=_sizes)
+            checks=dict({k: v for k, v in _CHECKS.items() if k != 'tau0'}, schedules=one_of(*HUANG_SCHEDULES), every=between(1), probe_size=between(50)), validate=_sizes)
 def semantic_sensitivity_curve(
         schedules:list[str]=['fixed', 'linear-1', 'linear-2', 'macl-a'], # fixed linear-1 linear-2 macl-a macl-b
         negatives:str='cross', # negative set: cross (N − 1, MACL's code) or all (2N − 2)
@@ -247,26 +249,25 @@ def semantic_sensitivity_curve(
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of the linear probe
-        source:str='mnist', # mnist (the offline sample) or cifar10 (a download)
-        encoder:str='convn', # a name in `learner.ENCODERS`
+        probe_size:int=5000, # at most this many training and test images are probed each epoch (a seeded subsample)
+        data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+        encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         device:str|None=None, # torch device (default: cuda when available)
-        path:str|None=None, # CIFAR-10 folder (source cifar10)
         seed:int=0, progress:bool=False):
-    "S, kNN and linear-probe accuracy of the held-out digits and the mean τ used, before training and every `every` epochs: one row per schedule and epoch."
-    tr, te = huang_data(source, n_train, n_test, seed, path)
-    aug = huang_aug(source)
-    rows = []
+    "S, kNN and linear-probe accuracy of the held-out images and the mean τ used, before training and every `every` epochs: the rows of one schedule and seed are yielded together when its model is done."
+    tr, te = huang_data(data, n_train, n_test, seed)
+    aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
     for s in schedules:
+        if not pending(schedule=s): continue   # a resumed run has this model
         t = time.perf_counter()
         loss, kw, temp = schedule_loss(s, epochs, negatives)
-        probe = EpochProbe(tr, te, temp, probe_epochs, seed, every, aug)
+        probe = EpochProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed), temp, probe_epochs, seed, every, aug)
         fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, cbs=[temp, probe])
         secs = round(time.perf_counter() - t, 1)
-        rows += [dict(schedule=s, **r, final=r is probe.rows[-1], seconds=secs) for r in probe.rows]
         if progress:
             f = probe.rows[-1]
             print(f"semantic-sensitivity {s} seed={seed}: S {f['semantic_sensitivity']:.3f}, kNN {f['knn_acc']:.1f} % ({secs:.0f} s)", flush=True)
-    return rows
+        yield [dict(schedule=s, **r, final=r is probe.rows[-1], seconds=secs) for r in probe.rows]
 
 def sensitivity_figure(res:dict):
     "S, kNN accuracy and the mean τ of each epoch against epoch, a line per schedule (Fig. 2); mean ± std over seeds."

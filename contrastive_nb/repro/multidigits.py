@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from ..data import multi_digits, PLACEMENTS, COMPOSITES
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
-                                        ExperimentArgError, METHODS, data_split, takes_data)
+                                        ExperimentArgError, METHODS, data_split, takes_data, pending, loss_or_method, takes_tau)
 
 # %% auto #0
 __all__ = ['MULTIDIGITS_PAPER', 'multi_hot', 'multidigits_count', 'multidigits_figure']
@@ -35,16 +35,17 @@ def _grid_fits(cfg):
             cpu_time='≈ 12 min on 2 cores', keys=('method', 'placement', 'count'), metrics=('acc',),
             paper=[dict(method=m, placement=p, count=k, acc=a, source='Chen et al. 2021, Table 3 (ResNet-18, 112 px)') for (m, p), d in MULTIDIGITS_PAPER.items() for k, a in d.items()]
                   + [dict(method='random', acc=18.0, source='Chen et al. 2021, Table 3 caption (random network)')],
+            full=dict(n_train=20000, epochs=20), full_time='≈ 16 min per model on 2 cores',
             gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(counts=[1, 4], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(data=takes_data('digits'), counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=one_of(*METHODS), tau=positive,
+            checks=dict(data=takes_data('digits'), counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=loss_or_method(*METHODS), tau=positive,
                         canvas=between(16, 448), digit_size=between(4, 112), n_train=between(64), n_probe=between(50), n_test=between(10), batch_size=between(2),
                         epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0), composite=one_of(*COMPOSITES), probe_epochs=between(1)),
             validate=_grid_fits)
 def multidigits_count(
         counts:list[int]=[1, 4, 16], # digits per training canvas
         placements:list[str]=['random', 'grid'], # random (overlaps allowed) or grid (one digit per 4×4 cell)
-        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (multi-hot over the digits present), random (untrained)
+        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (multi-hot over the digits present), random (untrained), or your loss as module:function
         tau:float=0.2, # SimCLR temperature
         canvas:int=48, # canvas side (the paper: 112 px)
         digit_size:int=12, # digit side (the paper: 28 px)
@@ -61,26 +62,26 @@ def multidigits_count(
         data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
-    "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits: one row per method, placement and count."
+    "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits: one row per method, placement and count, yielded as each model is done."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     probe = (multi_digits(tr, n_probe, 1, canvas, digit_size, 'random', composite, seed=seed + 1),
              multi_digits(te, n_test, 1, canvas, digit_size, 'random', composite, seed=seed + 2))
-    rows = []
-    def done(m, p, k, model, t):
+    def row(m, p, k, model, t):
         acc = probe_accuracy(model, *probe, epochs=probe_epochs, device=device, seed=seed)[None]
-        rows.append(dict(method=m, placement=p, count=k, acc=acc, seconds=round(time.perf_counter() - t, 1)))
-        if progress: print(f"multidigits {m} {p} count={k} seed={seed}: {acc:.1f} % ({rows[-1]['seconds']:.0f} s)", flush=True)
+        r = dict(method=m, placement=p, count=k, acc=acc, seconds=round(time.perf_counter() - t, 1))
+        if progress: print(f"multidigits {m} {p} count={k} seed={seed}: {acc:.1f} % ({r['seconds']:.0f} s)", flush=True)
+        return r
     for p in placements:
         for k in counts:
             train = multi_digits(tr, n_train, k, canvas, digit_size, p, composite, seed=seed + 100 * k)
             for m in (m for m in methods if m != 'random'):
+                if not pending(method=m, placement=p, count=k): continue   # a resumed run has this model
                 t = time.perf_counter()
-                done(m, p, k, train_encoder(m, train, encoder, aug, tau, multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed), t)
-    if 'random' in methods:  # does not depend on the training canvases: evaluated once
+                yield row(m, p, k, train_encoder(m, train, encoder, aug, tau if takes_tau(m) else None, multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed), t)
+    if 'random' in methods and pending(method='random', placement=None, count=None):  # does not depend on the training canvases: evaluated once
         t = time.perf_counter()
-        done('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
-    return rows
+        yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
 
 def multidigits_figure(res:dict):
     "Single-digit accuracy against the number of digits per training canvas, a line per method and placement, the paper's Table 3 dashed; the random network as a dotted floor."

@@ -92,6 +92,7 @@ def _randbit_loss(method:str, tau:float|None)->tuple:
             cpu_time='≈ 9 min on 2 cores', keys=('method', 'tau', 'batch_size', 'bits'), metrics=('acc',),
             paper=[dict(method='simclr', tau=t, bits=b, acc=a, source='randbits_mnist colab, full MNIST (Fig. 7a)') for t, d in COLAB_RANDBIT.items() for b, a in d.items()],
             paper_note='Fig. 7b shows a VAE with the same encoder losing little accuracy as bits are added (a figure; no numbers are published).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12), full_time='≈ 2 min per model on 2 cores',
             gpu=dict(bits=[0, 5, 10, 15, 20], taus=[0.05, 0.1, 0.2], methods=['simclr', 'vae', 'random'], batch_sizes=[256, 1000]),
             smoke=dict(bits=[0, 3], methods=['simclr', 'vae', 'random'], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=dict(bits=between(0, 64), taus=positive, methods=loss_or_method(*RANDBIT_METHODS), batch_sizes=between(2), epochs=between(1),
@@ -105,7 +106,7 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
             lr:float=1e-3, # Adam learning rate, decayed linearly to 0
             n_train:int=4000, # training images (a seeded subset of the source's training split)
             n_test:int=1000, # held-out test images
-            data:str='mnist-sample', # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette or folder:PATH
+            data:str='mnist-sample', # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
             probe_epochs:int=100, # epochs of the linear probe
             device:str|None=None, # torch device (default: cuda when available)
             seed:int=0, progress:bool=False):

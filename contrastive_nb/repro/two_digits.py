@@ -9,7 +9,7 @@ import torch
 from ..data import two_digits, multi_digits
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
-                                        ExperimentArgError, METHODS, data_split, takes_data)
+                                        ExperimentArgError, METHODS, data_split, takes_data, pending, loss_or_method, takes_tau)
 
 # %% auto #0
 __all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure']
@@ -31,15 +31,16 @@ def _fits(cfg):
             cpu_time='≈ 16 min on 2 cores', keys=('method', 'tau', 'second_size'), metrics=('first_acc', 'second_acc'),
             paper=[dict(method=m, tau=t, size_ratio=s / 20, first_acc=a, second_acc=b, source='Chen et al. 2021, Table 4 (ResNet-18, 112 px)')
                    for (m, t), d in TWO_DIGITS_PAPER.items() for s, (a, b) in d.items()],
+            full=dict(n_train=20000, epochs=20), full_time='≈ 16 min per model on 2 cores',
             gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
             smoke=dict(sizes=[12, 24], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(data=takes_data('digits'), sizes=between(4, 224), methods=one_of(*METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
+            checks=dict(data=takes_data('digits'), sizes=between(4, 224), methods=loss_or_method(*METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
                         n_train=between(64), n_probe=between(50), n_test=between(10), batch_size=between(2), epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0),
                         probe_epochs=between(1)),
             validate=_fits)
 def two_digits_suppression(
         sizes:list[int]=[12, 24, 36], # sides of the second digit
-        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (a softmax head per digit), random (untrained)
+        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (a softmax head per digit), random (untrained), or your loss as module:function
         taus:list[float]=[0.2], # SimCLR temperatures (the paper: 0.05 and 0.2)
         first_size:int=12, # side of the fixed first digit (the paper: 20 px)
         canvas:int=48, # canvas side (the paper: 112 px)
@@ -55,26 +56,25 @@ def two_digits_suppression(
         data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
-    "Probe accuracy for the fixed first digit and the growing second digit: one row per method, τ and second-digit size."
+    "Probe accuracy for the fixed first digit and the growing second digit: one row per method, τ and second-digit size, yielded as each model is done."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     single = lambda s: (multi_digits(tr, n_probe, 1, canvas, s, 'random', seed=seed + 11 * s),
                         multi_digits(te, n_test, 1, canvas, s, 'random', seed=seed + 13 * s))
     probes = {s: single(s) for s in sorted({first_size, *sizes})}
-    rows = []
     for size in sizes:
         train = two_digits(tr, n_train, first_size, size, canvas, seed=seed + size)
         for m in methods:
-            for tau in (taus if m == 'simclr' else [None]):
+            for tau in (taus if takes_tau(m) else [None]):
+                if not pending(method=m, tau=tau, second_size=size): continue   # a resumed run has this model
                 t = time.perf_counter()
                 y = torch.stack([train.labels['small'], train.labels['large']], 1)  # supervised: one softmax head per digit
                 model = train_encoder(m, train, encoder, aug, tau, y, epochs, batch_size, lr, device, seed)
                 acc = {f"{k}_acc": probe_accuracy(model, *probes[s], epochs=probe_epochs, device=device, seed=seed)[None]
                        for k, s in (('first', first_size), ('second', size))}
-                rows.append(dict(method=m, tau=tau, second_size=size, size_ratio=round(size / first_size, 2), **acc,
-                                 seconds=round(time.perf_counter() - t, 1)))
-                if progress: print(f"two-digits {m} τ={tau} second={size}px seed={seed}: first {acc['first_acc']:.1f} %, second {acc['second_acc']:.1f} % ({rows[-1]['seconds']:.0f} s)", flush=True)
-    return rows
+                row = dict(method=m, tau=tau, second_size=size, size_ratio=round(size / first_size, 2), **acc, seconds=round(time.perf_counter() - t, 1))
+                if progress: print(f"two-digits {m} τ={tau} second={size}px seed={seed}: first {acc['first_acc']:.1f} %, second {acc['second_acc']:.1f} % ({row['seconds']:.0f} s)", flush=True)
+                yield row
 
 def two_digits_figure(res:dict):
     "First-digit (left) and second-digit (right) accuracy against the second digit's size ratio, the paper's Table 4 dashed."

@@ -11,16 +11,17 @@ from torch import Tensor
 from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive,
+from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
                                         features, view_embeddings, random_model, line_plot, summarize, scale_title,
-                                        data_source, data_split, takes_data, check_data_sizes, pending)
+                                        data_source, data_split, takes_data, check_data_sizes, pending,
+                                        loss_or_method, is_user_loss, takes_tau)
 
 # %% auto #0
 __all__ = ['WL_LOSSES', 'BANKS', 'HIST_BINS', 'WL_TABLE1', 'WL_SOURCE', 'wl_loss', 'fit_wang_liu', 'wl_measure', 'tau_sweep',
            'tau_sweep_figure', 'profile_figure', 'similarity_histograms', 'hard_negatives', 'hard_negatives_figure']
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #04feb4f0
-WL_LOSSES = ('nt_xent', 'simple', 'hard_nt_xent', 'hard_simple')
+WL_LOSSES = ('nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random')  # 'random': the untrained encoder, the floor
 BANKS = ('ema', 'none')
 
 def wl_loss(loss:str, # one of WL_LOSSES
@@ -28,12 +29,13 @@ def wl_loss(loss:str, # one of WL_LOSSES
             alpha:float|None, # fraction of candidates kept (the hard losses)
             bank:str='ema', # 'ema' or 'none'
            )->tuple:
-    "(loss name, loss kwargs) of one of Wang & Liu's losses: with a bank, NT-Xent is `hard_nt_xent` keeping every candidate."
+    "(loss name, loss kwargs) of one of Wang & Liu's losses (with a bank, NT-Xent is `hard_nt_xent` keeping every candidate), or of a user's loss (τ as its `tau` when it takes one)."
+    if is_user_loss(loss): return loss, (dict(tau=tau) if tau is not None and takes_tau(loss) else {})
     if loss == 'nt_xent': return ('hard_nt_xent', dict(tau=tau, alpha=1.0)) if bank == 'ema' else ('nt_xent', dict(tau=tau))
     if loss == 'simple': return 'simple', {}
     if loss == 'hard_nt_xent': return 'hard_nt_xent', dict(tau=tau, alpha=alpha)
     if loss == 'hard_simple': return 'hard_simple', dict(alpha=alpha)
-    raise ValueError(f"`loss` must be one of {WL_LOSSES}, got {loss!r}")
+    raise ValueError(f"`loss` must be one of {WL_LOSSES[:-1]}, got {loss!r}")
 
 def fit_wang_liu(train, # ProbeDataset of raw images
                  loss:str='nt_xent', tau:float|None=0.3, alpha:float|None=None,
@@ -44,7 +46,7 @@ def fit_wang_liu(train, # ProbeDataset of raw images
                 ):
     "Train `ConvN` on `train` with one of Wang & Liu's losses and the shared recipe; returns the fitted `Learner`."
     name, kw = wl_loss(loss, tau, alpha, bank)
-    cbs = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' else []
+    cbs = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' and not is_user_loss(loss) else []   # a user's loss sees the batch only
     return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, cbs=cbs)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #015b0c4b
@@ -95,7 +97,8 @@ def _wl_runs(name:str, runs, # (loss, τ, α) triples
     for loss, tau, alpha in runs:
         if not pending(loss=loss, tau=tau, alpha=alpha): continue   # a resumed run has this model
         t = time.perf_counter()
-        model = fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed, encoder=src.encoder).model
+        model = (untrained_contrastive(tr, src.encoder, crop_only(src.size), bs=batch_size, device=device, seed=seed) if loss == 'random' else   # the untrained encoder: the floor of every accuracy
+                 fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed, encoder=src.encoder).model)
         row = dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
                    seconds=round(time.perf_counter() - t, 1))
         if progress: print(f"{name} {loss} τ={tau} α={alpha} seed={seed}: linear {row['linear_acc']:.1f} %, "
@@ -106,6 +109,7 @@ def _wl_runs(name:str, runs, # (loss, τ, α) triples
             cpu_time='≈ 7 min on 2 cores', keys=('tau',), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper('nt_xent', t, *v)  for (l, t), v in WL_TABLE1.items() if l == 'nt_xent'],
             paper_note='Table 1 and Figs. 4–5, 9 (CIFAR-10/100, SVHN, ImageNet-100): uniformity falls and tolerance rises with τ; accuracy is best at τ = 0.2–0.3.',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none'), full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0], epochs=50),
             smoke=dict(taus=[0.1, 1.0], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=_WL_CHECKS, validate=_wl_fits)
@@ -118,7 +122,7 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               n_train:int=4000, # training images (a seeded subset of the source's training split)
               n_test:int=1000, # held-out test images (uniformity and tolerance are measured on them)
               probe_epochs:int=100, # epochs of the linear probe
-              data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette or folder:PATH
+              data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
               device:str|None=None, # torch device (default: cuda when available)
               seed:int=0, progress:bool=False):
     "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ: one row per τ."
@@ -184,10 +188,11 @@ def similarity_histograms(res:dict, taus=None, axs=None):
             cpu_time='≈ 10 min on 2 cores', keys=('loss', 'tau', 'alpha'), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper(l, t, *v, alpha=None if l in ('nt_xent', 'simple') else 0.0819) for (l, t), v in WL_TABLE1.items()],
             paper_note='Table 1 (CIFAR-10): simple 74.83 vs contrastive 83.27 % (τ = 0.3); hard-simple 84.84; hard contrastive 84.19 at τ = 0.7 with uniformity nearly constant in τ (Figs. 6–7).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none'), full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.3, 0.7, 1.0], epochs=50),
-            smoke=dict(losses=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple'], taus=[0.2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(_WL_CHECKS, losses=one_of(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits)
-def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple'], # nt_xent, simple, hard_nt_xent, hard_simple
+            smoke=dict(losses=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
+            checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits)
+def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], # nt_xent, simple, hard_nt_xent, hard_simple, random (the untrained encoder), or your loss as module:function (in-batch negatives)
                    taus:list[float]=[0.07, 0.3, 0.7], # temperatures of nt_xent and hard_nt_xent (the simple losses have none)
                    alphas:list[float]=[0.0819], # fractions of each anchor's candidate negatives the hard losses keep
                    bank:str='ema', # negatives: 'ema' (the paper's per-image EMA bank + the batch) or 'none' (the batch only)
@@ -198,12 +203,12 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    n_train:int=4000, # training images (a seeded subset of the source's training split)
                    n_test:int=1000, # held-out test images
                    probe_epochs:int=100, # epochs of the linear probe
-                   data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette or folder:PATH
+                   data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
                    device:str|None=None, # torch device (default: cuda when available)
                    seed:int=0, progress:bool=False):
     "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
-    runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') else [None])
-            for alpha in (alphas if loss.startswith('hard') else [None])]
+    runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') or takes_tau(loss) else [None])
+            for alpha in (alphas if loss in ('hard_nt_xent', 'hard_simple') else [None])]
     return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data)
 
 def hard_negatives_figure(res:dict):

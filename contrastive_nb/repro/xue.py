@@ -9,47 +9,58 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from torch import Tensor
-from ..data import ProbeDataset, RandBit, with_superclasses, cifar
+from ..data import ProbeDataset, RandBit, with_superclasses, FASHION_SUPERCLASSES, FASHION_SUPERCLASS_NAMES
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment
 from ..models import ConvN
 from ..learner import ENCODERS
-from ..experiments import (experiment, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive, check_mnist_sizes,
-                                        probe_accuracy, line_plot, summarize, scale_title, _fmt)
+from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive, check_data_sizes,
+                                        data_source, data_split, probe_subset, takes_data, pending, loss_or_method, is_user_loss, takes_tau,
+                                        probe_accuracy, random_model, line_plot, summarize, scale_title, _fmt)
 
 # %% auto #0
-__all__ = ['XUE_SOURCES', 'XUE_SOURCE', 'XUE_COLLAPSE', 'XUE_EMBEDDING', 'XUE_METHODS', 'EMBEDDINGS', 'xue_data', 'keep_rng',
-           'sub_super_probe', 'SubclassProbe', 'class_collapse', 'final_epoch', 'collapse_summary',
-           'class_collapse_figure', 'beta_figure', 'embedding_size', 'embedding_size_figure']
+__all__ = ['XUE_SOURCES', 'XUE_SOURCE', 'XUE_COLLAPSE', 'XUE_EMBEDDING', 'XUE_METHODS', 'EMBEDDINGS', 'superclasses',
+           'has_superclasses', 'xue_data', 'keep_rng', 'sub_super_probe', 'SubclassProbe', 'class_collapse',
+           'final_epoch', 'collapse_summary', 'class_collapse_figure', 'beta_figure', 'embedding_size',
+           'embedding_size_figure']
 
 # %% ../../nbs/tutorials/xue.ipynb #a4bd15ce
-XUE_SOURCES = ('mnist', 'cifar100')
+XUE_SOURCES = ('mnist-sample', 'mnist', 'fashion-mnist', 'cifar100')  # the sources with superclasses
 
-def _coarse(ds:ProbeDataset)->ProbeDataset:
-    "CIFAR-100 with its 20 coarse classes as `y` and the 100 classes as `labels['sub']`."
-    return ProbeDataset(ds.x, ds.labels['coarse'], ds.coarse_classes, {'sub': ds.y}, name=f"{ds.name} (coarse)")
+def superclasses(ds:ProbeDataset, data:str)->ProbeDataset:
+    "The class-collapse labels of a source: `y` the superclass, `labels['sub']` the class. Digits: parity; Fashion-MNIST: tops, footwear, other; CIFAR-100: its 20 coarse classes."
+    kind = data_source(data).kind
+    if kind == 'digits': return with_superclasses(ds)
+    if data == 'fashion-mnist': return with_superclasses(ds, FASHION_SUPERCLASSES, FASHION_SUPERCLASS_NAMES)
+    if 'coarse' in ds.labels:
+        names = getattr(ds, 'coarse_classes', None) or [f"superclass {i}" for i in range(int(ds.labels['coarse'].max()) + 1)]
+        return ProbeDataset(ds.x, ds.labels['coarse'], names, {'sub': ds.y}, name=f"{ds.name} (coarse)")
+    raise ValueError(f"`data` {data!r} has no superclasses; use one of {', '.join(XUE_SOURCES)}")
 
-def xue_data(source:str='mnist', # 'mnist' (the offline sample; superclass = parity) or 'cifar100' (a download; the 20 coarse classes)
+def has_superclasses(v)->str|None:
+    "Check for a `data` option: a source `superclasses` knows."
+    msg = takes_data('digits', 'images')(v)
+    if msg is None and data_source(v).kind != 'digits' and v not in XUE_SOURCES:
+        msg = f"{v!r} has no superclasses; this experiment needs one of {', '.join(XUE_SOURCES)}"
+    return msg
+
+def xue_data(data:str='mnist-sample', # a source with superclasses: mnist-sample, mnist (parity), fashion-mnist (tops, footwear, other), cifar100 (coarse classes; a download)
              n_train:int=4000, # training images
              n_test:int=1000, # held-out images
              bits:int=0, # RandBit bits appended to every image (0: none)
-             seed:int=0, # the MNIST train/test split
-             path=None, # CIFAR-100 folder (see `data.cifar`)
+             seed:int=0, # the train/test subsets
             )->tuple:
     "(train, test) of the class-collapse setting: `y` is the superclass, `labels['sub']` the class inside it; `RandBit`s when `bits` > 0."
-    if source == 'mnist':
-        tr, te = digit_split(n_test, seed, n_train=n_train)
-        tr, te = with_superclasses(tr), with_superclasses(te)
-    elif source == 'cifar100':
-        tr, te = _coarse(cifar(100, path, True)), _coarse(cifar(100, path, False))
-        tr, te = tr.subset(range(min(n_train, len(tr)))), te.subset(range(min(n_test, len(te))))
-    else: raise ValueError(f"`source` must be one of {XUE_SOURCES}, got {source!r}")
+    msg = has_superclasses(data)
+    if msg: raise ValueError(f"`data` {msg}")
+    tr, te = (superclasses(d, data) for d in data_split(data, n_test, seed, n_train=n_train))
     return (RandBit(tr, bits), RandBit(te, bits)) if bits else (tr, te)
 
-def _xue_aug(source:str):
-    "The views: `crop_only` for MNIST (as every reproduction here), SimCLR's augmentation for CIFAR."
-    return crop_only(28) if source == 'mnist' else simclr_augment(32)
+def _xue_aug(train):
+    "The views: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour ones (CIFAR)."
+    x = train.batch(torch.arange(1))[0]
+    return crop_only(x.shape[-1]) if x.shape[1] == 1 else simclr_augment(x.shape[-1])
 
 # %% ../../nbs/tutorials/xue.ipynb #d16e0b21
 @contextmanager
@@ -92,49 +103,51 @@ XUE_COLLAPSE = {1.0: (28.1, 61.1), 0.0: (34.1, 52.3), 0.5: (35.7, 63.9)}  # β -
 
 def _fits(cfg:dict):
     "Options that involve each other: the source's size, and `embedding='h'` only with ConvN (whose width is an argument)."
-    check_mnist_sizes(cfg)
-    if cfg.get('embedding') == 'h' and cfg['encoder'] != 'convn':
+    check_data_sizes(cfg)
+    if cfg.get('embedding') == 'h' and (cfg['encoder'] or data_source(cfg['data']).encoder) != 'convn':
         raise ExperimentArgError('embedding', f"'h' sets the width of ConvN's representation: use --encoder convn, got {cfg['encoder']!r}")
 
-_XUE_CHECKS = dict(bits=between(0, 64), tau=positive, source=one_of(*XUE_SOURCES), encoder=one_of(*ENCODERS), batch_size=between(2),
-                   epochs=between(1), lr=positive, n_train=between(100, 50000), n_test=between(50, 10000), probe_epochs=between(1))
+_XUE_CHECKS = dict(bits=between(0, 64), tau=positive, data=has_superclasses, encoder=lambda v: None if v is None else one_of(*ENCODERS)(v),
+                   batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1))
 
 @experiment('class-collapse', "Xue et al. (2023): trained on superclass labels, SCL learns and then unlearns the classes inside a superclass; UCL keeps them but loses the superclass to easy bits; the joint loss keeps both",
             cpu_time='≈ 14 min on 2 cores', keys=('beta', 'bits', 'epoch'), metrics=('sub_acc', 'super_acc', 'sub_acc_z', 'super_acc_z'),
             paper=[dict(beta=b, sub_acc=s, super_acc=c, source=XUE_SOURCE) for b, (s, c) in XUE_COLLAPSE.items()],
             paper_note='Under (S)GD, SCL\'s subclass features are learned early and then unlearned (a theorem and a figure; no numbers).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12), full_time='≈ 3 min per model on 2 cores',
             gpu=dict(betas=[0.0, 0.25, 0.5, 0.75, 1.0], bits=[0, 5], epochs=50),
             smoke=dict(betas=[0.0, 1.0], bits=[2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(_XUE_CHECKS, betas=between(0, 1)), validate=_fits)
+            checks=dict(_XUE_CHECKS, betas=between(0, 1), probe_size=between(50)), validate=_fits)
 def class_collapse(
         betas:list[float]=[0.0, 0.5, 1.0], # weights of the supervised term: 0 = UCL, 1 = SCL
         bits:list[int]=[5], # RandBit bits appended to every image
         tau:float=0.1, # temperature of both terms
-        source:str='mnist', # mnist (superclass = parity) or cifar100 (the 20 coarse classes; a download)
-        encoder:str='convn', # a name in `learner.ENCODERS`
+        data:str='mnist-sample', # mnist-sample or mnist (superclass = parity), fashion-mnist (tops, footwear, other) or cifar100 (the 20 coarse classes; a download)
+        encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         batch_size:int=256, # training batch size
         epochs:int=15, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of each linear probe
+        probe_size:int=5000, # at most this many training and test images are probed each epoch (a seeded subsample)
         device:str|None=None, # torch device (default: cuda when available)
-        path:str|None=None, # CIFAR-100 folder (source cifar100)
         seed:int=0, progress:bool=False):
-    "Subclass and superclass probe accuracy, on h and z, before training and after every epoch: one row per β, bits and epoch."
-    rows = []
+    "Subclass and superclass probe accuracy, on h and z, before training and after every epoch: the rows of one β and bits are yielded together when its model is done."
+    encoder = encoder or data_source(data).encoder
     for b in bits:
-        tr, te = xue_data(source, n_train, n_test, b, seed, path)
+        tr, te = xue_data(data, n_train, n_test, b, seed)
         for beta in betas:
-            t, probe = time.perf_counter(), SubclassProbe(tr, te, epochs=probe_epochs, seed=seed)
-            fit_contrastive(tr, encoder, _xue_aug(source), 'joint', dict(beta=beta, tau=tau), epochs=epochs, bs=batch_size, lr=lr,
+            if not pending(beta=beta, bits=b): continue   # a resumed run has this model
+            t, probe = time.perf_counter(), SubclassProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed), epochs=probe_epochs, seed=seed)
+            fit_contrastive(tr, encoder, _xue_aug(tr), 'joint', dict(beta=beta, tau=tau), epochs=epochs, bs=batch_size, lr=lr,
                             device=device, seed=seed, cbs=[probe])
             secs = round(time.perf_counter() - t, 1)
-            rows += [dict(beta=beta, bits=b, **r, seconds=secs) for r in probe.rows]
             if progress:
                 f = probe.rows[-1]
                 print(f"class-collapse β={beta:g} bits={b} seed={seed}: sub {f['sub_acc']:.1f} %, super {f['super_acc']:.1f} % ({secs:.0f} s)", flush=True)
-    return rows
+            yield [dict(beta=beta, bits=b, **r, seconds=secs) for r in probe.rows]
+
 
 # %% ../../nbs/tutorials/xue.ipynb #d4e8c5ec
 def final_epoch(res:dict)->dict:
@@ -172,6 +185,13 @@ def _no_paper(res:dict)->dict:
     "`res` without the paper's rows: CIFAR-100's levels are not drawn on MNIST's axes (the tables carry them)."
     return dict(res, paper=[])
 
+def _label_names(res:dict)->tuple:
+    "(subclass name, superclass name, their chance levels in %) of the run's source."
+    data = res['config'].get('data', 'mnist-sample')
+    if data_source(data).kind == 'digits': return 'subclass (digit)', 'superclass (parity)', 10, 50
+    if data == 'fashion-mnist': return 'subclass (item)', 'superclass (tops, footwear, other)', 10, 40
+    return 'subclass', 'superclass', None, None
+
 def _hue(res:dict)->tuple:
     return ('beta', 'bits') if len({r['bits'] for r in res['rows']}) > 1 else ('beta',)
 
@@ -181,7 +201,8 @@ def class_collapse_figure(res:dict):
     fig, axs = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
     for i, what in enumerate(('h', 'z')):
         sfx = '' if what == 'h' else '_z'
-        for ax, m, name, chance in zip(axs[i], ('sub_acc', 'super_acc'), ('subclass (digit)', 'superclass (parity)'), (10, 50)):
+        sub, sup, c_sub, c_sup = _label_names(res)
+        for ax, m, name, chance in zip(axs[i], ('sub_acc', 'super_acc'), (sub, sup), (c_sub, c_sup)):
             line_plot(_no_paper(res), 'epoch', m + sfx, hue=_hue(res), ax=ax, chance=chance, ylabel='accuracy (%)',
                       title=f"{name} probe on {what}")
     for ax in axs[1]: ax.set_xlabel('epoch (0: untrained)')
@@ -193,7 +214,7 @@ def beta_figure(res:dict):
     import matplotlib.pyplot as plt
     fin = _no_paper(final_epoch(res))
     fig, axs = plt.subplots(1, 2, figsize=(11, 3.6))
-    for ax, m, name in zip(axs, ('sub_acc', 'super_acc'), ('subclass (digit)', 'superclass (parity)')):
+    for ax, m, name in zip(axs, ('sub_acc', 'super_acc'), _label_names(res)[:2]):
         rows = sorted(summarize(fin), key=lambda r: (r['bits'], r['beta']))
         for j, b in enumerate(sorted({r['bits'] for r in rows})):
             for sfx, ls in (('', 'o-'), ('_z', 's--')):
@@ -209,25 +230,26 @@ class_collapse.experiment.figure = class_collapse_figure
 
 # %% ../../nbs/tutorials/xue.ipynb #75b4d674
 XUE_EMBEDDING = {4: 86.73, 64: 96.82, 128: 97.65}  # embedding size -> downstream accuracy (%), UCL on CIFAR10-RandBit
-XUE_METHODS = {'ucl': 0.0, 'joint': None, 'scl': 1.0}  # method -> β (None: the `beta` option)
+XUE_METHODS = {'ucl': 0.0, 'joint': None, 'scl': 1.0, 'random': None}  # method -> β (None: the `beta` option); 'random': the untrained encoder, the floor
 EMBEDDINGS = ('z', 'h')
 
 @experiment('embedding-size', "Xue et al. (2023): with easy irrelevant bits, a small embedding suppresses the class features in UCL; a larger embedding (or the joint loss) relieves it",
             cpu_time='≈ 14 min on 2 cores', keys=('method', 'embedding', 'dim', 'bits'), metrics=('acc', 'acc_z', 'super_acc'),
             paper=[dict(method='ucl', dim=d, acc=a, source='Xue et al. 2023 (ICML slides), CIFAR10-RandBit, downstream accuracy by embedding size') for d, a in XUE_EMBEDDING.items()],
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12), full_time='≈ 2 min per model on 2 cores',
             gpu=dict(dims=[2, 4, 8, 16, 32, 64, 128, 256], bits=[5, 10], methods=['ucl', 'joint', 'scl'], epochs=50),
             smoke=dict(dims=[4, 16], bits=[2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(_XUE_CHECKS, dims=between(1, 4096), methods=one_of(*XUE_METHODS), beta=between(0, 1), embedding=one_of(*EMBEDDINGS)),
+            checks=dict(_XUE_CHECKS, dims=between(1, 4096), methods=loss_or_method(*XUE_METHODS, supervised=None), beta=between(0, 1), embedding=one_of(*EMBEDDINGS)),
             validate=_fits)
 def embedding_size(
         dims:list[int]=[4, 16, 64, 128], # embedding sizes
         bits:list[int]=[5], # RandBit bits appended to every image
-        methods:list[str]=['ucl', 'joint'], # ucl (β = 0), joint (β = `beta`), scl (β = 1)
+        methods:list[str]=['ucl', 'joint', 'random'], # ucl (β = 0), joint (β = `beta`), scl (β = 1), random (untrained, once per bits), or your loss as module:function (with labels: the superclass)
         beta:float=0.5, # the joint loss's weight of the supervised term
         embedding:str='z', # z: the projection head's output width; h: ConvN's representation width
         tau:float=0.1, # temperature of both terms
-        source:str='mnist', # mnist (superclass = parity) or cifar100 (a download)
-        encoder:str='convn', # a name in `learner.ENCODERS`
+        data:str='mnist-sample', # mnist-sample or mnist (superclass = parity), fashion-mnist (tops, footwear, other) or cifar100 (a download)
+        encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         batch_size:int=256, # training batch size
         epochs:int=15, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
@@ -235,26 +257,29 @@ def embedding_size(
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of each linear probe
         device:str|None=None, # torch device (default: cuda when available)
-        path:str|None=None, # CIFAR-100 folder (source cifar100)
         seed:int=0, progress:bool=False):
-    "Class accuracy of linear probes on h (`acc`) and z (`acc_z`), and superclass accuracy on h, against the embedding size: one row per method, size and bits."
-    rows = []
+    "Class accuracy of linear probes on h (`acc`) and z (`acc_z`), and superclass accuracy on h, against the embedding size: one row per method, size and bits, yielded as each model is done."
+    encoder = encoder or data_source(data).encoder
     for b in bits:
-        tr, te = xue_data(source, n_train, n_test, b, seed, path)
+        tr, te = xue_data(data, n_train, n_test, b, seed)
         x = tr.batch(torch.arange(1))[0]
         for m in methods:
-            bt = XUE_METHODS[m] if XUE_METHODS[m] is not None else beta
-            for d in dims:
+            user = is_user_loss(m)
+            bt = None if user or m == 'random' else XUE_METHODS[m] if XUE_METHODS[m] is not None else beta
+            loss, lkw = (m, dict(tau=tau) if takes_tau(m) else {}) if user else ('joint', dict(beta=bt, tau=tau))
+            for d in ([None] if m == 'random' else dims):   # the untrained encoder: one row, its default widths
+                if not pending(method=m, dim=d, bits=b): continue   # a resumed run has this model
                 t = time.perf_counter()
-                if embedding == 'z': enc, kw = encoder, dict(head_dim=d)
-                else: enc, kw = ConvN(x.shape[1] + b, rep_dim=d, input_size=x.shape[-1]), {}
-                model = fit_contrastive(tr, enc, _xue_aug(source), 'joint', dict(beta=bt, tau=tau), epochs=epochs, bs=batch_size, lr=lr,
-                                        device=device, seed=seed, **kw).model
+                if m == 'random': model = untrained_contrastive(tr, encoder, _xue_aug(tr), bs=batch_size, device=device, seed=seed)
+                else:
+                    if embedding == 'z': enc, kw = encoder, dict(head_dim=d)
+                    else: enc, kw = ConvN(x.shape[1] + b, rep_dim=d, input_size=x.shape[-1]), {}
+                    model = fit_contrastive(tr, enc, _xue_aug(tr), loss, lkw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, **kw).model
                 h, z = (sub_super_probe(model, tr, te, w, probe_epochs, seed) for w in ('h', 'z'))
-                rows.append(dict(method=m, beta=bt, embedding=embedding, dim=d, bits=b, acc=h['sub'], acc_z=z['sub'], super_acc=h['super'],
-                                 seconds=round(time.perf_counter() - t, 1)))
-                if progress: print(f"embedding-size {m} {embedding}={d} bits={b} seed={seed}: {h['sub']:.1f} % on h, {z['sub']:.1f} % on z ({rows[-1]['seconds']:.0f} s)", flush=True)
-    return rows
+                row = dict(method=m, beta=bt, embedding=embedding, dim=d, bits=b, acc=h['sub'], acc_z=z['sub'], super_acc=h['super'],
+                           seconds=round(time.perf_counter() - t, 1))
+                if progress: print(f"embedding-size {m} {embedding}={d} bits={b} seed={seed}: {h['sub']:.1f} % on h, {z['sub']:.1f} % on z ({row['seconds']:.0f} s)", flush=True)
+                yield row
 
 def embedding_size_figure(res:dict):
     "Digit accuracy against the embedding size (log scale), probes on h (left, the paper's CIFAR10-RandBit numbers dashed) and on z (right)."
@@ -262,9 +287,14 @@ def embedding_size_figure(res:dict):
     fig, axs = plt.subplots(1, 2, figsize=(11, 3.8))
     hue = ('method', 'bits') if len({r['bits'] for r in res['rows']}) > 1 else ('method',)
     emb = res['config'].get('embedding', 'z')
-    line_plot(res, 'dim', 'acc', hue=hue, ax=axs[0], chance=10, title=f"digit probe on h", ylabel='accuracy (%)')
-    line_plot(_no_paper(res), 'dim', 'acc_z', hue=hue, ax=axs[1], chance=10, title=f"digit probe on z", ylabel='accuracy (%)')
-    dims = sorted({r['dim'] for r in res['rows']})
+    sub, _, chance, _ = _label_names(res)
+    rnd = [r for r in res['rows'] if r['method'] == 'random']
+    trained = dict(res, rows=[r for r in res['rows'] if r['method'] != 'random'])
+    floor = sum(r['acc'] for r in rnd) / len(rnd) if rnd else None
+    line_plot(trained, 'dim', 'acc', hue=hue, ax=axs[0], chance=floor if floor is not None else chance, ylabel='accuracy (%)',
+              title=f"{sub} probe on h" + (f" (dotted: untrained, {floor:.1f} %)" if floor is not None else ''))
+    line_plot(_no_paper(trained), 'dim', 'acc_z', hue=hue, ax=axs[1], chance=chance, title=f"{sub} probe on z", ylabel='accuracy (%)')
+    dims = sorted({r['dim'] for r in trained['rows']})
     for ax in axs:
         ax.set_xscale('log', base=2); ax.minorticks_off(); ax.set_xticks(dims, [str(d) for d in dims])
         ax.set_xlabel(f"embedding size (width of {emb})")
