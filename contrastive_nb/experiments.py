@@ -27,14 +27,15 @@ from .losses import USER_LOSSES, check_loss, get_loss
 
 # %% auto #0
 __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 'DATA_SOURCES', 'METHODS', 'SMOKE_NOTE',
-           'ExperimentArgError', 'positive', 'between', 'loss_or_method', 'one_of', 'Experiment', 'experiment',
-           'atomic_write', 'provenance', 'data_record', 'record_data', 'pending', 'reused_rows', 'RunLog',
+           'ExperimentArgError', 'positive', 'between', 'loss_or_method', 'optional', 'one_of', 'Experiment',
+           'experiment', 'atomic_write', 'provenance', 'data_record', 'record_data', 'pending', 'reused_rows', 'RunLog',
            'RunProgress', 'planned_models', 'check_device', 'seed_everything', 'digit_split', 'check_mnist_sizes',
            'check_batches_fit', 'DataSource', 'data_source', 'takes_data', 'check_data_sizes', 'data_split',
-           'probe_subset', 'colab_adam', 'fit_contrastive', 'untrained_contrastive', 'Targets', 'n_outputs',
-           'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'is_user_loss', 'takes_tau', 'train_encoder',
-           'features', 'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title',
-           'line_plot', 'save_json', 'result_figure', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
+           'probe_subset', 'colab_adam', 'fit_contrastive', 'default_views', 'untrained_contrastive', 'Targets',
+           'n_outputs', 'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'is_user_loss', 'takes_tau',
+           'train_encoder', 'features', 'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table',
+           'scale_title', 'line_plot', 'save_json', 'result_figure', 'load_json', 'save_results', 'merge_runs',
+           'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -65,6 +66,10 @@ def loss_or_method(*choices, supervised:bool|None=False # whether the experiment
         except ValueError as e: return f"cannot train with it: {e}"
         if supervised is not None and mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
     return check  # no `choices` attribute (unlike `one_of`): argparse must let a user's loss through
+
+def optional(check):
+    "Check: v is None (the option's default, decided later) or passes `check`."
+    return lambda v: None if v is None else check(v)
 
 def one_of(*choices):
     "Check: v is one of `choices`."
@@ -543,6 +548,11 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
     learn = contrastive_learner(_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs, probe=False,
                                 opt_func=colab_adam(), **kwargs)
     return _fit(learn, epochs, lr, seed)
+
+def default_views(ds):
+    "The views an experiment trains with when it names none: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour ones."
+    x = ds.batch(torch.arange(1))[0]
+    return crop_only(x.shape[-1]) if x.shape[1] == 1 else simclr_augment(x.shape[-1])
 
 def untrained_contrastive(train, encoder='convn', aug=None, loss='nt_xent', loss_kwargs:dict|None=None, bs:int=256, device=None, seed:int=0,
                           **kwargs, # to `contrastive_learner` (head_dim, head_layers, ...)

@@ -39,6 +39,6 @@ for name in names:
     est = fixed + unit * opts[key] / one
     out[name] = dict(seconds_per_model=round(est), models=planned_models(e, opts, [0]), preset=', '.join(f"{k}={v}" for k, v in e.full.items()),
                      seconds_per_unit=round(unit, 1), fixed_seconds=round(fixed, 1), n_train=opts['n_train'], **{key: opts[key]})
-    print(f"{name}: ≈ {est / 60:.0f} min per model (1 {key[:-1]}: {unit:.0f} s, fixed {fixed:.0f} s; {key} {opts[key]}, {opts['n_train']} training images)", flush=True)
+    print(f"{name}: ≈ {est / 60:.0f} min per model ({'1 epoch' if key == 'epochs' else '50 steps'}: {unit:.0f} s, fixed {fixed:.0f} s; {key} {opts[key]}, {opts['n_train']} training images)", flush=True)
     path.write_text(json.dumps(dict(provenance=provenance(), experiments=out), indent=1) + '\n')   # after every experiment
 print(f"wrote {path}")

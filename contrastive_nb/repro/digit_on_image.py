@@ -4,9 +4,9 @@
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #7ca71ed3
 from __future__ import annotations
-import time
+import math, time
 import torch
-from ..data import digit_on_image, COMPOSITES
+from ..data import digit_on_image, COMPOSITES, GRID_OFFSETS
 from ..augment import simclr_augment
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot, METHODS,
                                         ExperimentArgError,
@@ -28,8 +28,9 @@ def _doi_data(data, n_train, n_test, size, digit_size, composite, seed):
 def _doi_fits(cfg):
     "The images fit in the source; the digits fit in the images at the three grid offsets."
     check_data_sizes(cfg)
-    if max(int(cfg['size'] * r) for r in (0.15, 0.45, 0.75)) + cfg['digit_size'] > cfg['size']:
-        raise ExperimentArgError('digit_size', f"{cfg['digit_size']} px does not fit at the grid offsets of a {cfg['size']} px image (at most {cfg['size'] - int(cfg['size'] * 0.75)} px)")
+    last = math.floor(cfg['size'] * max(GRID_OFFSETS))   # the offset digit_on_image pastes the last row and column at
+    if last + cfg['digit_size'] > cfg['size']:
+        raise ExperimentArgError('digit_size', f"{cfg['digit_size']} px does not fit at the grid offsets of a {cfg['size']} px image (at most {cfg['size'] - last} px)")
 
 @experiment('digit-on-image', "DigitOnImage (Chen et al. 2021, Fig. 6): more unique digits make SimCLR learn the digit and lose the image class; supervised training on image labels is unaffected",
             cpu_time='≈ 4 min on 2 cores', keys=('method', 'tau', 'K'), metrics=('digit_acc', 'image_acc'),

@@ -15,13 +15,13 @@ from ..learner import Temperature, MACL_SCHEDULES, ENCODERS
 from ..metrics import knn_accuracy, linear_eval, semantic_sensitivity
 from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
                                         features, view_embeddings, random_model, check_batches_fit, line_plot, summarize,
-                                        data_source, data_split, probe_subset, takes_data, check_data_sizes, pending, loss_or_method, is_user_loss, takes_tau,
+                                        data_source, data_split, probe_subset, takes_data, check_data_sizes, pending, loss_or_method, optional, default_views, is_user_loss, takes_tau,
                                         _fmt, _digits, _is_acc)
 from .xue import keep_rng
 
 # %% auto #0
-__all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4', 'HUANG_SCHEDULES',
-           'HUANG_TABLE1', 'method_loss', 'huang_data', 'huang_aug', 'view_sensitivity', 'evaluate', 'settings',
+__all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'huang_aug', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4',
+           'HUANG_SCHEDULES', 'HUANG_TABLE1', 'method_loss', 'huang_data', 'view_sensitivity', 'evaluate', 'settings',
            'macl_comparison', 'macl_figure', 'gains_table', 'schedule_loss', 'EpochProbe', 'semantic_sensitivity_curve',
            'sensitivity_figure', 'final_gains']
 
@@ -52,9 +52,7 @@ def huang_data(data:str='mnist-sample', # a source (`experiments.data_source`): 
     "(train, test): seeded subsets of a source's training and test splits (the MNIST sample, one pool, is split under `seed`)."
     return data_split(data, n_test, seed, n_train=n_train)
 
-def huang_aug(train:ProbeDataset):
-    "The views: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour images (the paper's four, on CIFAR-10)."
-    return crop_only(train.x.shape[-1]) if train.x.shape[1] == 1 else simclr_augment(train.x.shape[-1])
+huang_aug = default_views  # crop_only for grayscale images, SimCLR's four augmentations for colour ones (the paper's, on CIFAR-10)
 
 @torch.no_grad()
 def view_sensitivity(model, ds, # a ProbeDataset
@@ -107,10 +105,8 @@ def settings(batch_sizes:list, tau0s:list, batch_size:int, tau0:float)->list:
 
 def _sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
 
-def _encoder_or_none(v): return None if v is None else one_of(*ENCODERS)(v)
-
 _CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), data=takes_data('digits', 'images'),
-               encoder=_encoder_or_none, probe_epochs=between(1), negatives=one_of('cross', 'all'))
+               encoder=optional(one_of(*ENCODERS)), probe_epochs=between(1), negatives=one_of('cross', 'all'))
 
 @experiment('macl', "Huang et al. (MACL): the alignment-adaptive temperature and 1/W reweighting against InfoNCE, DCL and dual temperature, across batch size and τ0 (Table 2) and against MACL-w (Table 4)",
             cpu_time='≈ 47 min on 2 cores', keys=('method', 'batch_size', 'tau0'),

@@ -16,7 +16,7 @@ from ..augment import crop_only, simclr_augment
 from ..models import ConvN
 from ..learner import ENCODERS
 from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive, check_data_sizes,
-                                        data_source, data_split, probe_subset, takes_data, pending, loss_or_method, is_user_loss, takes_tau,
+                                        data_source, data_split, probe_subset, takes_data, pending, loss_or_method, optional, default_views, is_user_loss, takes_tau,
                                         probe_accuracy, random_model, line_plot, summarize, scale_title, _fmt)
 
 # %% auto #0
@@ -57,10 +57,7 @@ def xue_data(data:str='mnist-sample', # a source with superclasses: mnist-sample
     tr, te = (superclasses(d, data) for d in data_split(data, n_test, seed, n_train=n_train))
     return (RandBit(tr, bits), RandBit(te, bits)) if bits else (tr, te)
 
-def _xue_aug(train):
-    "The views: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour ones (CIFAR)."
-    x = train.batch(torch.arange(1))[0]
-    return crop_only(x.shape[-1]) if x.shape[1] == 1 else simclr_augment(x.shape[-1])
+_xue_aug = default_views  # crop_only for grayscale images, SimCLR's augmentation for colour ones (CIFAR)
 
 # %% ../../nbs/tutorials/xue.ipynb #d16e0b21
 @contextmanager
@@ -107,7 +104,7 @@ def _fits(cfg:dict):
     if cfg.get('embedding') == 'h' and (cfg['encoder'] or data_source(cfg['data']).encoder) != 'convn':
         raise ExperimentArgError('embedding', f"'h' sets the width of ConvN's representation: use --encoder convn, got {cfg['encoder']!r}")
 
-_XUE_CHECKS = dict(bits=between(0, 64), tau=positive, data=has_superclasses, encoder=lambda v: None if v is None else one_of(*ENCODERS)(v),
+_XUE_CHECKS = dict(bits=between(0, 64), tau=positive, data=has_superclasses, encoder=optional(one_of(*ENCODERS)),
                    batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1))
 
 @experiment('class-collapse', "Xue et al. (2023): trained on superclass labels, SCL learns and then unlearns the classes inside a superclass; UCL keeps them but loses the superclass to easy bits; the joint loss keeps both",
