@@ -46,6 +46,7 @@ setup(
                 ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(min_python):]],
     packages=find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
+    package_data={cfg['lib_path']: ['py.typed']},   # PEP 561: the package ships its type hints
     python_requires='>=' + min_python,
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'bench': bench_requirements, 'distributed': distributed_requirements,

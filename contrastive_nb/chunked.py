@@ -43,16 +43,19 @@ def _block(a, b, tau, exclude, s, e):
     if exclude is not None: l.scatter_(1, exclude[s:e], float('-inf'))
     return l
 
-def _check_constant_tau(tau):
-    "The blocked paths take τ as a constant: a number, or a one-element tensor without gradient."
-    if isinstance(tau, Tensor):
-        if tau.requires_grad: raise ValueError("`tau` must not require grad: the blocked path treats the temperature as a constant (detach it)")
-        if tau.numel() != 1: raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
+def _check_tau_arg(tau):
+    "The blocked paths take τ as a number or a one-element tensor; a tensor that requires grad gets its gradient (a learnable temperature)."
+    if isinstance(tau, Tensor) and tau.numel() != 1: raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
+
+def _tau_grad(tau, gt):
+    "The accumulated ∂L/∂τ `gt` in `tau`'s shape and dtype (None when τ is a number)."
+    return gt.reshape(tau.shape).to(tau.dtype) if isinstance(tau, Tensor) else None
 
 class _MaskedLSE(torch.autograd.Function):
     "Row log-sum-exp of a·bᵀ/τ with excluded columns, in blocks of rows; saves a, b and the M results, and recomputes blocks in backward."
     @staticmethod
     def forward(ctx, a, b, tau, exclude, chunk):
+        tau = tau.detach() if isinstance(tau, Tensor) else tau
         out = torch.empty(a.shape[0], dtype=upcast(a[:0]).dtype, device=a.device)
         for s in range(0, a.shape[0], chunk):
             out[s:s + chunk] = _block(a, b, tau, exclude, s, s + chunk).logsumexp(1)
@@ -68,21 +71,24 @@ class _MaskedLSE(torch.autograd.Function):
         bf = upcast(b)
         ga = torch.zeros_like(upcast(a)) if ctx.needs_input_grad[0] else None
         gb = torch.zeros_like(bf) if ctx.needs_input_grad[1] else None
+        gt = lse.new_zeros(()) if ctx.needs_input_grad[2] else None
         for s in range(0, a.shape[0], chunk):
             e = s + chunk
-            p = (_block(a, b, tau, exclude, s, e) - lse[s:e, None]).exp_().mul_(g[s:e, None] / tau)  # ∂ℓ_i/∂(a_i·b_k) = softmax_k / τ
+            l = _block(a, b, tau, exclude, s, e)
+            p = (l - lse[s:e, None]).exp_().mul_(g[s:e, None] / tau)  # ∂ℓ_i/∂(a_i·b_k) = softmax_k / τ
             if ga is not None: ga[s:e] = p @ bf
             if gb is not None: gb.addmm_(p.T, upcast(a[s:e]))
-        return (None if ga is None else ga.to(a.dtype)), (None if gb is None else gb.to(b.dtype)), None, None, None
+            if gt is not None: gt -= (p * l.nan_to_num(neginf=0.)).sum()    # ∂ℓ_i/∂τ = −Σ_k softmax_k·(a_i·b_k)/τ², excluded columns 0
+        return (None if ga is None else ga.to(a.dtype)), (None if gb is None else gb.to(b.dtype)), (None if gt is None else _tau_grad(tau, gt)), None, None
 
 def masked_lse(a:Tensor, # anchors, (M, d), typically unit rows
                b:Tensor, # candidates, (K, d)
-               tau:float|Tensor, # temperature: a number or a 0-d tensor without gradient
+               tau:float|Tensor, # temperature: a number or a 0-d tensor (one that requires grad gets its gradient)
                exclude:Tensor|None=None, # (M, e) column indices each row leaves out (self, positive), or None
                chunk_size:int=1024, # rows per block
               )->Tensor: # (M,) log Σ_{k not excluded} exp(a_i·b_k/τ), float32 for half inputs
     "Each row's log-sum-exp of a·bᵀ/τ over the columns not in `exclude`, computed in blocks of `chunk_size` rows with a blockwise-recomputing backward: O((M + K)·d) memory."
-    _check_constant_tau(tau)
+    _check_tau_arg(tau)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]: raise ValueError(f"`a` and `b` must be (M, d) and (K, d), got {tuple(a.shape)} and {tuple(b.shape)}")
     if exclude is not None and (exclude.ndim != 2 or exclude.shape[0] != a.shape[0]): raise ValueError(f"`exclude` must be (M, e) indices, got {tuple(exclude.shape)}")
     chunk = resolve_chunk(chunk_size, a.shape[0], b.shape[0]) or a.shape[0]
@@ -106,15 +112,17 @@ def pair_lse(f:Tensor, # unit first views, (N, d)
              negatives:str, # 'all' (2N−2 negatives + the positive) or 'cross' (N−1 + the positive)
              chunk:int, # rows per block
              exclude_positive:bool=False, # leave the positive out too (negatives only: DCL, MACL, dual temperature)
+             bank:Tensor|None=None, # unit extra negatives (M, d) every anchor also sees (a memory queue), or None
             )->Tensor: # (2N,): view-1 anchors, then view-2
-    "Each anchor's blocked log-sum-exp over its candidates (positive included unless `exclude_positive`), self always excluded."
+    "Each anchor's blocked log-sum-exp over its candidates (positive included unless `exclude_positive`) and the `bank` rows, self always excluded."
     n = f.shape[0]
+    extra = [] if bank is None else [bank]
     if negatives == 'all':
         z = torch.cat([f, g]); i = torch.arange(2 * n, device=f.device)
         ex = torch.stack([i, (i + n) % (2 * n)], 1) if exclude_positive else i[:, None]
-        return masked_lse(z, z, tau, ex, chunk)
+        return masked_lse(z, torch.cat([z, *extra]), tau, ex, chunk)
     ex = torch.arange(n, device=f.device)[:, None] if exclude_positive else None
-    return torch.cat([masked_lse(f, g, tau, ex, chunk), masked_lse(g, f, tau, ex, chunk)])
+    return torch.cat([masked_lse(f, torch.cat([g, *extra]), tau, ex, chunk), masked_lse(g, torch.cat([f, *extra]), tau, ex, chunk)])
 
 def positive_sim(f:Tensor, g:Tensor)->Tensor:
     "f_i·g_i for the 2N anchors (view-1, then view-2), upcast before the product so that half inputs are summed in float32."
@@ -141,6 +149,7 @@ class _TopkRows(torch.autograd.Function):
     "Per row, the k largest a_i·b_j over non-excluded columns, reduced by 'lse' (with `pos`, over τ) or 'sum'; saves the indices, recomputes blocks in backward."
     @staticmethod
     def forward(ctx, a, b, pos, tau, exclude, k, chunk, mode):
+        tau = tau.detach() if isinstance(tau, Tensor) else tau
         m = a.shape[0]
         idx = torch.empty(m, k, dtype=torch.int64, device=a.device)
         out = torch.empty(m, dtype=upcast(a[:0]).dtype, device=a.device)
@@ -160,17 +169,19 @@ class _TopkRows(torch.autograd.Function):
         bf = upcast(b)
         ga, gb = torch.zeros_like(upcast(a)), torch.zeros_like(bf)
         gpos = torch.zeros_like(upcast(pos)) if mode == 'lse' else None
+        gt = out.new_zeros(()) if mode == 'lse' and ctx.needs_input_grad[3] else None
         for s in range(0, a.shape[0], chunk):
             e = s + chunk; j = idx[s:e]
             if mode == 'lse':
                 v = upcast(a[s:e] @ b.T).gather(1, j)
                 w = (v / tau - out[s:e, None]).exp_().mul_(g[s:e, None] / tau)
                 gpos[s:e] = (pos[s:e] / tau - out[s:e]).exp() * g[s:e] / tau
+                if gt is not None: gt -= ((w * v).sum() + (gpos[s:e] * upcast(pos[s:e])).sum()) / tau   # ∂/∂τ of log Σ exp(x/τ) = −Σ softmax·x/τ²
             else: w = g[s:e, None].expand(-1, j.shape[1]).to(ga.dtype)
             p = torch.zeros(j.shape[0], b.shape[0], dtype=ga.dtype, device=a.device).scatter_(1, j, w)
             ga[s:e] = p @ bf
             gb.addmm_(p.T, upcast(a[s:e]))
-        return ga.to(a.dtype), gb.to(b.dtype), (None if gpos is None else gpos.to(pos.dtype)), None, None, None, None, None
+        return ga.to(a.dtype), gb.to(b.dtype), (None if gpos is None else gpos.to(pos.dtype)), (None if gt is None else _tau_grad(tau, gt)), None, None, None, None
 
 def topk_rows(a:Tensor, # anchors, (M, d)
               b:Tensor, # candidates, (K, d)
@@ -184,7 +195,7 @@ def topk_rows(a:Tensor, # anchors, (M, d)
     "Each row's top-k similarities a_i·b_j (excluded columns left out), summed or log-sum-exp'ed with the positive, in blocks: O(M·k) memory for the kept indices."
     if mode not in ('sum', 'lse'): raise ValueError(f"`mode` must be 'sum' or 'lse', got {mode!r}")
     if mode == 'lse' and pos is None: raise ValueError("`pos` is needed for mode='lse'")
-    _check_constant_tau(tau)
+    _check_tau_arg(tau)
     pos = a.new_zeros(a.shape[0]) if pos is None else pos
     chunk = resolve_chunk(chunk_size, a.shape[0], b.shape[0]) or a.shape[0]
     return _TopkRows.apply(a, b, pos, tau, exclude, k, chunk, mode)

@@ -11,10 +11,10 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'finite_checks', 'no_finite_checks', 'check_tensor',
-           'check_finite', 'check_pair', 'check_scalar', 'check_positive', 'check_int', 'check_labels', 'upcast',
-           'l2_normalize', 'cosine_sim', 'two_view_sim', 'positive_index', 'check_negatives', 'pair_masks',
-           'contrastive_sim', 'split_pos_neg', 'show_pairs']
+__all__ = ['TAU_MIN', 'NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'finite_checks', 'no_finite_checks', 'check_flag',
+           'check_tensor', 'check_finite', 'check_pair', 'check_bank', 'check_scalar', 'check_positive', 'check_tau',
+           'check_int', 'check_labels', 'upcast', 'l2_normalize', 'cosine_sim', 'two_view_sim', 'positive_index',
+           'check_negatives', 'pair_masks', 'contrastive_sim', 'split_pos_neg', 'show_pairs']
 
 # %% ../nbs/00_core.ipynb #6786e313
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
@@ -46,7 +46,12 @@ def no_finite_checks():
     return finite_checks(False)
 
 # %% ../nbs/00_core.ipynb #c44ef462
-def _want_finite(check): return check_finite_enabled() if check is None else bool(check)
+def check_flag(x, name:str, none:bool=False):
+    "Raise `TypeError` unless `x` is a bool (or None when `none`): a string such as 'no' or 'False' is not silently truthy."
+    if isinstance(x, bool) or (none and x is None): return x
+    raise TypeError(f"`{name}` must be True or False{' (or None: the global setting)' if none else ''}, got {x!r}")
+
+def _want_finite(check): return check_finite_enabled() if check_flag(check, 'check', none=True) is None else check
 
 def check_tensor(x, # the object to check
                  name:str, # argument name, used in the error message
@@ -87,6 +92,17 @@ def check_pair(z1, # first view, (N, d)
     if _want_finite(check): check_finite(z1, 'z1'); check_finite(z2, 'z2')
     return n, d
 
+def check_bank(bank, # extra negatives, (M, d)
+               z1:Tensor, # the anchors' first view, (N, d): the bank must have its width
+               check:bool|None=None, # validate finiteness (None: the global setting)
+              )->Tensor:
+    "`bank` validated for a loss's extra negatives: a 2-D floating tensor with the embedding size as its columns, finite when checks are on."
+    check_tensor(bank, 'bank', ndim=2)
+    if bank.shape[1] != z1.shape[1]: raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
+    if _want_finite(check): check_finite(bank, 'bank')
+    return bank
+
+
 # %% ../nbs/00_core.ipynb #a34e55f8
 def _scalar(x, name):
     if isinstance(x, Tensor):
@@ -102,14 +118,11 @@ def check_scalar(x, # number or one-element tensor
                  hi:float=math.inf, # upper bound
                  lo_open:bool=False, # exclude `lo` itself
                  hi_open:bool=False, # exclude `hi` itself
-                 check:bool|None=None, # also check tensor values (forces a sync; None: the global setting)
+                 check:bool|None=None, # kept for the callers' signatures: a range is always checked, a tensor's value too (one sync)
                 ):
-    "Raise `TypeError`/`ValueError` naming `name` unless `x` is a finite real in the interval; returns `x` (floats as float)."
+    "Raise `TypeError`/`ValueError` naming `name` unless `x` is a finite real in the interval; returns `x` (floats as float). A hyper-parameter's range is checked even when the losses' finiteness checks are off (`check=False`): those cover the embeddings, not the settings."
     x = _scalar(x, name)
-    if isinstance(x, Tensor):
-        if not _want_finite(check): return x
-        v = float(x.detach())
-    else: v = x
+    v = float(x.detach()) if isinstance(x, Tensor) else x
     ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
     if not ok:
         interval = f"{'(' if lo_open or math.isinf(lo) else '['}{lo:g}, {hi:g}{')' if hi_open or math.isinf(hi) else ']'}"
@@ -117,8 +130,18 @@ def check_scalar(x, # number or one-element tensor
     return x
 
 def check_positive(x, name:str, check:bool|None=None):
-    "Raise unless `x` is a finite number > 0 (temperatures, weights)."
+    "Raise unless `x` is a finite number > 0 (weights, widths)."
     return check_scalar(x, name, lo=0., lo_open=True, check=check)
+
+TAU_MIN = 1e-4  # the smallest temperature a loss takes: cosines / τ stay below 1e4, far inside float32 (and half inputs are upcast)
+
+def check_tau(x, name:str='tau', check:bool|None=None):
+    "Raise unless the temperature `x` is a finite number ≥ `TAU_MIN`: below it the logits s/τ leave float32's exact range (τ = 1e-40 gives inf), so the loss is refused, not computed as nan."
+    x = _scalar(x, name)
+    v = float(x.detach()) if isinstance(x, Tensor) else x
+    if not (math.isfinite(v) and v >= TAU_MIN):
+        raise ValueError(f"`{name}` must be a finite temperature >= {TAU_MIN:g} (core.TAU_MIN), got {v:g}")
+    return x
 
 # %% ../nbs/00_core.ipynb #aca28667
 def check_int(x, # the value to check
@@ -209,15 +232,18 @@ def pair_masks(n:int, # batch size N (number of images)
 def contrastive_sim(z1:Tensor, # first view, (N, d)
                     z2:Tensor, # second view, (N, d)
                     negatives:str='all', # 'all': (2N, 2N) rows; 'cross': (2N, N) rows (both directions)
-                   )->tuple[Tensor,Tensor]: # (float32 similarities with excluded entries = -inf, column of each row's positive)
-    "Per-anchor similarity rows for a softmax over {positive} ∪ negatives, and the positive's column."
+                    tau:float|Tensor|None=None, # divide by τ *before* masking: logits whose τ-gradient is finite (a learnable τ)
+                   )->tuple[Tensor,Tensor]: # (float32 similarities, or logits, with excluded entries = -inf; column of each row's positive)
+    "Per-anchor similarity rows (or logits s/τ) for a softmax over {positive} ∪ negatives, and the positive's column."
     check_negatives(negatives)
     n = z1.shape[0]
     if negatives == 'all':
         z = l2_normalize(torch.cat([z1, z2]))
-        sim = upcast(z @ z.T).fill_diagonal_(float('-inf'))
-        return sim, positive_index(n, z1.device)
+        sim = upcast(z @ z.T)
+        if tau is not None: sim = sim / tau   # masked after: -inf/τ would give the τ-gradient 0·inf = nan
+        return sim.fill_diagonal_(float('-inf')), positive_index(n, z1.device)
     s = upcast(l2_normalize(z1) @ l2_normalize(z2).T)
+    if tau is not None: s = s / tau
     tgt = torch.arange(n, device=z1.device)
     return torch.cat([s, s.T]), torch.cat([tgt, tgt])
 

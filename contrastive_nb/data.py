@@ -58,7 +58,7 @@ class ProbeDataset(torch.utils.data.Dataset):
         "A whole batch by one indexing operation (what `ProbeDL` uses instead of collating items)."
         return TensorImage(self.x[idx].float() / 255), TensorCategory(self.y[idx])
     def subset(self, idx):
-        idx = torch.as_tensor(idx)
+        idx = torch.as_tensor(idx, dtype=torch.long) if not isinstance(idx, Tensor) or idx.dtype != torch.bool else idx   # [] is a float tensor otherwise
         return ProbeDataset(self.x[idx], self.y[idx], self.classes, {k: v[idx] for k, v in self.labels.items()}, self.name)
     def new_empty(self): return self.subset(torch.zeros(0, dtype=torch.long))  # what fastai's `Learner.export` keeps
     def split(self, n_valid:int|float=0.2, seed:int=0):
@@ -562,7 +562,7 @@ class RandBit(torch.utils.data.Dataset):
     def subset(self, idx):
         "The images `idx` with their bits (a RandBit again; the bits are a function of the image, so they are the same)."
         res = RandBit.__new__(RandBit)
-        res.ds, res.n_bits, res.seed, res.bits = self.ds.subset(idx), self.n_bits, self.seed, self.bits[torch.as_tensor(idx)]
+        res.ds, res.n_bits, res.seed, res.bits = self.ds.subset(idx), self.n_bits, self.seed, self.bits[torch.as_tensor(idx, dtype=torch.long) if not isinstance(idx, Tensor) else idx]
         return res
     def new_empty(self): return RandBit(self.ds.new_empty(), self.n_bits, self.seed)
     def __getattr__(self, k):
@@ -691,6 +691,8 @@ def probe_dls(train, # a ProbeDataset or RandBit
     check_int(bs, 'bs', 1)
     if on_device not in (True, False, 'auto'): raise ValueError(f"`on_device` must be True, False or 'auto', got {on_device!r}")
     if valid is None: train, valid = train.split(valid_pct, seed)
+    for ds, name in ((train, 'train'), (valid, 'valid')):
+        if len(ds) < 2: raise ValueError(f"`{name}` holds {len(ds)} image(s): a contrastive batch needs at least 2")
     if on_device == 'auto':
         movable = all(hasattr(d, 'to') and hasattr(d, 'batch') and hasattr(d, 'nbytes') for d in (train, valid))
         on_device = movable and not kwargs.get('num_workers') and fits_on_device(train.nbytes + valid.nbytes, device)

@@ -17,7 +17,8 @@ from fastcore.docments import docments
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback  # patches `Learner.no_bar`
 from fastai.learner import Learner
-from fastai.optimizer import Adam
+from fastai.optimizer import Adam, OptimWrapper
+from fastai.callback.schedule import ParamScheduler, SchedLin, SchedNo, combine_scheds
 from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
@@ -26,16 +27,16 @@ from .metrics import linear_eval
 from .losses import USER_LOSSES, check_loss, get_loss
 
 # %% auto #0
-__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 'DATA_SOURCES', 'METHODS', 'SMOKE_NOTE',
-           'ExperimentArgError', 'positive', 'between', 'loss_or_method', 'optional', 'one_of', 'Experiment',
-           'experiment', 'atomic_write', 'provenance', 'data_record', 'record_data', 'pending', 'reused_rows', 'RunLog',
-           'RunProgress', 'planned_models', 'check_device', 'seed_everything', 'digit_split', 'check_mnist_sizes',
-           'check_batches_fit', 'DataSource', 'data_source', 'takes_data', 'check_data_sizes', 'data_split',
-           'probe_subset', 'colab_adam', 'fit_contrastive', 'default_views', 'untrained_contrastive', 'Targets',
-           'n_outputs', 'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'is_user_loss', 'takes_tau',
-           'train_encoder', 'features', 'probe_accuracy', 'view_embeddings', 'summarize', 'paper_row', 'results_table',
-           'scale_title', 'line_plot', 'save_json', 'result_figure', 'load_json', 'save_results', 'merge_runs',
-           'load_experiments']
+__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'MNIST_SAMPLE_SIZE', 'DATA_SOURCES', 'RECIPES', 'METHODS',
+           'SMOKE_NOTE', 'ExperimentArgError', 'positive', 'between', 'loss_or_method', 'optional', 'one_of',
+           'Experiment', 'experiment', 'atomic_write', 'provenance', 'data_record', 'record_data', 'pending',
+           'reused_rows', 'RunLog', 'RunProgress', 'planned_models', 'check_device', 'seed_everything', 'digit_split',
+           'check_mnist_sizes', 'check_batches_fit', 'DataSource', 'data_source', 'takes_data', 'check_data_sizes',
+           'data_split', 'probe_subset', 'colab_adam', 'recipe_lr', 'recipe_opt', 'recipe_schedule', 'fit_contrastive',
+           'default_views', 'untrained_contrastive', 'Targets', 'n_outputs', 'supervised_loss', 'OneView',
+           'fit_supervised', 'random_model', 'is_user_loss', 'takes_tau', 'train_encoder', 'features', 'probe_accuracy',
+           'view_embeddings', 'summarize', 'paper_row', 'results_table', 'scale_title', 'line_plot', 'save_json',
+           'result_figure', 'load_json', 'save_results', 'merge_runs', 'load_experiments']
 
 # %% ../nbs/20_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -508,6 +509,32 @@ def colab_adam():
     "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4 (`learner.torch_adam`: fastai's update on torch's multi-tensor kernels)."
     return torch_adam(sqr_mom=0.999, eps=1e-7, wd=1e-4, decouple_wd=False)
 
+RECIPES = {  # name → (what it is, its learning rate when none is given)
+    'adam': ("Adam (β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4: the RandBit colab's), the learning rate decayed linearly to 0", 1e-3),
+    'sgd-step': ("SGD, momentum 0.9, L2 weight decay 5e-4, the learning rate × 0.1 at 80 % and at 95 % of the steps (Wang & Liu's)", 0.03),
+    'adam-const': ("Adam (β = 0.9, 0.999, ε = 1e-8) at a constant learning rate, L2 weight decay 1e-6 (Huang et al.'s)", 1e-3),
+}
+
+def _check_recipe(recipe):
+    if recipe not in RECIPES: raise ValueError(f"`recipe` must be one of {', '.join(RECIPES)}, got {recipe!r}")
+    return recipe
+
+def recipe_lr(recipe:str, lr:float|None=None)->float:
+    "The learning rate a run of `recipe` uses: `lr`, or the recipe's own when `lr` is None."
+    return RECIPES[_check_recipe(recipe)][1] if lr is None else lr
+
+def recipe_opt(recipe:str='adam'):
+    "The fastai `opt_func` of a training recipe (`RECIPES`)."
+    if _check_recipe(recipe) == 'adam': return colab_adam()
+    if recipe == 'adam-const': return torch_adam(sqr_mom=0.999, eps=1e-8, wd=1e-6, decouple_wd=False)
+    return partial(OptimWrapper, opt=partial(torch.optim.SGD, momentum=0.9, weight_decay=5e-4))
+
+def recipe_schedule(recipe:str, lr:float)->list:
+    "The fastai scheduler callbacks of a recipe at peak learning rate `lr`: linear decay, two ×0.1 steps, or none (constant)."
+    if _check_recipe(recipe) == 'adam': return [ParamScheduler({'lr': SchedLin(lr, 0.)})]
+    if recipe == 'sgd-step': return [ParamScheduler({'lr': combine_scheds([0.8, 0.15, 0.05], [SchedNo(lr, lr), SchedNo(lr / 10, lr / 10), SchedNo(lr / 100, lr / 100)])})]
+    return []
+
 def _local_device(device):
     "Under a multi-process launch (`torchrun`, `accelerate launch`), CUDA means this process's own GPU (LOCAL_RANK)."
     if num_distrib() > 1 and device is not None and torch.device(device).type == 'cuda':
@@ -522,8 +549,8 @@ def _dls(train, bs:int, seed:int, device):
         bs //= W
     return probe_dls(train, valid, bs=bs, seed=seed, device=_local_device(device))
 
-def _fit(learn, epochs:int, lr:float, seed:int=0):
-    "Train with the linear-decay schedule, quietly; under W processes through fastai's `distrib_ctx` (DDP via Accelerate, the loss gathering every rank's batch), each rank drawing its own augmentations."
+def _fit(learn, epochs:int, lr:float, seed:int=0, recipe:str='adam', cbs=None):
+    "Train with the recipe's schedule (`RECIPES`; the optimiser is the Learner's), quietly, with `cbs` added; under W processes through fastai's `distrib_ctx` (DDP via Accelerate, the loss gathering every rank's batch), each rank drawing its own augmentations."
     ctx = contextlib.nullcontext()
     if num_distrib() > 1:
         require_accelerate()
@@ -531,7 +558,8 @@ def _fit(learn, epochs:int, lr:float, seed:int=0):
         ctx = learn.distrib_ctx(sync_bn=not cpu, cpu=cpu)  # SyncBatchNorm needs CUDA; Accelerate must be told about CPU processes
         torch.manual_seed(seed * 1009 + rank_distrib() + 1)  # the model is built (DDP syncs rank 0's weights); views differ per rank
     if isinstance(_RUN.get(), _Plan): raise _Unplannable   # a dry pass counting the models must not train one
-    with learn.no_logging(), learn.no_bar(), learn.added_cbs(_EpochTick()), ctx: learn.fit_linear_decay(epochs, lr)
+    with learn.no_logging(), learn.no_bar(), learn.added_cbs([_EpochTick()] + list(cbs or [])), ctx:
+        learn.fit(epochs, lr, cbs=recipe_schedule(recipe, lr))
     return learn
 
 # %% ../nbs/20_experiments.ipynb #9ff9effd
@@ -540,14 +568,17 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
                     aug=None, # an `Augment`; default as `contrastive_learner`
                     loss='nt_xent', # a loss name or module (`losses.get_loss`)
                     loss_kwargs:dict|None=None, # e.g. dict(tau=0.2, negatives='cross')
-                    epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0,
-                    **kwargs, # to `contrastive_learner` (head_dim, head_layers, ...)
+                    epochs:int=30, bs:int=256,
+                    lr:float|None=1e-3, # peak learning rate (None: the recipe's own)
+                    device=None, seed:int=0,
+                    recipe:str='adam', # optimiser and schedule, a key of `RECIPES`
+                    **kwargs, # to `contrastive_learner` (head_dim, head_layers, cbs, ...)
                    ):
-    "Train an encoder contrastively with `contrastive_learner` (no online probe); returns the fitted `Learner`."
+    "Train an encoder contrastively with `contrastive_learner` (no online probe) and one of the `RECIPES`; returns the fitted `Learner`."
     seed_everything(seed)
     learn = contrastive_learner(_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs, probe=False,
-                                opt_func=colab_adam(), **kwargs)
-    return _fit(learn, epochs, lr, seed)
+                                opt_func=recipe_opt(recipe), **kwargs)
+    return _fit(learn, epochs, recipe_lr(recipe, lr), seed, recipe)
 
 def default_views(ds):
     "The views an experiment trains with when it names none: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour ones."

@@ -8,8 +8,9 @@ import math
 from typing import NamedTuple
 import torch
 from torch import Tensor
-from .core import check_pair, check_positive, check_scalar, check_tensor, check_finite, l2_normalize, upcast, _want_finite
+from .core import check_pair, check_positive, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, _want_finite
 from .distributed import gatherable
+from .chunked import resolve_chunk, masked_lse
 
 # %% auto #0
 __all__ = ['PRIORS', 'DISTRIBUTIONS', 'sample_prior', 'random_orthogonal', 'swd', 'GeneralizedTerms', 'generalized_terms',
@@ -84,6 +85,7 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
                       n_proj:int|None=None, # SWD directions (default d)
                       generator:torch.Generator|None=None, # for reproducible SWD prior samples and directions
                       check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
+                      chunk_size:int|str|None=None, # anchors per block of the log-sum-exp term, O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
                      )->GeneralizedTerms:
     "Alignment and distribution terms of the generalized contrastive loss (Chen et al. 2021, Table 1)."
     check_pair(z1, z2, check)
@@ -91,12 +93,13 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
     if distribution not in DISTRIBUTIONS: raise ValueError(f"`distribution` must be one of {DISTRIBUTIONS}, got {distribution!r}")
     if distribution == 'logsumexp' and prior != 'hypersphere':
         raise ValueError(f"`distribution='logsumexp'` matches only the 'hypersphere' prior; use distribution='swd' for prior={prior!r}")
-    check_positive(tau, 'tau', check)                      # validated even when SWD does not use it
+    check_tau(tau)                                         # validated even when SWD does not use it
     if prior == 'hypersphere': z1, z2 = l2_normalize(z1), l2_normalize(z2)
     align = (upcast(z1) - upcast(z2)).pow(2).mean()                # (1/(n·d))·Σ‖z_i − z_j‖², Table 1
     h = torch.cat([z1, z2])
     if distribution == 'logsumexp':
-        dist = torch.logsumexp(upcast(h @ h.T) / tau, dim=1).mean()
+        chunk = resolve_chunk(chunk_size, h.shape[0], h.shape[0])
+        dist = (torch.logsumexp(upcast(h @ h.T) / tau, dim=1) if chunk is None else masked_lse(h, h, tau, None, chunk)).mean()
     else:
         p = sample_prior(prior, h.shape[0], h.shape[1], generator, device=h.device, dtype=torch.float32)
         dist = swd(h, p, n_proj, generator, check=False)
@@ -112,10 +115,11 @@ def generalized_contrastive(z1:Tensor, # first views, (N, d)
                             n_proj:int|None=None, # SWD directions (default d)
                             generator:torch.Generator|None=None, # for reproducible SWD draws
                             check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
+                            chunk_size:int|str|None=None, # anchors per block of the log-sum-exp term (see `generalized_terms`)
                            )->Tensor:
     "Generalized contrastive loss L_alignment + λ·L_distribution (Chen et al. 2021 Eq. 2, Table 1)."
     lam = check_scalar(lam, 'lam', lo=0., check=check)
-    a, d = generalized_terms(z1, z2, prior, distribution, tau, n_proj, generator, check)
+    a, d = generalized_terms(z1, z2, prior, distribution, tau, n_proj, generator, check, chunk_size)
     return a + lam * d
 
 @gatherable
@@ -124,6 +128,7 @@ def decoupled_nt_xent(z1:Tensor, # first views, (N, d)
                       tau:float=0.1, # temperature τ > 0
                       lam:float=1., # weight λ of the distribution term, decoupled from τ
                       check:bool|None=None,
+                      chunk_size:int|str|None=None, # anchors per block of the log-sum-exp term (see `generalized_terms`)
                      )->Tensor:
     "Decoupled NT-Xent: hypersphere prior matched by log-sum-exp with λ and τ as separate knobs (Table 1, row 1)."
-    return generalized_contrastive(z1, z2, 'hypersphere', 'logsumexp', lam=lam, tau=tau, check=check)
+    return generalized_contrastive(z1, z2, 'hypersphere', 'logsumexp', lam=lam, tau=tau, check=check, chunk_size=chunk_size)

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .chunked import resolve_chunk, unit_views, topk_rows
-from .core import (check_pair, check_positive, check_scalar, check_tensor, check_finite, _want_finite,
+from .core import (check_pair, check_positive, check_tau, check_bank, check_scalar, check_tensor, check_finite, _want_finite,
                                  contrastive_sim, split_pos_neg, l2_normalize, upcast, check_negatives)
 from .distributed import gatherable
 
@@ -29,16 +29,11 @@ def gradient_ratio(s_neg:Tensor, # negative similarities of each anchor, (..., K
                    tau:float=0.1, # temperature τ > 0
                   )->Tensor: # r_i(s_ij), (..., K); sums to 1 over the negatives
     "Relative penalty on each negative, |∂L/∂s_ij| / |∂L/∂s_ii| (Wang & Liu Eq. 5): a softmax of s/τ over the negatives."
-    check_positive(tau, 'tau')
+    check_tau(tau)
     return torch.softmax(s_neg / tau, dim=-1)
 
 # %% ../nbs/03_hardness.ipynb #c34d87bc
-def _check_bank(bank, z1, check):
-    "`bank` validated: a 2-D tensor with the embedding size as its columns, finite when checks are on."
-    check_tensor(bank, 'bank', ndim=2)
-    if bank.shape[1] != z1.shape[1]:
-        raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
-    if _want_finite(check): check_finite(bank, 'bank')
+def _check_bank(bank, z1, check): check_bank(bank, z1, check)   # `core.check_bank`, shared with `nt_xent`
 
 def _candidate_sims(z1, z2, negatives, bank, check):
     "Rows of similarities (positive + negatives, excluded = -inf) with optional memory-bank columns appended."
@@ -113,7 +108,7 @@ def hard_nt_xent(z1:Tensor, # first views, (N, d)
                  chunk_size:int|str|None=None, # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
                 )->Tensor:
     "Hard contrastive loss (Wang & Liu Eq. 9): NT-Xent over each anchor's negatives at or above its upper-α quantile."
-    check_positive(tau, 'tau', check)
+    check_tau(tau)
     out = _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'lse', tau)
     if len(out) == 3:  # blocked: each anchor's log Σ exp over {positive} ∪ its kept negatives
         pos, lse, _ = out

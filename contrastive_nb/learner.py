@@ -10,8 +10,9 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_int, finite_checks  # before fastai: installs core's warning filter
+from .core import check_int, check_tau, check_positive, check_flag, finite_checks  # before fastai: installs core's warning filter
 from fastcore.basics import store_attr, patch, patch_to
+from fastai.data.core import DataLoaders
 from fastai.learner import Learner, Metric, ValueMetric, Recorder, AvgLoss, AvgSmoothLoss
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import find_bs, to_detach
@@ -26,8 +27,8 @@ from . import metrics as M
 
 # %% auto #0
 __all__ = ['HAS_ACCELERATE', 'MACL_SCHEDULES', 'ENCODERS', 'compile_options', 'ContrastiveObjective', 'require_accelerate',
-           'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy', 'encode', 'EmbeddingMetrics', 'MemoryBank',
-           'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync', 'torch_adam', 'contrastive_learner']
+           'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy', 'encode', 'EmbeddingMetrics', 'KNNMonitor',
+           'MemoryBank', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync', 'torch_adam', 'contrastive_learner']
 
 # %% ../nbs/14_learner.ipynb #2aa885a2
 def compile_options(compile)->dict|None:
@@ -123,19 +124,33 @@ def _loss_module_of(learn):
 class Temperature(Callback):
     "Sets the loss's τ from a schedule over training (`SchedLin(start, end)` by default: MACL Table 1's linear schedule) and records the τ actually used in every batch — a MACL loss's adaptive `last_tau` included."
     order = -4
-    def __init__(self, start:float|None=None, end:float|None=None, sched=SchedLin, attr:str='tau'):
+    def __init__(self, start:float|None=None, # τ at the start of training (None with `end`: record only)
+                 end:float|None=None, # τ at the end
+                 sched=SchedLin, # a fastai schedule of (start, end)
+                 attr:str|None=None, # the loss's hyper-parameter to set; None: `tau`, or `tau0` for a loss that has no `tau` (MACL)
+                ):
+        if (start is None) != (end is None): raise ValueError(f"pass both `start` and `end` (a schedule) or neither (record only), got start={start!r}, end={end!r}")
+        if start is not None: check_tau(start, 'start'); check_tau(end, 'end')
+        if attr is not None and not isinstance(attr, str): raise TypeError(f"`attr` must be a hyper-parameter's name or None, got {attr!r}")
         store_attr()
-        self.sched_f = sched(start, end) if start is not None and end is not None else None
-        self._taus, self.iters = [], []
+        self.sched_f = sched(start, end) if start is not None else None
+        self._taus, self.iters, self._attr = [], [], attr or 'tau'
+    def check_loss(self, loss):
+        "Resolve which hyper-parameter is scheduled, refusing a loss that has none: called when the Learner is built and before fit."
+        params = getattr(loss, 'params', ())
+        self._attr = self.attr or ('tau0' if 'tau' not in params and 'tau0' in params else 'tau')
+        if self.sched_f is not None and self._attr not in params:
+            raise ValueError(f"Temperature schedules `{self._attr}`, but the loss {type(loss).__name__} has no such hyper-parameter (it takes {list(params)}); pass `attr=`")
+    def before_fit(self): self.check_loss(_loss_module_of(self.learn))
     def before_train(self):
         if self.epoch == 0: self._taus, self.iters = [], []  # a new fit (not `validate`, which also fires before_fit)
     def before_batch(self):
-        if self.training and self.sched_f is not None: setattr(_loss_module_of(self.learn), self.attr, float(self.sched_f(self.pct_train)))
+        if self.training and self.sched_f is not None: setattr(_loss_module_of(self.learn), self._attr, float(self.sched_f(self.pct_train)))
     def after_loss(self):
         if not self.training: return
         loss = _loss_module_of(self.learn)
         t = getattr(loss, 'last_tau', None)
-        t = getattr(loss, self.attr, None) if t is None else t
+        t = getattr(loss, self._attr, None) if t is None else t
         if t is None: return   # a loss without a temperature (a user's loss, say): nothing to record
         self._taus.append(t.detach().mean() if isinstance(t, Tensor) else float(t)); self.iters.append(self.train_iter)
     @property
@@ -203,11 +218,19 @@ def encode(model:ContrastiveModel, dl, # a DataLoader of raw (x[, bits], y) batc
     return (f[:max_n], y[:max_n]) if max_n else (f, y)
 
 # %% ../nbs/14_learner.ipynb #f40f7467
+def _check_monitor(k, t, on, max_train, max_valid):
+    "The shared arguments of `EmbeddingMetrics` and `KNNMonitor`, checked when the callback is made."
+    check_int(k, 'k', 1); check_positive(t, 't')
+    if on not in ('h', 'z'): raise ValueError(f"`on` must be 'h' (representation) or 'z' (projection), got {on!r}")
+    for v, n in ((max_train, 'max_train'), (max_valid, 'max_valid')):
+        if v is not None: check_int(v, n, 1)
+
 class EmbeddingMetrics(Callback):
     "After each validation: weighted kNN accuracy (train features → validation features), alignment and uniformity (seeded validation views), tolerance and the collapse monitor (clean validation images), put in fastai's Recorder."
     order = 40  # before the Recorder logs the epoch
-    names = ('knn_acc', 'alignment', 'uniformity', 'tolerance', 'emb_std', 'semantic_sensitivity')
-    def __init__(self, k:int=200, t:float=0.1, on:str='h', max_train:int|None=10000, max_valid:int|None=5000): store_attr()
+    names = ('knn_acc', 'alignment', 'uniformity', 'tolerance', 'emb_std', 'rankme', 'semantic_sensitivity')
+    def __init__(self, k:int=200, t:float=0.1, on:str='h', max_train:int|None=10000, max_valid:int|None=5000):
+        _check_monitor(k, t, on, max_train, max_valid); store_attr()
     def before_fit(self):
         self.values = {n: None for n in self.names}
         have = {getattr(m, 'name', None) for m in self.learn.metrics}
@@ -229,8 +252,27 @@ class EmbeddingMetrics(Callback):
         a1, a2 = (h1, h2) if self.on == 'h' else (z1, z2)
         self.values.update(knn_acc=M.knn_accuracy(ftr, ytr, fva, yva, k=self.k, t=self.t),
                            alignment=M.alignment(a1, a2).item(), uniformity=M.uniformity(fva[:2048]).item(),
-                           tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item(),
+                           tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item(), rankme=M.rankme(fva).item(),
                            semantic_sensitivity=M.semantic_sensitivity(z1, z2, b[-1].as_subclass(Tensor)).item())  # MACL Eq. 7, on z as MACL
+
+class KNNMonitor(Callback):
+    "After each validation, the weighted kNN accuracy of the validation images against the training images (cosine similarity, k neighbours, weights exp(s/t), as InstDisc and lightly), as the fastai metric `knn_acc`; the lone monitor of `EmbeddingMetrics`."
+    order = 40
+    distance = 'cosine'
+    def __init__(self, k:int=200, # neighbours
+                 t:float=0.1, # temperature of the vote weights exp(s/t)
+                 on:str='h', # 'h' (representation) or 'z' (projection)
+                 max_train:int|None=10000, max_valid:int|None=5000, # images encoded per validation
+                ):
+        _check_monitor(k, t, on, max_train, max_valid); store_attr(); self.value = None
+    def __repr__(self): return f"KNNMonitor(k={self.k}, t={self.t}, distance={self.distance!r}, on={self.on!r})"
+    def before_fit(self):
+        if 'knn_acc' not in {getattr(m, 'name', None) for m in self.learn.metrics}: self.learn.metrics.append(ValueMetric(lambda: self.value, 'knn_acc'))
+    def after_validate(self):
+        if getattr(self.learn, 'lr_finder', None) is not None or not hasattr(self.dls, 'valid'): return
+        ftr, ytr = encode(self.learn.model, _ordered(self.dls.train), self.max_train, self.on)
+        fva, yva = encode(self.learn.model, self.dls.valid, self.max_valid, self.on)
+        self.value = M.knn_accuracy(ftr, ytr, fva, yva, k=self.k, t=self.t)
 
 # %% ../nbs/14_learner.ipynb #743615e4
 class MemoryBank(Callback):
@@ -245,9 +287,12 @@ class MemoryBank(Callback):
         check_int(size, 'size', 1)
         if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1): raise ValueError(f"`momentum` must be a number in [0, 1), got {momentum!r}")
         store_attr(); self.bank, self.idx = None, None
+    def check_loss(self, loss):
+        "Refuse a loss that takes no `bank`: called when the Learner is built and before fit."
+        if 'bank' not in getattr(loss, 'params', ()): raise ValueError(f"MemoryBank needs a loss with a `bank` argument (nt_xent, hard_nt_xent, hard_simple, simple), got {type(loss).__name__}")
     def before_fit(self):
         loss = _loss_module_of(self.learn)
-        if 'bank' not in getattr(loss, 'params', ()): raise ValueError(f"MemoryBank needs a loss with a `bank` argument (hard_nt_xent, hard_simple, simple), got {type(loss).__name__}")
+        self.check_loss(loss)
         self.bank = None
         if self.kind == 'ema':
             if not hasattr(self.dls.train, 'batch_indices'):
@@ -350,6 +395,19 @@ def _make_encoder(encoder, in_channels, size):
     if encoder in ENCODERS: return ENCODERS[encoder](in_channels, size)
     raise ValueError(f"`encoder` must be an nn.Module or one of {sorted(ENCODERS)}, got {encoder!r}")
 
+def _check_learner_args(dls, aug):
+    "What `contrastive_learner` is given, checked before anything is built: fastai DataLoaders whose batches all hold 2 images or more, an `Augment`."
+    if not isinstance(dls, DataLoaders):
+        raise TypeError(f"`dls` must be fastai DataLoaders (e.g. `data.probe_dls(train, valid, bs=256)`), got {type(dls).__module__}.{type(dls).__name__}")
+    if aug is not None and not isinstance(aug, Augment):
+        raise TypeError(f"`aug` must be an `augment.Augment` (e.g. `crop_only(28)`, `simclr_augment(32)`) or None for the default, got {aug!r}")
+    for name, dl in (('train', dls.train), ('valid', getattr(dls, 'valid', None))):
+        if dl is None: continue
+        n, bs = len(dl.dataset), dl.bs
+        if n < 2: raise ValueError(f"`dls.{name}` holds {n} image(s): a contrastive batch needs at least 2")
+        if not getattr(dl, 'drop_last', False) and n % bs == 1:
+            raise ValueError(f"`dls.{name}`: {n} images at bs={bs} leave a last batch of 1 image, and a contrastive loss needs 2; use another batch size or drop one image")
+
 def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches, e.g. `data.probe_dls`
                         encoder='convn', # an nn.Module or a name in ENCODERS; built for the batch's channels (+ RandBit bits)
                         loss='nt_xent', # a name, loss function or module (see `losses.get_loss`); supervised losses get the labels
@@ -368,6 +426,7 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
                         opt_func=None, # default `torch_adam()`: fastai Adam's update with torch's multi-tensor kernels
                         **kwargs)->Learner:
     "A fastai `Learner` for contrastive training: views built on the device by `TwoViews`, `ContrastiveObjective` as loss, optional online probe; on a GPU, channels-last and bf16, and no host sync per step."
+    _check_learner_args(dls, aug)
     b = dls.one_batch()
     x = b[0]
     n_bits = b[1].shape[1] if len(b) == 3 else 0
@@ -387,7 +446,10 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     cbs = [TwoViews(aug, valid_seed, channels_last=channels_last)] + ([NoSync()] if sync_free else []) + (list(cbs) if cbs else [])
     if embedding_metrics: cbs.append(EmbeddingMetrics())
     metrics = (list(metrics) if metrics else []) + ([ProbeAccuracy()] if pr is not None else [])
-    learn = Learner(dls, model, loss_func=ContrastiveObjective(loss, compile=compile, **(loss_kwargs or {})), cbs=cbs, metrics=metrics,
+    objective = ContrastiveObjective(loss, compile=compile, **(loss_kwargs or {}))   # a bad hyper-parameter is refused here, not at the first batch
+    for cb in cbs:
+        if hasattr(cb, 'check_loss'): cb.check_loss(objective.loss)   # a callback that needs something of the loss says so now (MemoryBank, Temperature)
+    learn = Learner(dls, model, loss_func=objective, cbs=cbs, metrics=metrics,
                     opt_func=torch_adam() if opt_func is None else opt_func, **kwargs)
     if (cuda and torch.cuda.is_bf16_supported()) if bf16 is None else bf16: learn.to_bf16()
     return learn

@@ -7,8 +7,9 @@ from __future__ import annotations
 import contextlib, importlib, inspect, os, sys
 import torch
 import torch.nn.functional as F
+from fastcore.docments import docments
 from torch import nn, Tensor
-from .core import set_check_finite, no_finite_checks, NEGATIVES
+from .core import set_check_finite, no_finite_checks, NEGATIVES, check_int, l2_normalize
 from .ntxent import nt_xent, nt_xent_terms, NTXentTerms
 from .generalized import (generalized_contrastive, generalized_terms, decoupled_nt_xent, swd, sample_prior,
                                         PRIORS, DISTRIBUTIONS)
@@ -20,23 +21,45 @@ from .supervised import supcon, joint_contrastive
 __all__ = ['NTXentLoss', 'DecoupledNTXentLoss', 'GeneralizedContrastiveLoss', 'HardNTXentLoss', 'SimpleContrastiveLoss',
            'HardSimpleLoss', 'DCLLoss', 'DualTemperatureLoss', 'SupConLoss', 'JointContrastiveLoss', 'LOSSES',
            'LOSS_ALIASES', 'USER_LOSSES', 'ContrastiveLoss', 'MACLLoss', 'get_loss', 'load_loss', 'register_loss',
-           'check_loss']
+           'check_loss', 'MemoryQueue', 'nt_xent', 'nt_xent_terms', 'decoupled_nt_xent', 'generalized_contrastive',
+           'generalized_terms', 'swd', 'hard_nt_xent', 'simple_contrastive', 'hard_simple', 'macl', 'macl_temperature',
+           'dcl', 'dual_temperature', 'supcon', 'joint_contrastive', 'gradient_ratio', 'set_check_finite',
+           'no_finite_checks']
 
 # %% ../nbs/06_losses.ipynb #66c96c85
+_DRY = dict(generator=None, bank=None, n_keep=None, gather=False)   # left out of the construction-time dry call: state, batch-sized or process-wide
+
 class ContrastiveLoss(nn.Module):
     "`nn.Module` around a pure contrastive loss; hyper-parameters are attributes that can change between calls."
     fn = None              # the pure loss function
     supervised = False     # whether `forward` requires labels
-    params = ()            # names of the hyper-parameters stored as attributes
+    params = ()            # names of the hyper-parameters stored as attributes, in positional order (the temperature first)
+    validate = True        # check the hyper-parameters at construction (built-in losses; a user's loss is checked by `check_loss`)
 
-    def __init__(self, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__()
+        name = type(self).__name__
+        pos = [k for k in self.params if k != 'gather']   # `gather` is keyword-only, as in the functions
+        if len(args) > len(pos): raise TypeError(f"{name} takes at most {len(pos)} positional argument(s) ({', '.join(pos)}), got {len(args)}")
+        for k, v in zip(pos, args):
+            if k in kwargs: raise TypeError(f"{name} got `{k}` both by position and by name")
+            kwargs[k] = v
         unknown = set(kwargs) - set(self.params)
-        if unknown: raise TypeError(f"{type(self).__name__} got unexpected argument(s) {sorted(unknown)}; it takes {list(self.params)}")
+        if unknown: raise TypeError(f"{name} got unexpected argument(s) {sorted(unknown)}; it takes {list(self.params)}")
         sig = inspect.signature(self.fn)
+        missing = [k for k in self.params if k not in kwargs and sig.parameters[k].default is inspect.Parameter.empty]
+        if missing: raise TypeError(f"{name} needs {missing}: `{self.fn.__name__}` gives {'it' if len(missing) == 1 else 'them'} no default")
         for k in self.params: setattr(self, k, kwargs.get(k, sig.parameters[k].default))
+        if self.validate: self.check_hparams()
 
     def hparams(self)->dict: return {k: getattr(self, k) for k in self.params}
+
+    def check_hparams(self):
+        "Raise now, with the loss's own message, if a hyper-parameter is out of range: one call on a tiny fixed batch (no gradient; state such as a generator or a bank is left out)."
+        g = torch.Generator().manual_seed(0)
+        z1, z2 = torch.randn(4, 3, generator=g, dtype=torch.float64), torch.randn(4, 3, generator=g, dtype=torch.float64)
+        hp = {k: (_DRY[k] if k in _DRY else v) for k, v in self.hparams().items()}
+        with torch.no_grad(): self.fn(z1, z2, *((torch.arange(4) % 2,) if self.supervised else ()), **hp)
 
     def forward(self, z1:Tensor, z2:Tensor, labels:Tensor|None=None)->Tensor:
         if self.supervised:
@@ -44,14 +67,36 @@ class ContrastiveLoss(nn.Module):
             return self.fn(z1, z2, labels, **self.hparams())
         return self.fn(z1, z2, **self.hparams())
 
-    def extra_repr(self): return ', '.join(f'{k}={v!r}' for k, v in self.hparams().items() if k != 'generator')
+    def extra_repr(self): return ', '.join(f'{k}={v!r}' for k, v in self.hparams().items() if k not in ('generator', 'bank'))   # state, not settings
 
-def _loss_module(name, fn, supervised=False, skip=('return_tau',)):
-    "A `ContrastiveLoss` subclass for `fn`, its hyper-parameters read from `fn`'s signature."
-    params = tuple(k for k in inspect.signature(fn).parameters if k not in ('z1', 'z2', 'labels', *skip))
-    doc = f"`nn.Module` version of `{fn.__name__}`: {fn.__doc__}"
-    return type(name, (ContrastiveLoss,), dict(fn=staticmethod(fn), supervised=supervised, params=params, __doc__=doc,
-                                               __module__=__name__))
+_TEMPERATURES = ('tau', 'tau0')
+
+def _module_doc(name:str, fn, params)->str:
+    "The class docstring `help()` shows: the function's summary, each hyper-parameter with its default and meaning, and a runnable example."
+    try: notes = docments(fn)
+    except Exception: notes = {}   # no source to read or parse (a lambda, a builtin): the docstring goes without the notes
+    sig, notes = inspect.signature(fn), {**notes, 'gather': 'negatives from every process under torch.distributed (see `distributed.gatherable`)'}
+    lines = [f"`nn.Module` version of `{fn.__name__}`: {fn.__doc__}", '', 'Parameters:']
+    for k in params:
+        d = sig.parameters[k].default
+        lines.append(f"    {k} = {d!r}: {notes.get(k) or ''}".rstrip(': ') if d is not inspect.Parameter.empty else f"    {k} (required): {notes.get(k) or ''}")
+    t = next((k for k in params if k in _TEMPERATURES), None)
+    lab = ', torch.arange(8) % 2' if 'labels' in sig.parameters else ''
+    lines += ['', 'Example:', f"    >>> loss = {name}({'0.2' if t else ''})", f"    >>> loss(torch.randn(8, 16), torch.randn(8, 16){lab})  # a 0-d tensor"]
+    return '\n'.join(lines)
+
+def _loss_module(name, fn, supervised=False, skip=('return_tau',), validate=True):
+    "A `ContrastiveLoss` subclass for `fn`: its hyper-parameters read from `fn`'s signature (the temperature first), an explicit signature for `help()` and IDEs, and a docstring with an example."
+    sig = inspect.signature(fn)
+    params = [k for k, p in sig.parameters.items() if k not in ('z1', 'z2', 'labels', *skip) and p.kind != inspect.Parameter.VAR_KEYWORD]
+    params = tuple(sorted(params, key=lambda k: k not in _TEMPERATURES))   # stable: only the temperature moves to the front
+    P = inspect.Parameter
+    ps = [P(k, P.POSITIONAL_OR_KEYWORD if k not in ('gather',) else P.KEYWORD_ONLY, default=sig.parameters[k].default, annotation=sig.parameters[k].annotation) for k in params]
+    ps = sorted(ps, key=lambda p: p.kind)   # keyword-only after the positional ones
+    cls = type(name, (ContrastiveLoss,), dict(fn=staticmethod(fn), supervised=supervised, params=params, validate=validate,
+                                              __doc__=_module_doc(name, fn, params), __module__=__name__))
+    cls.__signature__ = inspect.Signature(ps)
+    return cls
 
 # %% ../nbs/06_losses.ipynb #261e0a6e
 NTXentLoss = _loss_module('NTXentLoss', nt_xent)
@@ -73,6 +118,11 @@ class MACLLoss(_loss_module('_MACLLoss', macl)):
         self.last_tau = tau
         return loss
 
+# %% ../nbs/06_losses.ipynb #e0a11a01
+_all_ = ['nt_xent', 'nt_xent_terms', 'decoupled_nt_xent', 'generalized_contrastive', 'generalized_terms', 'swd', 'hard_nt_xent',
+         'simple_contrastive', 'hard_simple', 'macl', 'macl_temperature', 'dcl', 'dual_temperature', 'supcon', 'joint_contrastive',
+         'gradient_ratio', 'set_check_finite', 'no_finite_checks']   # `from contrastive_nb.losses import *` gives the functions too
+
 # %% ../nbs/06_losses.ipynb #86148b06
 LOSSES = {'nt_xent': NTXentLoss, 'decoupled_nt_xent': DecoupledNTXentLoss, 'generalized': GeneralizedContrastiveLoss,
           'hard_nt_xent': HardNTXentLoss, 'simple': SimpleContrastiveLoss, 'hard_simple': HardSimpleLoss,
@@ -82,6 +132,15 @@ LOSS_ALIASES = {'ntxent': 'nt_xent', 'infonce': 'nt_xent', 'simclr': 'nt_xent', 
                 'generalized_contrastive': 'generalized', 'hard': 'hard_nt_xent', 'simple_contrastive': 'simple',
                 'dclw': 'dcl', 'dual': 'dual_temperature', 'supervised': 'supcon', 'joint_contrastive': 'joint'}
 _FN2MOD = {c.fn: c for c in LOSSES.values()}
+
+def _check_loss_signature(fn):
+    "Raise `TypeError` unless `fn` can be called as a loss: two positional parameters (z1, z2), then labels and hyper-parameters."
+    try: sig = inspect.signature(fn)
+    except (TypeError, ValueError): return   # a builtin without a signature: its call will tell
+    P = inspect.Parameter
+    pos = [p for p in sig.parameters.values() if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
+    if len(pos) < 2 and not any(p.kind == P.VAR_POSITIONAL for p in sig.parameters.values()):
+        raise TypeError(f"`loss` must be a function of (z1, z2[, labels], **hyper-parameters); {getattr(fn, '__name__', fn)!r} takes ({', '.join(sig.parameters)})")
 
 def get_loss(loss, # a registered name, 'module:function', a loss function of (z1, z2[, labels]), or an `nn.Module`
              **kwargs, # hyper-parameters, e.g. tau=0.2
@@ -99,8 +158,9 @@ def get_loss(loss, # a registered name, 'module:function', a loss function of (z
         return cls(**kwargs)
     if callable(loss):
         if loss in _FN2MOD: return _FN2MOD[loss](**kwargs)
+        _check_loss_signature(loss)
         return _loss_module(f'{getattr(loss, "__name__", "Custom")}_loss', loss,
-                            supervised='labels' in inspect.signature(loss).parameters)(**kwargs)
+                            supervised='labels' in inspect.signature(loss).parameters, validate=False)(**kwargs)   # a user's loss: `check_loss` dry-runs it
     raise TypeError(f"`loss` must be a name, a function or an nn.Module, got {type(loss).__name__}")
 
 # %% ../nbs/06_losses.ipynb #1b4713a8
@@ -136,7 +196,7 @@ def register_loss(name:str, # the name `get_loss`, the experiments and the CLI w
     if not callable(fn): raise TypeError(f"`fn` must be a loss function, got {type(fn).__name__}")
     if supervised is not None and not isinstance(supervised, bool): raise TypeError(f"`supervised` must be a bool or None, got {supervised!r}")
     sup = 'labels' in inspect.signature(fn).parameters if supervised is None else supervised
-    LOSSES[name.lower()] = USER_LOSSES[name.lower()] = cls = _loss_module(f"{name}_loss", fn, supervised=sup)
+    LOSSES[name.lower()] = USER_LOSSES[name.lower()] = cls = _loss_module(f"{name}_loss", fn, supervised=sup, validate=False)
     return cls
 
 def _loss_name(loss)->str: return loss if isinstance(loss, str) else getattr(loss, '__name__', type(loss).__name__)
@@ -163,3 +223,45 @@ def check_loss(loss, # a name, 'module:function', function or module (as `get_lo
     if not all(torch.isfinite(gr).all() for gr in grads): raise ValueError(f"the loss {name!r} has a non-finite gradient on a batch of {n} random pairs")
     if all(gr.abs().max() == 0 for gr in grads): raise ValueError(f"the loss {name!r} has a zero gradient on a batch of {n} random pairs: it would not train anything")
     return mod
+
+# %% ../nbs/06_losses.ipynb #c0a11a04
+class MemoryQueue(nn.Module):
+    "A FIFO of the last `size` detached, ℓ2-normalised projections: extra negatives for `nt_xent(..., bank=queue.negatives())` in a plain training loop, on the module's device and saved in its `state_dict`."
+    def __init__(self, size:int, # rows kept
+                 dim:int, # projection width
+                 init:str='empty', # 'empty' (only pushed rows are negatives) or 'random' (full of random unit rows from the start, as lightly's bank)
+                 seed:int=0, # seed of the 'random' rows
+                ):
+        super().__init__()
+        check_int(size, 'size', 1); check_int(dim, 'dim', 1)
+        if init not in ('empty', 'random'): raise ValueError(f"`init` must be 'empty' or 'random', got {init!r}")
+        full = init == 'random'
+        q = l2_normalize(torch.randn(size, dim, generator=torch.Generator().manual_seed(seed))) if full else torch.zeros(size, dim)
+        self.register_buffer('queue', q)
+        self.register_buffer('ptr', torch.zeros((), dtype=torch.long))
+        self.register_buffer('count', torch.tensor(size if full else 0))
+        self._n, self._p = (size if full else 0), 0        # host copies of count and ptr: reading them never waits for the GPU
+    def _load_from_state_dict(self, *args, **kwargs):
+        super()._load_from_state_dict(*args, **kwargs)
+        self._n, self._p = int(self.count), int(self.ptr)
+    def __len__(self): return self._n
+    def negatives(self)->Tensor:
+        "The stored rows (at most `size`), a copy: pushing after the loss does not change what its backward uses."
+        return self.queue[:self._n].clone()
+    @torch.no_grad()
+    def push(self, z:Tensor):
+        "Store the rows of `z` (detached, normalised), overwriting the oldest once full."
+        if not isinstance(z, Tensor) or z.ndim != 2 or z.shape[1] != self.queue.shape[1]:
+            raise ValueError(f"`z` must be (B, {self.queue.shape[1]}) projections, got {tuple(getattr(z, 'shape', ()))}")
+        size = len(self.queue)
+        z = l2_normalize(z.detach().to(self.queue))[-size:]
+        idx = (torch.arange(len(z), device=z.device) + self._p) % size
+        self.queue[idx] = z
+        self._p, self._n = (self._p + len(z)) % size, min(size, self._n + len(z))
+        self.ptr.fill_(self._p); self.count.fill_(self._n)
+    def forward(self, z:Tensor, update:bool=True)->Tensor:
+        "lightly's order: the negatives stored so far, then (when `update`) `z` pushed."
+        neg = self.negatives()
+        if update: self.push(z)
+        return neg
+    def extra_repr(self): return f"size={len(self.queue)}, dim={self.queue.shape[1]}, stored={self._n}"

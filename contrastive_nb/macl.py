@@ -7,13 +7,13 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import check_pair, check_positive, check_scalar, check_negatives, l2_normalize, upcast
+from .core import check_pair, check_positive, check_tau, check_flag, check_scalar, check_negatives, l2_normalize, upcast
 from .distributed import gatherable
 from .chunked import pair_chunk, pair_lse, unit_views
 
 # %% auto #0
 __all__ = ['MACL_FORMS', 'MACL_REWEIGHTS', 'macl_temperature', 'neg_log_odds', 'gradient_reduction', 'pair_sims', 'negatives_lse',
-           'macl', 'dcl', 'dual_temperature']
+           'reweighted_nll', 'macl', 'dcl', 'dual_temperature']
 
 # %% ../nbs/04_macl.ipynb #7be653c8
 MACL_FORMS = ('exp', 'linear')
@@ -27,19 +27,16 @@ def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean po
                     ):
     "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9) from the mean positive cosine similarity, or from the squared-distance alignment; a tensor input is detached."
     if (mean_cos is None) == (distance is None): raise TypeError("pass exactly one of `mean_cos` (E[f·g], in [-1, 1]) and `distance` (E‖f − g‖², in [0, 4])")
-    tau0 = check_positive(tau0, 'tau0'); alpha = check_positive(alpha, 'alpha')
-    beta = check_scalar(beta, 'beta')
+    tau0 = check_tau(tau0, 'tau0'); alpha = check_positive(alpha, 'alpha')
     if form not in MACL_FORMS: raise ValueError(f"`form` must be one of {MACL_FORMS}, got {form!r}")
+    beta = check_scalar(beta, 'beta', -1., 1., lo_open=True, hi_open=True) if form == 'linear' else check_scalar(beta, 'beta')  # |β| < 1: τ_b = τ0(1 + β·c) > 0 for every c in [-1, 1]
     if distance is not None:
         if isinstance(distance, Tensor): distance = distance.detach()
         else: distance = check_scalar(distance, 'distance', 0., 4.)
         c = 1 - distance / 2
     else: c = mean_cos.detach() if isinstance(mean_cos, Tensor) else check_scalar(mean_cos, 'mean_cos', -1., 1.)
     if form == 'exp': return tau0 * alpha ** c
-    tau = tau0 + beta * tau0 * c
-    if not isinstance(tau, Tensor) and tau <= 0:
-        raise ValueError(f"the linear form gives τ = {tau:g} ≤ 0 at mean cosine {c:g}; use |beta| < 1")
-    return tau
+    return tau0 + beta * tau0 * c
 
 # %% ../nbs/04_macl.ipynb #aa5ba3ac
 def neg_log_odds(s_pos:Tensor, # positive similarities, (M,)
@@ -92,12 +89,24 @@ def negatives_lse(s:Tensor, # a matrix from `pair_sims`
                  )->Tensor: # log Σ_negatives exp(s_ik/τ), (2N,): view-1 anchors, then view-2
     "Each anchor's log-sum-exp over its negatives only, from one similarity matrix: the positives (and self-similarities) are masked, never subtracted."
     check_negatives(negatives)
-    l = s.div_(tau) if inplace else s / tau
+    l = s.div_(tau) if inplace and not (isinstance(tau, Tensor) and tau.requires_grad) else s / tau   # an in-place divide has no τ-gradient
     l.diagonal().fill_(float('-inf'))
     if negatives == 'cross': return torch.cat([l.logsumexp(1), l.logsumexp(0)])   # rows: view-1 anchors; columns: view-2 anchors
     m = l.shape[0]; i = torch.arange(m, device=l.device)
     l[i, (i + m // 2) % m] = float('-inf')                                          # the positives
     return _LogSumExp.apply(l, 1)
+
+# %% ../nbs/04_macl.ipynb #a8c1e0d2
+def _log_softplus(x:Tensor)->Tensor:
+    "log(softplus(x)), finite where softplus underflows: x − eˣ/2 below −15 (relative error below e^{2x} there)."
+    return torch.where(x < -15, x - x.clamp(max=-15).exp() / 2, F.softplus(x.clamp(min=-15)).log())
+
+def reweighted_nll(x:Tensor, # the negatives' log-odds x_i (`neg_log_odds`)
+                   w:Tensor|None=None, # an extra stop-gradient weight (MACL-w's W′ = 2 − f_i·g_i), or None
+                  )->Tensor:
+    "softplus(x)·sg(w/sigmoid(x)), MACL's reweighted −log P_ii, as exp(log softplus(x) − sg(log sigmoid(x))): the same value and gradient, finite for any x."
+    out = (_log_softplus(x) - F.logsigmoid(x).detach()).exp()
+    return out if w is None else out * w.detach()
 
 # %% ../nbs/04_macl.ipynb #facb54c3
 MACL_REWEIGHTS = (True, False, 'w')
@@ -116,7 +125,7 @@ def macl(z1:Tensor, # first views, (N, d)
          chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
         ):
     "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
-    check_pair(z1, z2, check)
+    check_pair(z1, z2, check); check_flag(return_tau, 'return_tau')
     if not (isinstance(reweight, bool) or reweight == 'w'): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None: s, pos = pair_sims(z1, z2, negatives)
@@ -124,9 +133,8 @@ def macl(z1:Tensor, # first views, (N, d)
     tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(c) → sg(τ')
     neg_lse = negatives_lse(s, tau, negatives, inplace=True) if chunk is None else pair_lse(f, g, tau, negatives, chunk, exclude_positive=True)
     x = neg_lse - pos / tau                                                  # log-odds of the negatives
-    nll = F.softplus(x)                                                      # −log P_ii
-    if reweight is True: nll = nll / torch.sigmoid(x.detach())               # sg(1/W_i)
-    elif reweight == 'w': nll = nll * ((2 - pos.detach()) / torch.sigmoid(x.detach()))   # sg(W′/W_i)
+    if reweight is False: nll = F.softplus(x)                                # −log P_ii
+    else: nll = reweighted_nll(x, None if reweight is True else 2 - pos.detach())   # sg(1/W_i)·(−log P_ii), or sg(W′/W_i)·…
     loss = nll.mean()
     return (loss, tau) if return_tau else loss
 
@@ -143,7 +151,7 @@ def dcl(z1:Tensor, # first views, (N, d)
        )->Tensor:
     "Decoupled contrastive loss (Yeh et al. 2021): NT-Xent with the positive removed from the denominator; DCLW optional."
     check_pair(z1, z2, check)
-    check_positive(tau, 'tau', check)
+    check_tau(tau); check_flag(weighted, 'weighted')
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None:
         s, pos = pair_sims(z1, z2, negatives)
@@ -171,8 +179,8 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
                     )->Tensor:
     "Dual-temperature loss (Zhang et al. 2022): NT-Xent at τ reweighted by sg(W_i(τ_inter) / W_i(τ))."
     check_pair(z1, z2, check)
-    tau = check_positive(tau, 'tau', check)
-    tau_inter = 10 * tau if tau_inter is None else check_positive(tau_inter, 'tau_inter', check)
+    tau = check_tau(tau)
+    tau_inter = 10 * tau if tau_inter is None else check_tau(tau_inter, 'tau_inter')
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None:
         s, pos = pair_sims(z1, z2, negatives)

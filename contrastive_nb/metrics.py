@@ -8,17 +8,29 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_tensor, check_pair, check_labels, check_int, check_positive, l2_normalize, split_pos_neg
+from .core import check_finite, check_tensor, check_pair, check_labels, check_int, check_positive, check_scalar, l2_normalize, split_pos_neg
 
 # %% auto #0
 __all__ = ['alignment', 'uniformity', 'tolerance', 'semantic_sensitivity', 'knn_predict', 'knn_accuracy', 'linear_eval',
-           'negative_profile', 'embedding_std']
+           'negative_profile', 'embedding_std', 'rankme']
 
 # %% ../nbs/12_metrics.ipynb #19958248
 def _feats(z, name, normalize):
+    "`z` checked (2-D, at least one row, finite: a metric of nan features would be a number that means nothing), detached, float32, ℓ2-normalised unless `normalize=False`."
     z = check_tensor(z, name, ndim=2)
+    if len(z) == 0: raise ValueError(f"`{name}` has no rows")
     z = z.detach().float()
+    check_finite(z, name)
     return l2_normalize(z) if normalize else z
+
+def _classes(y:Tensor, name:str, n_classes:int|None=None)->int:
+    "The number of classes of the labels `y`: labels must be ≥ 0, and below `n_classes` when it is given."
+    if len(y) and int(y.min()) < 0: raise ValueError(f"`{name}` must be class indices >= 0, got {int(y.min())}")
+    top = int(y.max()) + 1 if len(y) else 0
+    if n_classes is None: return top
+    check_int(n_classes, 'n_classes', 1)
+    if top > n_classes: raise ValueError(f"`n_classes` = {n_classes} is below the labels: `{name}` holds class {top - 1}")
+    return n_classes
 
 # %% ../nbs/12_metrics.ipynb #4d31390c
 def alignment(z1:Tensor, z2:Tensor, # two views' embeddings (N, d)
@@ -69,11 +81,11 @@ def knn_predict(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor,
     Xtr, Xte = _feats(train_feats, 'train_feats', True), _feats(test_feats, 'test_feats', True)
     if Xtr.shape[1] != Xte.shape[1]: raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and {Xte.shape[1]}")
     ytr = check_labels(train_labels, len(Xtr), 'train_labels').to(Xtr.device)
-    check_int(k, 'k', 1)
+    C = _classes(ytr, 'train_labels', n_classes)
+    check_int(k, 'k', 1); check_int(chunk, 'chunk', 1)
     if t is not None: check_positive(t, 't')
     if exclude_self and len(Xtr) != len(Xte): raise ValueError("`exclude_self` needs the test set to be the train set (same length)")
     kk = min(k, len(Xtr) - int(exclude_self))
-    C = n_classes or int(ytr.max()) + 1
     out = []
     for a in range(0, len(Xte), chunk):
         s = Xte[a:a + chunk] @ Xtr.T
@@ -90,8 +102,10 @@ def knn_accuracy(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor, tes
                  k:int=200, t:float|None=0.1, exclude_self:bool|None=None, chunk:int=1024)->float:
     "Accuracy of `knn_predict` (k = 200, t = 0.1 as MACL and lightly). `exclude_self` defaults to True when the test features are the train features."
     if exclude_self is None: exclude_self = test_feats is train_feats
+    y = check_labels(test_labels, len(test_feats) if isinstance(test_feats, Tensor) else 0, 'test_labels')
+    _classes(y, 'test_labels')
     pred = knn_predict(train_feats, train_labels, test_feats, k, t, exclude_self, chunk)
-    y = check_labels(test_labels, len(pred), 'test_labels').to(pred.device)
+    y = y.to(pred.device)
     return (pred == y).float().mean().item()
 
 # %% ../nbs/12_metrics.ipynb #49bdfa7b
@@ -100,10 +114,11 @@ def linear_eval(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor, test
                 standardize:bool=True, # z-score with the train set's mean and std
                 seed:int=0, device=None)->dict:
     "Linear evaluation on frozen features: one `nn.Linear`, Adam with cosine-decayed lr, cross-entropy, full passes over the train features; returns train and test accuracy."
-    Xtr, Xte = (check_tensor(v, n, ndim=2).detach().float() for v, n in ((train_feats, 'train_feats'), (test_feats, 'test_feats')))
+    Xtr, Xte = _feats(train_feats, 'train_feats', False), _feats(test_feats, 'test_feats', False)
     if Xtr.shape[1] != Xte.shape[1]: raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and {Xte.shape[1]}")
     ytr, yte = check_labels(train_labels, len(Xtr), 'train_labels'), check_labels(test_labels, len(Xte), 'test_labels')
-    check_int(epochs, 'epochs', 1)
+    check_int(epochs, 'epochs', 1); check_int(bs, 'bs', 1); check_positive(lr, 'lr')
+    _classes(ytr, 'train_labels'); _classes(yte, 'test_labels')
     dev = device or Xtr.device
     Xtr, Xte, ytr, yte = Xtr.to(dev), Xte.to(dev), ytr.to(dev), yte.to(dev)
     if standardize:
@@ -142,3 +157,14 @@ def embedding_std(z:Tensor)->Tensor:
     z = _feats(z, 'z', True)
     if len(z) < 2: raise ValueError(f"`z` needs at least 2 rows, got {len(z)}")
     return z.std(0).mean()
+
+def rankme(z:Tensor, # embeddings (N, d), not normalised (Garrido et al. use the raw output)
+           eps:float=1e-7, # added to the normalised singular values before the log
+          )->Tensor:
+    "RankMe (Garrido et al. 2023): the effective rank exp(−Σ_k p_k log p_k), p_k = σ_k/‖σ‖₁ + ε, of the embedding matrix. d for spread embeddings, 1 for a collapse onto a line; stable-pretraining and solo-learn monitor it."
+    z = _feats(z, 'z', False)
+    eps = check_scalar(eps, 'eps', 0., 1.)
+    s = torch.linalg.svdvals(z.double())
+    if s.sum() == 0: raise ValueError("`z` is all zeros: its rank is undefined")
+    p = s / s.sum() + eps
+    return torch.exp(-(p * p.log()).sum()).float()

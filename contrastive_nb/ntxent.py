@@ -8,8 +8,8 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .chunked import pair_chunk, pair_lse, unit_views
-from .core import check_pair, check_positive, check_negatives, contrastive_sim, split_pos_neg
+from .chunked import pair_chunk, pair_lse, unit_views, resolve_chunk
+from .core import check_pair, check_tau, check_bank, l2_normalize, upcast, check_negatives, contrastive_sim, split_pos_neg
 from .distributed import gatherable
 
 # %% auto #0
@@ -24,18 +24,22 @@ def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised insi
             reduction:str='mean', # 'mean' over the 2N anchors, or 'none' for the per-anchor losses (2N,)
             check:bool|None=None, # validate finiteness (forces a GPU sync; None: global setting, see `core.set_check_finite`)
             chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+            bank:Tensor|None=None, # extra negatives (M, d) for every anchor, e.g. `losses.MemoryQueue.negatives()`; normalised inside, detached
            )->Tensor:
-    "NT-Xent / InfoNCE (Chen et al. 2021 Eq. 1; SimCLR). Both directions averaged."
+    "NT-Xent / InfoNCE (Chen et al. 2021 Eq. 1; SimCLR). Both directions averaged; with `bank`, each anchor's negatives are its in-batch ones plus every bank row (MoCo/InstDisc-style)."
     check_pair(z1, z2, check)
-    check_positive(tau, 'tau', check)
+    check_tau(tau)
     _check_reduction(reduction)
-    chunk = pair_chunk(chunk_size, len(z1), negatives)
+    if bank is not None: bank = l2_normalize(check_bank(bank, z1, check).detach().to(z1.dtype))
+    k = (2 if check_negatives(negatives) == 'all' else 1) * len(z1) + (0 if bank is None else len(bank))
+    chunk = resolve_chunk(chunk_size, 2 * len(z1), k)
     if chunk is not None:  # blocks: the same per-anchor losses, log Σ exp over the candidates minus the positive's logit
         f, g, pos = unit_views(z1, z2)
-        per = pair_lse(f, g, tau, negatives, chunk) - pos / tau
+        per = pair_lse(f, g, tau, negatives, chunk, bank=bank) - pos / tau
         return per.mean() if reduction == 'mean' else per
-    sim, tgt = contrastive_sim(z1, z2, negatives)
-    return F.cross_entropy(sim / tau, tgt, reduction=reduction)
+    logits, tgt = contrastive_sim(z1, z2, negatives, tau)
+    if bank is not None: logits = torch.cat([logits, upcast(l2_normalize(torch.cat([z1, z2])) @ bank.T) / tau], 1)
+    return F.cross_entropy(logits, tgt, reduction=reduction)
 
 def _check_reduction(reduction):
     if reduction not in ('mean', 'none'): raise ValueError(f"`reduction` must be 'mean' or 'none', got {reduction!r}")
@@ -56,11 +60,11 @@ def nt_xent_terms(z1:Tensor, # first views, (N, d)
                  )->NTXentTerms:
     "Alignment and distribution terms of NT-Xent (Chen et al. 2021 Eq. 3): τ·`nt_xent` = alignment + τ·distribution."
     check_pair(z1, z2, check)
-    check_positive(tau, 'tau', check)
+    check_tau(tau)
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is not None:
         f, g, pos = unit_views(z1, z2)
         return NTXentTerms(-pos.mean(), pair_lse(f, g, tau, negatives, chunk).mean())
     sim, tgt = contrastive_sim(z1, z2, negatives)
     pos, _ = split_pos_neg(sim, tgt)
-    return NTXentTerms(-pos.mean(), torch.logsumexp(sim / tau, dim=1).mean())
+    return NTXentTerms(-pos.mean(), torch.logsumexp(contrastive_sim(z1, z2, negatives, tau)[0], dim=1).mean())

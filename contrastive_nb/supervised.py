@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import Tensor
-from .core import check_pair, check_positive, check_scalar, check_labels, contrastive_sim, l2_normalize
+from .core import check_pair, check_positive, check_tau, check_scalar, check_labels, contrastive_sim, l2_normalize
 from .distributed import gatherable
 from .ntxent import nt_xent
 from .chunked import resolve_chunk, pair_lse, class_mean_sim
@@ -25,15 +25,14 @@ def supcon(z1:Tensor, # first views, (N, d)
           )->Tensor:
     "Supervised contrastive loss L_out (Khosla et al. 2020 Eq. 2) over both views; equals `nt_xent` when labels are all distinct."
     n, _ = check_pair(z1, z2, check)
-    check_positive(tau, 'tau', check)
+    check_tau(tau)
     check_labels(labels, n)
     chunk = resolve_chunk(chunk_size, 2 * n, 2 * n)
     if chunk is not None:  # blocks: log Σ_{k≠i} exp(s_ik/τ) minus the mean positive logit, the latter from per-class sums
         f, g = l2_normalize(z1), l2_normalize(z2)
         y = torch.cat([labels, labels]).to(z1.device)
         return (pair_lse(f, g, tau, 'all', chunk) - class_mean_sim(torch.cat([f, g]), y) / tau).mean()
-    sim, _ = contrastive_sim(z1, z2, 'all')
-    logits = sim / tau
+    logits, _ = contrastive_sim(z1, z2, 'all', tau)   # divided before masking: a learnable τ gets a finite gradient
     log_prob = logits - torch.logsumexp(logits, 1, keepdim=True)
     y = torch.cat([labels, labels]).to(z1.device)
     pos = y[:, None] == y[None, :]

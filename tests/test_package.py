@@ -164,12 +164,13 @@ def _library_import_problems(files, core, closures, owners):
 def test_extras_name_everything_their_modules_import():
     """Every import of a third-party module is covered by the install that runs it: the library's module-level imports by the core
     requirements; its imports inside functions (optional features) by the core or an extra, whose name the module states in its
-    error message; the tests' and notebooks' imports by the `dev` extra (the benchmarks' also by `bench`)."""
+    error message; the tests' and notebooks' imports by the `dev` extra (the benchmarks' and the lightly compat page's also by `bench`,
+    whose lightly they compare against only when it is installed)."""
     owners, extras = _import_owners(), _extras()
     core = _closure(); closures = {e: _closure([e]) for e in extras}
     problems = _library_import_problems(sorted((ROOT/'contrastive_nb').rglob('*.py')), core, closures, owners)
     named = {e: {_norm(Requirement(r).name) for r in reqs} for e, reqs in extras.items()}
-    for f, ex in [(p, ('dev', 'bench') if 'benchmarks' in p.parts else ('dev',)) for p in notebooks()] + \
+    for f, ex in [(p, ('dev', 'bench') if 'benchmarks' in p.parts or p.stem.endswith('_compat') else ('dev',)) for p in notebooks()] + \
                  [(p, ('dev',)) for p in sorted((ROOT/'tests').glob('*.py'))]:
         allowed = set().union(*(closures[e] for e in ex))
         src = _code_of_notebook(f) if f.suffix == '.ipynb' else f.read_text()
@@ -229,3 +230,16 @@ def test_floor_stage_installs_the_stated_floors():
         assert pin.operator == '==' and pin.version.split('.')[:len(spec.version.split('.'))] == spec.version.split('.'), (name, spec, pin)
     ci = (ROOT/'.ci'/'run').read_text()
     assert '-c .ci/floors.txt' in ci
+
+def test_py_typed_marker_ships():
+    "PEP 561: the marker is in the package, and setup.py installs it (so type checkers read the annotations)."
+    from pathlib import Path
+    assert (Path(contrastive_nb.__file__).parent/'py.typed').exists()
+    assert "'py.typed'" in (ROOT/'setup.py').read_text()
+
+def test_top_level_names_resolve_lazily():
+    "The main entry points are attributes of the package, and importing it alone loads neither fastai nor torch."
+    import subprocess, sys
+    code = "import sys, contrastive_nb as c; print(sorted(m for m in ('fastai', 'torch') if m in sys.modules)); c.nt_xent; c.contrastive_learner; print('fastai' in sys.modules)"
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.split('\n')
+    assert out[0] == '[]' and out[1] == 'True', out

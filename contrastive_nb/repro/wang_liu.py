@@ -14,11 +14,13 @@ from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative
 from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
                                         features, view_embeddings, random_model, line_plot, summarize, scale_title,
                                         data_source, data_split, takes_data, check_data_sizes, pending,
-                                        loss_or_method, is_user_loss, takes_tau)
+                                        loss_or_method, is_user_loss, takes_tau, optional, probe_subset, RECIPES, recipe_lr)
+from fastai.callback.core import Callback  # after the package's modules: `core` filters fastai's import-time warning
 
 # %% auto #0
-__all__ = ['WL_LOSSES', 'BANKS', 'HIST_BINS', 'WL_TABLE1', 'WL_SOURCE', 'wl_loss', 'fit_wang_liu', 'wl_measure', 'tau_sweep',
-           'tau_sweep_figure', 'profile_figure', 'similarity_histograms', 'hard_negatives', 'hard_negatives_figure']
+__all__ = ['WL_LOSSES', 'BANKS', 'HIST_BINS', 'WL_TABLE1', 'WL_SOURCE', 'wl_loss', 'fit_wang_liu', 'EpochCurves', 'wl_measure',
+           'tau_sweep', 'tau_sweep_figure', 'profile_figure', 'similarity_histograms', 'hard_negatives',
+           'hard_negatives_figure']
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #04feb4f0
 WL_LOSSES = ('nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random')  # 'random': the untrained encoder, the floor
@@ -41,20 +43,41 @@ def fit_wang_liu(train, # ProbeDataset of raw images
                  loss:str='nt_xent', tau:float|None=0.3, alpha:float|None=None,
                  bank:str='ema', # the per-image EMA bank of Wu et al. ('ema') or in-batch negatives only ('none')
                  momentum:float=0.5, # EMA momentum of the bank
-                 epochs:int=15, bs:int=256, lr:float=1e-3, device=None, seed:int=0,
+                 epochs:int=15, bs:int=256,
+                 lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for Adam, 0.03 for SGD)
+                 device=None, seed:int=0,
                  encoder:str='convn', # the encoder (`learner.ENCODERS`); the crops keep the images' own size
+                 recipe:str='adam', # 'adam' (the shared recipe) or 'sgd-step' (the paper's), see `experiments.RECIPES`
+                 cbs=None, # more fastai callbacks (e.g. `EpochCurves`)
                 ):
-    "Train `ConvN` on `train` with one of Wang & Liu's losses and the shared recipe; returns the fitted `Learner`."
+    "Train `ConvN` on `train` with one of Wang & Liu's losses and one of the `RECIPES`; returns the fitted `Learner`."
     name, kw = wl_loss(loss, tau, alpha, bank)
-    cbs = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' and not is_user_loss(loss) else []   # a user's loss sees the batch only
-    return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, cbs=cbs)
+    bank_cb = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' and not is_user_loss(loss) else []   # a user's loss sees the batch only
+    return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs, lr=recipe_lr(recipe, lr), device=device,
+                           seed=seed, recipe=recipe, cbs=bank_cb + list(cbs or []))
+
+class EpochCurves(Callback):
+    "Uniformity L_u and tolerance of the normalised z of fixed held-out images before training and after every epoch, with the epoch's training loss: the convergence curves."
+    order = 90  # after the Recorder, which holds the epoch's loss
+    def __init__(self, test): self.test, self.rows = test, []
+    def _measure(self, epoch:int, loss=None):
+        z, y = features(self.learn.model, self.test, what='z')
+        z = F.normalize(z, dim=1)
+        self.rows.append(dict(epoch=epoch, loss=None if loss is None else round(float(loss), 4),
+                              uniformity=round(uniformity(z).item(), 4), tolerance=round(tolerance(z, y).item(), 4)))
+    def before_fit(self): self.rows = []; self._measure(0)
+    def after_epoch(self):
+        vals = getattr(self.learn.recorder, 'values', None)
+        self._measure(self.epoch + 1, vals[-1][0] if vals else None)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #015b0c4b
 HIST_BINS = 40
 
 @torch.no_grad()
-def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0, aug=None)->dict:
-    "Linear-probe and kNN accuracy (%, on h), uniformity L_u and tolerance (on normalised z), the Fig. 8 profile and the similarity histograms of one model."
+def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0, aug=None,
+               n_views:int=5000, # held-out images whose two views give the profile and histograms (a seeded subsample beyond it: an N×N matrix)
+              )->dict:
+    "Linear-probe and kNN accuracy (%, on h), uniformity L_u and tolerance (on normalised z, every test image), the Fig. 8 profile and the similarity histograms of one model."
     aug = aug or crop_only(test.x.shape[-1])
     ftr, ytr = features(model, train, device=device)
     fte, yte = features(model, test, device=device)
@@ -62,7 +85,7 @@ def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0
     knn = 100 * knn_accuracy(ftr, ytr, fte, yte, k=200, t=0.1)
     zte, _ = features(model, test, device=device, what='z')
     zte = F.normalize(zte, dim=1)
-    z1, z2 = (F.normalize(v, dim=1) for v in view_embeddings(model, test, aug, seed))
+    z1, z2 = (F.normalize(v, dim=1) for v in view_embeddings(model, probe_subset(test, n_views, seed), aug, seed, bs=1000))
     prof = negative_profile(z1, z2, k=10)
     s = z1 @ z2.T
     eye = torch.eye(len(s), dtype=torch.bool, device=s.device)
@@ -88,19 +111,21 @@ def _wl_fits(cfg):
     check_data_sizes(cfg)
 
 _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999), epochs=between(1), batch_size=between(2),
-                  lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images'))
+                  lr=optional(positive), recipe=one_of(*RECIPES), curves=between(0), n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images'))
 
 def _wl_runs(name:str, runs, # (loss, τ, α) triples
-             bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data='mnist-sample'):
-    "Train and measure one model per (loss, τ, α) on one seed's split of `data`, yielding each row when its model is done: the loop both experiments share."
+             bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data='mnist-sample',
+             recipe:str='adam', curves:int=0):
+    "Train and measure one model per (loss, τ, α) on one seed's split of `data`, yielding each row when its model is done: the loop both experiments share. With `curves`, a row also holds L_u, tolerance and loss per epoch on that many test images."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for loss, tau, alpha in runs:
         if not pending(loss=loss, tau=tau, alpha=alpha): continue   # a resumed run has this model
         t = time.perf_counter()
+        track = [EpochCurves(probe_subset(te, curves, seed))] if curves and loss != 'random' else []
         model = (untrained_contrastive(tr, src.encoder, crop_only(src.size), bs=batch_size, device=device, seed=seed) if loss == 'random' else   # the untrained encoder: the floor of every accuracy
-                 fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed, encoder=src.encoder).model)
+                 fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed, encoder=src.encoder, recipe=recipe, cbs=track).model)
         row = dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
-                   seconds=round(time.perf_counter() - t, 1))
+                   **({'curve': track[0].rows} if track else {}), seconds=round(time.perf_counter() - t, 1))
         if progress: print(f"{name} {loss} τ={tau} α={alpha} seed={seed}: linear {row['linear_acc']:.1f} %, "
                            f"L_u {row['uniformity']:.3f}, tolerance {row['tolerance']:.3f} ({row['seconds']:.0f} s)", flush=True)
         yield row
@@ -109,7 +134,7 @@ def _wl_runs(name:str, runs, # (loss, τ, α) triples
             cpu_time='≈ 7 min on 2 cores', keys=('tau',), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper('nt_xent', t, *v)  for (l, t), v in WL_TABLE1.items() if l == 'nt_xent'],
             paper_note='Table 1 and Figs. 4–5, 9 (CIFAR-10/100, SVHN, ImageNet-100): uniformity falls and tolerance rises with τ; accuracy is best at τ = 0.2–0.3.',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none'), full_time='≈ 3 min per model on 2 cores',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none', curves=5000), full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0], epochs=50),
             smoke=dict(taus=[0.1, 1.0], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=_WL_CHECKS, validate=_wl_fits)
@@ -118,7 +143,9 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               momentum:float=0.5, # EMA momentum of the bank
               epochs:int=15, # training epochs per model
               batch_size:int=256, # training batch size
-              lr:float=1e-3, # Adam learning rate, decayed linearly to 0
+              lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
+              recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `experiments.RECIPES`
+              curves:int=0, # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
               n_train:int=4000, # training images (a seeded subset of the source's training split)
               n_test:int=1000, # held-out test images (uniformity and tolerance are measured on them)
               probe_epochs:int=100, # epochs of the linear probe
@@ -127,7 +154,7 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               seed:int=0, progress:bool=False):
     "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ: one row per τ."
     return _wl_runs('tau-sweep', [('nt_xent', tau, None) for tau in taus], bank, momentum, epochs, batch_size, lr,
-                    n_train, n_test, probe_epochs, device, seed, progress, data)
+                    n_train, n_test, probe_epochs, device, seed, progress, data, recipe, curves)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #603731e9
 def _tau_axis(ax, taus):
@@ -188,7 +215,8 @@ def similarity_histograms(res:dict, taus=None, axs=None):
             cpu_time='≈ 10 min on 2 cores', keys=('loss', 'tau', 'alpha'), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper(l, t, *v, alpha=None if l in ('nt_xent', 'simple') else 0.0819) for (l, t), v in WL_TABLE1.items()],
             paper_note='Table 1 (CIFAR-10): simple 74.83 vs contrastive 83.27 % (τ = 0.3); hard-simple 84.84; hard contrastive 84.19 at τ = 0.7 with uniformity nearly constant in τ (Figs. 6–7).',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none'), full_time='≈ 3 min per model on 2 cores',
+            full=dict(losses=['simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.7], data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none', curves=5000),
+            full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.3, 0.7, 1.0], epochs=50),
             smoke=dict(losses=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits)
@@ -199,7 +227,9 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    momentum:float=0.5, # EMA momentum of the bank
                    epochs:int=15, # training epochs per model
                    batch_size:int=256, # training batch size
-                   lr:float=1e-3, # Adam learning rate, decayed linearly to 0
+                   lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
+                   recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `experiments.RECIPES`
+                   curves:int=0, # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
                    n_train:int=4000, # training images (a seeded subset of the source's training split)
                    n_test:int=1000, # held-out test images
                    probe_epochs:int=100, # epochs of the linear probe
@@ -209,7 +239,7 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
     "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
     runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') or takes_tau(loss) else [None])
             for alpha in (alphas if loss in ('hard_nt_xent', 'hard_simple') else [None])]
-    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data)
+    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data, recipe, curves)
 
 def hard_negatives_figure(res:dict):
     "Accuracy, uniformity and tolerance against τ for the contrastive and hard contrastive losses; the τ-free simple losses as horizontal lines."
