@@ -11,7 +11,7 @@ from .experiments import load_experiments, load_json, summarize, _fmt, _is_acc
 
 # %% auto #0
 __all__ = ['ANY', 'FIRST', 'LAST', 'TESTS', 'STATUSES', 'SCALES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS', 'Finding', 'select',
-           'score', 'power', 'paper_says', 'describe', 'finding_result', 'scoreboard']
+           'score', 'power', 'paper_says', 'describe', 'finding_result', 'scoreboard', 'verdict_table']
 
 # %% ../nbs/21_findings.ipynb #17291b0e
 ANY, FIRST, LAST = '<any>', '<first>', '<last>'
@@ -304,3 +304,33 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
     per = '; '.join(f"{sc.upper() if sc != 'full' else 'full'} scale: " + ', '.join(f"{c[k]} {k}" for k in STATUSES if k in c) for sc, c in counts.items())
     return f"**{len(findings)} findings.** {per}.\n\n" + '\n'.join(lines)
 
+
+# %% ../nbs/21_findings.ipynb #f1d00002
+def _seconds(s:dict)->str:
+    "Mean seconds per model of the two compared rows (what a reader pays to rerun one), or '–' when the rows do not say."
+    v = [r.get('seconds') for r in (s['a_row'], s['b_row'])]
+    v = [x for x in v if isinstance(x, (int, float)) and not isinstance(x, bool)]
+    return f"{statistics.fmean(v):.0f}" if v else '–'
+
+def verdict_table(results:str|Path, # folder of saved results (the tutorials' `results/`)
+                  experiments, # the experiments whose findings the page reports, e.g. ('tau-sweep', 'hard-negatives')
+                  scales=('cpu', 'full'), # the scales to show, in order
+                 )->str:
+    "Markdown for one paper's page: each finding of `experiments` with the paper's numbers and, per scale, ours (mean ± std), the power, the status and the seconds per model."
+    load_experiments()
+    if isinstance(experiments, str): experiments = (experiments,)
+    fs = [f for f in FINDINGS if f.experiment in experiments]
+    if not fs: raise ValueError(f"no finding reads {list(experiments)}; experiments with findings: {sorted({f.experiment for f in FINDINGS})}")
+    for sc in scales:
+        if sc not in SCALES: raise ValueError(f"`scales` must name {', '.join(SCALES)}, got {sc!r}")
+    head = '| finding | paper says | ' + ' | '.join(f"ours, {sc} | power ({sc}) | status ({sc}) | s/model ({sc})" for sc in scales) + ' |'
+    lines, cache = [head, '|' + '---|' * (2 + 4 * len(scales))], {}
+    for f in fs:
+        cells = []
+        for sc in scales:
+            res = finding_result(f, results, sc, cache)
+            if res is None: cells += ['–', '–', 'not run', '–']; continue
+            s = score(f, res, finding_result(f, results, sc, cache, floor=True) if f.floor_from else None)
+            cells += [describe(f, s), power(f, s), f"**{s['status']}**", _seconds(s)]
+        lines.append(f"| {f.claim} | {paper_says(f)} | " + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
