@@ -8,8 +8,8 @@ from typing import Callable, Sequence
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from ..core import check_tau, check_flag, check_scalar, check_pair, l2_normalize, upcast
-from ..chunked import pair_chunk, pair_lse, masked_lse, resolve_chunk
+from ..core import TAU_MIN, check_tau, check_flag, check_scalar, check_pair, l2_normalize, upcast
+from ..chunked import pair_chunk, pair_lse, masked_lse, resolve_chunk, positive_sim
 from ..ntxent import nt_xent
 from ..macl import dcl, pair_sims, negatives_lse, reweighted_nll
 from ..losses import MemoryQueue
@@ -80,7 +80,7 @@ class DCLLoss(nn.Module):
         if chunk is None:
             s, pos = pair_sims(f, g, 'all'); neg_lse = negatives_lse(s, self.temperature, 'all')
         else:
-            pos = upcast((f * g).sum(1)).repeat(2); neg_lse = pair_lse(f, g, self.temperature, 'all', chunk, exclude_positive=True)
+            pos = positive_sim(f, g); neg_lse = pair_lse(f, g, self.temperature, 'all', chunk, exclude_positive=True)
         w = torch.cat([self.weight_fn(f, g), self.weight_fn(g, f)]).to(pos)
         return (-pos / self.temperature * w + neg_lse).mean()
 
@@ -103,13 +103,14 @@ class MACLLoss(nn.Module):
         self.alpha, self.A_0 = check_scalar(alpha, 'alpha', 0., 1.), check_scalar(A_0, 'A_0', 0., 1.)
         resolve_chunk(chunk_size, 1, 1); self.chunk_size = chunk_size
         self.last_tau = None
+        self._may_underflow = self.temperature * (1 - self.alpha * (1 + self.A_0)) < TAU_MIN   # τ's lowest value over A in [-1, 1]: checked per batch only if it can fall below the bound
     def forward(self, z0:Tensor, z1:Tensor)->Tensor:
         check_pair(z0, z1)
         f, g = l2_normalize(z0), l2_normalize(z1)
         chunk = pair_chunk(self.chunk_size, len(f), 'all')
         if chunk is None: s, pos = pair_sims(f, g, 'all')
-        else: pos = upcast((f * g).sum(1)).repeat(2)
+        else: pos = positive_sim(f, g)
         tau = self.temperature * (1 + self.alpha * (pos.detach().mean() - self.A_0))
-        self.last_tau = check_tau(tau, 'the batch temperature τ0(1 + α(A − A0))')
+        self.last_tau = check_tau(tau, 'the batch temperature τ0(1 + α(A − A0))') if self._may_underflow else tau   # no host sync per step otherwise
         neg = negatives_lse(s, tau, 'all', inplace=True) if chunk is None else pair_lse(f, g, tau, 'all', chunk, exclude_positive=True)
         return reweighted_nll(neg - pos / tau).mean()
