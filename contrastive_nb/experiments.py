@@ -100,6 +100,7 @@ class Experiment:
     checks:dict = field(default_factory=dict) # option -> check
     validate:typing.Callable|None = None # checks that involve several options: config -> None, raising `ExperimentArgError`
     figure:typing.Callable|None = None # result -> matplotlib Figure
+    grid:tuple = () # options that only choose which models run, each model's rows keyed by its setting (e.g. a list of batch sizes): a resumed run may change them, and the seeds
 
     @property
     def options(self)->dict:
@@ -126,7 +127,7 @@ class Experiment:
                 msg = check(v)
                 if msg: raise ExperimentArgError(k, msg)
         for k, v in cfg.items():
-            if isinstance(v, list) and not v: raise ExperimentArgError(k, "must list at least one value")
+            if isinstance(v, list) and not v and opts[k][0] != []: raise ExperimentArgError(k, "must list at least one value")
         if self.validate is not None: self.validate(cfg)
         if 'device' in cfg: cfg['device'] = check_device(cfg['device'])
         return dict(cfg, scale=scale, seeds=seeds)
@@ -161,8 +162,8 @@ def experiment(name:str, summary:str, cpu_time:str, keys, metrics, **kwargs):
     "Decorator: register `fn` as experiment `name`; the decorated function runs it (same result as `contrastive-nb run name`)."
     def deco(fn):
         exp = Experiment(name, fn, summary, cpu_time, tuple(keys), tuple(metrics), **kwargs)
-        for k in exp.checks:
-            if k not in exp.options: raise TypeError(f"check for unknown option {k!r} of {name}")
+        for k in [*exp.checks, *exp.grid]:
+            if k not in exp.options: raise TypeError(f"check or grid entry for unknown option {k!r} of {name}")
         EXPERIMENTS[name] = exp
         @wraps(fn)
         def run(scale:str='cpu', seeds=(0,), progress:bool=False, out=None, resume:bool=False, bar=False, **kw): return exp(scale, seeds, progress, out, resume, bar, **kw)
@@ -230,7 +231,7 @@ def reused_rows()->list[dict]:
     return list(getattr(_RUN.get(), 'last_reused', None) or [])
 
 class RunLog:
-    "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused."
+    "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused (its seeds and `grid` options may differ: a run can be extended)."
     def __init__(self, exp, cfg:dict, out=None, resume:bool=False):
         self.exp, self.cfg, self.seed, self.rows, self.done, self.key = exp, cfg, None, [], {}, None
         self.out = Path(out) if out is not None else None
@@ -249,8 +250,9 @@ class RunLog:
         if head.get('experiment') != self.exp.name:
             raise ExperimentArgError('resume', f"{path} does not hold a run of {self.exp.name}")
         now, old = _jsonable(self.cfg), head.get('config', {})
-        diff = [k for k in dict.fromkeys([*old, *now]) if old.get(k) != now.get(k)]
-        if diff: raise ExperimentArgError('resume', f"{self.out} holds a run with other options ({'; '.join(f'{k}: {old.get(k)!r} there, {now.get(k)!r} now' for k in diff)}): use the same options or another --out")
+        free = ('seeds', *self.exp.grid)   # these only choose models; each saved model is found by its seed and setting
+        diff = [k for k in dict.fromkeys([*old, *now]) if k not in free and old.get(k) != now.get(k)]
+        if diff: raise ExperimentArgError('resume', f"{self.out} holds a run with other options ({'; '.join(f'{k}: {old.get(k)!r} there, {now.get(k)!r} now' for k in diff)}): use the same options or another --out (only {', '.join(free)} may change)")
         self.prov['started'] = head.get('started', self.prov['started'])
         self.done = {(u['seed'], _key(u['key'])): u for u in units[1:] if u.get('key') is not None}
     def __enter__(self):

@@ -10,11 +10,13 @@ from pathlib import Path
 from .experiments import load_experiments, load_json, summarize, _fmt, _is_acc
 
 # %% auto #0
-__all__ = ['ANY', 'FIRST', 'LAST', 'TESTS', 'STATUSES', 'SCALES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS', 'Finding', 'select',
-           'score', 'power', 'paper_says', 'describe', 'finding_result', 'scoreboard', 'verdict_table']
+__all__ = ['ANY', 'FIRST', 'SECOND', 'LAST', 'MARKERS', 'TESTS', 'STATUSES', 'SCALES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS',
+           'Finding', 'select', 'score', 'power', 'paper_says', 'describe', 'finding_result', 'scoreboard',
+           'verdict_table']
 
 # %% ../nbs/21_findings.ipynb #17291b0e
-ANY, FIRST, LAST = '<any>', '<first>', '<last>'
+ANY, FIRST, SECOND, LAST = '<any>', '<first>', '<second>', '<last>'
+MARKERS = (ANY, FIRST, SECOND, LAST)  # selection values that are not settings
 TESTS = ('greater', 'less', 'close')
 STATUSES = ('reproduced', 'partial', 'within noise', 'at ceiling', 'underpowered', 'not reproduced', 'inconclusive', 'no saved result', 'not run')
 SCALES = ('cpu', 'full', 'gpu')  # the result folders: tutorials/results/, results/full/, results/gpu/
@@ -64,14 +66,15 @@ def _same(x, y)->bool:
     return x == y
 
 def select(rows:list[dict], # rows of `summarize(result)`
-           sel:dict, # settings; values may be ANY, FIRST or LAST
+           sel:dict, # settings; values may be ANY, FIRST, SECOND or LAST
            metric:str)->list[dict]:
-    "Rows matching `sel` that have `metric`, with FIRST/LAST narrowed to the smallest/largest value of their setting."
+    "Rows matching `sel` that have `metric`, with FIRST/SECOND/LAST narrowed to the smallest/second smallest/largest value of their setting."
     out = [r for r in rows if r.get(metric) is not None
-           and all(k in r and (v in (ANY, FIRST, LAST) or _same(r[k], v)) for k, v in sel.items())]
+           and all(k in r and (v in MARKERS or _same(r[k], v)) for k, v in sel.items())]
     for k, v in sel.items():
-        if v in (FIRST, LAST) and out:
-            end = (min if v == FIRST else max)(r[k] for r in out)
+        if v in (FIRST, SECOND, LAST) and out:
+            vals = sorted({r[k] for r in out})
+            end = vals[-1] if v == LAST else vals[0] if v == FIRST else vals[1] if len(vals) > 1 else None
             out = [r for r in out if r[k] == end]
     if not out: raise ValueError(f"no row with {metric!r} matches {sel}")
     return out
@@ -97,12 +100,12 @@ def _ceiling(f:Finding, rows:list[dict])->float|None:
 def _paper_value(f:Finding, sel:dict)->float|None:
     exp = _exp(f.experiment)
     for p in exp.paper:
-        if p.get(f.metric) is not None and all(k in p and _same(p[k], v) for k, v in sel.items() if v not in (ANY, FIRST, LAST)): return p[f.metric]
+        if p.get(f.metric) is not None and all(k in p and _same(p[k], v) for k, v in sel.items() if v not in MARKERS): return p[f.metric]
     return None
 
 def _paper_effect(f:Finding)->float|None:
     "The paper's own gap between `a` and `b` in its metric, where it prints both numbers (the strongest `b` of a list); None for an equality claim, or where `a` and `b` differ only in our own axes (epochs: ANY, FIRST, LAST)."
-    fixed = lambda sel: {k: v for k, v in sel.items() if v not in (ANY, FIRST, LAST)}
+    fixed = lambda sel: {k: v for k, v in sel.items() if v not in MARKERS}
     if f.test == 'close' or any(fixed(f.a) == fixed(b) for b in f.bs): return None
     pa = _paper_value(f, f.a)
     pbs = [v for v in (_paper_value(f, b) for b in f.bs) if v is not None]
@@ -231,8 +234,8 @@ FINDINGS = [
     _f(f'{HUANG}, Table 2', "MACL's gain over InfoNCE holds at a small batch (64).", 'macl', 'tutorials/huang.ipynb', 'linear_acc',
        a=dict(method='macl-a', batch_size=64, tau0=0.1), b=dict(method='infonce', batch_size=64, tau0=0.1), tol=1,
        above=dict(method='random'), above_by=5),
-    _f(f'{HUANG}, Fig. 2', 'Semantic sensitivity rises during training (fixed τ, last against first epoch).', 'semantic-sensitivity', 'tutorials/huang.ipynb', 'semantic_sensitivity',
-       a=dict(schedule='fixed', epoch=LAST), b=dict(schedule='fixed', epoch=FIRST), paper_says='a figure: S rises over training'),
+    _f(f'{HUANG}, Fig. 2', 'Semantic sensitivity rises during training (fixed τ, the last epoch against the first trained one).', 'semantic-sensitivity', 'tutorials/huang.ipynb', 'semantic_sensitivity',
+       a=dict(schedule='fixed', epoch=LAST), b=dict(schedule='fixed', epoch=SECOND), paper_says='a figure: S rises over training'),
     _f(f'{HUANG}, Table 1', 'A linearly increasing τ ends with higher accuracy than a fixed τ.', 'semantic-sensitivity', 'tutorials/huang.ipynb', 'linear_acc',
        a=dict(schedule='linear-1', final=True), b=dict(schedule='fixed', final=True), tol=1,
        above=dict(schedule='linear-1', epoch=0), above_by=5),

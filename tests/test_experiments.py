@@ -79,6 +79,9 @@ def test_full_preset_trains_on_the_full_offline_data_and_states_its_time(exps):
     ('generalized', ['--data', 'fashion-mnist', '--n-train', '70000'], '--n-train: must be at most 60000, the training images of fashion-mnist; got 70000'),
     ('macl', ['--batch-sizes', '8192'], '--batch-sizes: must not exceed n_train = 4000, got 8192'),
     ('macl', ['--tau0s', '0'], '--tau0s: must be > 0, got 0.0'),
+    ('macl', ['--recipe', 'lars'], "argument --recipe: invalid choice: 'lars' (choose from 'adam', 'sgd-step', 'adam-const')"),
+    ('macl', ['--center-methods', 'flatnce'], "--center-methods: must be one of infonce, linear, macl-a, macl-b, macl-w, dcl, dclw, dual, random, a registered loss or 'module:function'; got 'flatnce'"),
+    ('semantic-sensitivity', ['--lr', '0'], '--lr: must be > 0, got 0.0'),
     ('semantic-sensitivity', ['--schedules', 'cosine'], "argument --schedules: invalid choice: 'cosine' (choose from 'fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')"),
     ('generalized', ['--head-layers', '5'], '--head-layers: must be in [0, 4], got 5'),
     ('generalized', ['--losses', 'swd-laplace'], "--losses: must be one of nt_xent, decoupled, swd-hypersphere, swd-hypercube, swd-normal, random, a registered loss or 'module:function'; got 'swd-laplace'"),
@@ -177,6 +180,20 @@ def test_killed_run_resumes_to_the_full_row_set(tmp_path):
     assert res['complete'] is True and res['rows'][0] == first
     assert _no_time(res['rows']) == _no_time(_rows(whole))
     assert len((cut/'rows.jsonl').read_text().splitlines()) == 1 + len(res['rows'])   # one line per model (randbit: one row each)
+
+def test_extended_run_trains_only_the_new_models(tmp_path):
+    "macl's sweeps are a `grid`: resumed with another batch size and a second seed, a run trains only those models and reuses the one both plans share, unchanged; an option that changes every model is still refused."
+    base = ['run', 'macl', '--scale', 'smoke', '--quiet', '--methods', 'infonce', '--out', str(tmp_path/'m')]
+    r = _cli(*base); assert r.returncode == 0, r.stderr[-2000:]
+    first = _rows(tmp_path/'m')
+    assert [x['batch_size'] for x in first] == [64]
+    r = _cli(*base, '--batch-sizes', '64', '32', '--seed', '0', '1', '--resume'); assert r.returncode == 0, r.stderr[-2000:]
+    rows = _rows(tmp_path/'m')
+    assert [(x['batch_size'], x['seed']) for x in rows] == [(64, 0), (32, 0), (64, 1), (32, 1)]
+    assert rows[0] == first[0]                                                   # reused, its seconds too
+    assert len((tmp_path/'m'/'rows.jsonl').read_text().splitlines()) == 1 + 4    # three models trained, one kept
+    r = _cli(*base, '--epochs', '2', '--resume')
+    assert r.returncode == 2 and 'epochs: 1 there, 2 now' in r.stderr and 'only seeds, methods, center_methods, batch_sizes, tau0s, batch_size, tau0 may change' in r.stderr, r.stderr
 
 def test_progress_line_on_a_terminal_only(tmp_path, monkeypatch):
     "On a terminal the run redraws one line (models done of planned, the model, its epoch, ETA); through a pipe there is no control character, only the per-model lines."

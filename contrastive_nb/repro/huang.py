@@ -13,17 +13,17 @@ from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment
 from ..learner import Temperature, MACL_SCHEDULES, ENCODERS
 from ..metrics import knn_accuracy, linear_eval, semantic_sensitivity
-from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
+from ..experiments import (experiment, RECIPES, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
                                         features, view_embeddings, random_model, check_batches_fit, line_plot, summarize,
                                         data_source, data_split, probe_subset, takes_data, check_data_sizes, pending, loss_or_method, optional, default_views, is_user_loss, takes_tau,
-                                        _fmt, _digits, _is_acc)
+                                        scale_title, _fmt, _digits, _is_acc)
 from .xue import keep_rng
 
 # %% auto #0
 __all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'huang_aug', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4',
            'HUANG_SCHEDULES', 'HUANG_TABLE1', 'method_loss', 'huang_data', 'view_sensitivity', 'evaluate', 'settings',
-           'macl_comparison', 'macl_figure', 'gains_table', 'schedule_loss', 'EpochProbe', 'semantic_sensitivity_curve',
-           'sensitivity_figure', 'final_gains']
+           'macl_comparison', 'macl_figure', 'gains_table', 'paired_gains', 'gain_figure', 'schedule_loss',
+           'EpochProbe', 'semantic_sensitivity_curve', 'sensitivity_figure', 'final_gains']
 
 # %% ../../nbs/tutorials/huang.ipynb #c7fd98d2
 HUANG_METHODS = ('infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual', 'random')  # 'random': the untrained encoder, the floor
@@ -105,25 +105,30 @@ def settings(batch_sizes:list, tau0s:list, batch_size:int, tau0:float)->list:
 
 def _sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
 
-_CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), data=takes_data('digits', 'images'),
+_CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=optional(positive), recipe=one_of(*RECIPES), n_train=between(100), n_test=between(50), data=takes_data('digits', 'images'),
                encoder=optional(one_of(*ENCODERS)), probe_epochs=between(1), negatives=one_of('cross', 'all'))
 
 @experiment('macl', "Huang et al. (MACL): the alignment-adaptive temperature and 1/W reweighting against InfoNCE, DCL and dual temperature, across batch size and τ0 (Table 2) and against MACL-w (Table 4)",
             cpu_time='≈ 47 min on 2 cores', keys=('method', 'batch_size', 'tau0'),
             metrics=('knn_acc', 'linear_acc', 'semantic_sensitivity', 'tau_first', 'tau_last'), paper=_paper_rows(),
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, batch_sizes=[256], tau0s=[0.1, 0.2]), full_time='≈ 2 min per model on 2 cores',
-            gpu=dict(batch_sizes=[64, 128, 256, 512, 1024], tau0s=[0.07, 0.1, 0.15, 0.2, 0.3, 0.5], methods=list(HUANG_METHODS), epochs=100, encoder='cifar_resnet18'),
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, recipe='adam-const', methods=['infonce', 'dcl', 'dual', 'macl-a', 'random'],
+                      center_methods=['macl-w'], batch_sizes=[64, 256, 1024], tau0s=[0.07, 0.1, 0.2]), full_time='≈ 3–4 min per model on 2 cores',
+            grid=('methods', 'center_methods', 'batch_sizes', 'tau0s', 'batch_size', 'tau0'),
+            gpu=dict(data='fashion-mnist', n_train=60000, n_test=10000, recipe='adam-const', batch_sizes=[64, 128, 256, 512, 1024], tau0s=[0.07, 0.1, 0.15, 0.2, 0.3, 0.5],
+                     methods=list(HUANG_METHODS), epochs=100, encoder='cifar_resnet18'),
             smoke=dict(methods=['infonce', 'macl-a', 'random'], batch_sizes=[64], tau0s=[0.1], batch_size=64, epochs=1, n_train=300, n_test=200, probe_epochs=5),
-            checks=dict(_CHECKS, methods=loss_or_method(*HUANG_METHODS), batch_sizes=between(2), tau0s=positive), validate=_sizes)
+            checks=dict(_CHECKS, methods=loss_or_method(*HUANG_METHODS), center_methods=loss_or_method(*HUANG_METHODS), batch_sizes=between(2), tau0s=positive), validate=_sizes)
 def macl_comparison(
         methods:list[str]=['infonce', 'dcl', 'dual', 'macl-a', 'macl-b', 'macl-w', 'random'], # infonce linear macl-a macl-b macl-w dcl dclw dual, random (untrained, once), or your loss as module:function (τ0 as its tau)
         batch_sizes:list[int]=[64, 128, 256, 512], # Table 2 (right): each at `tau0`
         tau0s:list[float]=[0.07, 0.1, 0.2, 0.5], # Table 2 (left): each at `batch_size`
+        center_methods:list[str]=[], # methods trained only at (`batch_size`, `tau0`), the setting both sweeps share: Table 4's MACL-w without its sweeps
         batch_size:int=256, # the batch size of the τ0 sweep
         tau0:float=0.1, # the τ0 of the batch-size sweep
         negatives:str='cross', # negative set of every method: cross (N − 1, MACL's code) or all (2N − 2)
         epochs:int=15, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
+        recipe:str='adam', # optimiser and schedule (`experiments.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's: constant lr, weight decay 1e-6) or sgd-step
+        lr:float|None=None, # peak learning rate (None: the recipe's own, 1e-3 for both Adams)
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of the linear probe
@@ -134,14 +139,15 @@ def macl_comparison(
     "kNN and linear-probe accuracy (h) and semantic sensitivity (z) of the held-out images, and the τ at the first and last step: one row per method, batch size and τ0, yielded as each model is done."
     tr, te = huang_data(data, n_train, n_test, seed)
     aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
-    for m in methods:
-        for bs, t0 in ([(None, None)] if m == 'random' else settings(batch_sizes, tau0s, batch_size, tau0)):   # the untrained encoder has no batch or τ0
+    for m in dict.fromkeys([*methods, *center_methods]):
+        grid = [(batch_size, tau0)] if m in center_methods else settings(batch_sizes, tau0s, batch_size, tau0)
+        for bs, t0 in ([(None, None)] if m == 'random' else grid):   # the untrained encoder has no batch or τ0
             if not pending(method=m, batch_size=bs, tau0=t0): continue   # a resumed run has this model
             t = time.perf_counter()
             if m == 'random': model, taus = untrained_contrastive(tr, encoder, aug, device=device, seed=seed), []
             else:
                 loss, kw, temp = method_loss(m, t0, negatives)
-                model = fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, cbs=[temp]).model
+                model = fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, recipe=recipe, cbs=[temp]).model
                 taus = temp.taus
             row = dict(method=m, batch_size=bs, tau0=t0, **evaluate(model, tr, te, probe_epochs, seed, aug),
                        tau_first=round(taus[0], 4) if taus else None, tau_last=round(taus[-1], 4) if taus else None, seconds=round(time.perf_counter() - t, 1))
@@ -157,14 +163,15 @@ def _sweep(res:dict, x:str)->dict:
     return dict(res, rows=[r for r in res['rows'] if keep(r)], paper=[])
 
 def macl_figure(res:dict):
-    "Linear-probe and kNN accuracy and S against batch size (top, τ0 fixed) and τ0 (bottom, batch fixed), a line per method; mean ± std over seeds."
+    "Linear-probe and kNN accuracy and S against batch size (τ0 fixed) and against τ0 (batch fixed), a row per sweep the run has (two or more values), a line per method; mean ± std over seeds."
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(2, 3, figsize=(14, 7))
-    for i, x in enumerate(('batch_size', 'tau0')):
-        sub = _sweep(res, x)
-        if len({r[x] for r in sub['rows']}) < 2: axs[i, 0].set_visible(False); axs[i, 1].set_visible(False); axs[i, 2].set_visible(False); continue
+    sweeps = [x for x in ('batch_size', 'tau0') if len({r[x] for r in _sweep(res, x)['rows']}) >= 2]
+    fig, axs = plt.subplots(max(1, len(sweeps)), 3, figsize=(14, 3.6 * max(1, len(sweeps))), squeeze=False)
+    if not sweeps:
+        for ax in axs[0]: ax.set_visible(False)   # one batch size and one τ0: nothing to plot against
+    for i, x in enumerate(sweeps):
         for ax, m in zip(axs[i], ('linear_acc', 'knn_acc', 'semantic_sensitivity')):
-            line_plot(sub, x, m, hue=('method',), ax=ax, title=f"{m} against {x}")
+            line_plot(_sweep(res, x), x, m, hue=('method',), ax=ax, title=f"{m} against {x}")
             if x == 'batch_size': ax.set_xscale('log', base=2)
     fig.tight_layout()
     return fig
@@ -199,6 +206,38 @@ def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
         lines.append('| ' + ' | '.join(cells) + ' |')
     return f"Gain in `{metric}` over {base}, paired by seed:\n\n" + '\n'.join(lines)
 
+# %% ../../nbs/tutorials/huang.ipynb #c9a1e2b3
+def paired_gains(res:dict, x:str='batch_size', metric:str='linear_acc', base:str='infonce')->dict:
+    "method → {x value: per-seed gains over `base` in `metric`} along one sweep (`x`: 'batch_size' at the run's τ0, or 'tau0' at its batch)."
+    sub = _sweep(res, x)
+    rows = {(r['method'], r[x], r['seed']): r[metric] for r in sub['rows'] if r['method'] != 'random' and r.get(metric) is not None}
+    out = {}
+    for (m, v, s), val in rows.items():
+        if m != base and (base, v, s) in rows: out.setdefault(m, {}).setdefault(v, []).append(val - rows[(base, v, s)])
+    return {m: dict(sorted(d.items())) for m, d in out.items()}
+
+def gain_figure(res:dict, metric:str='linear_acc', base:str='infonce', x:str='batch_size', ax=None):
+    "Each method's gain over `base` against batch size (or τ0): mean ± std of the per-seed gains (solid), and the paper's gain at the same setting (dashed, hollow) where Table 2 prints both numbers."
+    import matplotlib.pyplot as plt
+    if ax is None: fig, ax = plt.subplots(figsize=(6.5, 4))
+    else: fig = ax.figure
+    cfg, smoke = res['config'], res['config'].get('scale') == 'smoke'
+    fixed = ('tau0', cfg['tau0']) if x == 'batch_size' else ('batch_size', cfg['batch_size'])
+    paper = {(p['method'], p[x]): p.get(metric) for p in res.get('paper', []) if p.get(fixed[0]) == fixed[1] and p.get(metric) is not None}
+    for i, (m, d) in enumerate(paired_gains(res, x, metric, base).items()):
+        xs = list(d); c = f"C{i}"
+        ax.errorbar(xs, [statistics.fmean(g) for g in d.values()], yerr=[statistics.stdev(g) if len(g) > 1 else 0 for g in d.values()],
+                    marker='o', capsize=3, color=c, label=f"{m} (ours, n = {min(map(len, d.values()))})")
+        px = [v for v in xs if (m, v) in paper and (base, v) in paper]
+        if px and not smoke: ax.plot(px, [paper[(m, v)] - paper[(base, v)] for v in px], ls='--', marker='o', mfc='none', color=c, label=f"{m} (paper)")
+    ax.axhline(0, color='grey', lw=0.8)
+    if x == 'batch_size': ax.set_xscale('log', base=2)
+    ax.set_xlabel(x); ax.set_ylabel(f"{metric} − {base}")
+    ax.set_title(scale_title(res, f"gain over {base} against {x} ({fixed[0]} = {fixed[1]:g}), paired by seed"))
+    ax.legend(fontsize=7, ncol=2)
+    return fig
+
+
 # %% ../../nbs/tutorials/huang.ipynb #6d0b4805
 HUANG_SCHEDULES = ('fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')
 HUANG_TABLE1 = {'fixed': (78.70, 82.03), 'linear-1': (85.46, 87.38), 'linear-2': (87.06, 88.75)}  # schedule -> (kNN, LE) %, CIFAR10, 200 epochs
@@ -215,14 +254,14 @@ def schedule_loss(schedule:str, # a name in `HUANG_SCHEDULES`
     return method_loss(schedule, 0.1, negatives)
 
 class EpochProbe(Callback):
-    "kNN accuracy, linear-probe accuracy and S on held-out images (`evaluate`) before training and after every `every` epochs, with the mean τ the epoch used; rows in `self.rows`. The random generators are left as they were."
+    "kNN accuracy, linear-probe accuracy and S on held-out images (`evaluate`) before training, after the first epoch, every `every` epochs and after the last, with the mean τ the epoch used; rows in `self.rows`. The random generators are left as they were."
     order = 90
     def __init__(self, train, test, temperature:Temperature, probe_epochs:int=100, seed:int=0, every:int=1, aug=None): store_attr()
     def before_fit(self): self.rows = []; self._probe(0, None)
     def after_epoch(self):
         e = self.epoch + 1
         taus = self.temperature.last(len(self.dls.train))
-        if e % self.every == 0 or e == self.n_epoch: self._probe(e, statistics.fmean(taus) if taus else None)
+        if e == 1 or e % self.every == 0 or e == self.n_epoch: self._probe(e, statistics.fmean(taus) if taus else None)
     def _probe(self, epoch:int, tau):
         with keep_rng(next(self.model.parameters()).device):
             self.rows.append(dict(epoch=epoch, tau=None if tau is None else round(tau, 4), **evaluate(self.model, self.train, self.test, self.probe_epochs, self.seed, self.aug)))
@@ -231,8 +270,9 @@ class EpochProbe(Callback):
             cpu_time='≈ 10 min on 2 cores', keys=('schedule', 'epoch'), metrics=('semantic_sensitivity', 'knn_acc', 'linear_acc', 'tau'),
             paper=[dict(schedule=s, final=True, knn_acc=k, linear_acc=l, source='Huang et al., Table 1: CIFAR10, after 200 epochs (beside our last epoch)') for s, (k, l) in HUANG_TABLE1.items()],
             paper_note='Fig. 2: S rises over training for every schedule, and faster with the linearly increasing τ (curves, no numbers).',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, every=2), full_time='≈ 2 min per model on 2 cores',
-            gpu=dict(schedules=list(HUANG_SCHEDULES), epochs=100, every=5, encoder='cifar_resnet18'),
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, every=2, recipe='adam-const', schedules=['fixed', 'linear-1', 'linear-2', 'macl-a']),
+            full_time='≈ 5 min per model on 2 cores (an estimate: not run yet)', grid=('schedules',),
+            gpu=dict(data='fashion-mnist', n_train=60000, n_test=10000, recipe='adam-const', schedules=list(HUANG_SCHEDULES), epochs=100, every=5, encoder='cifar_resnet18'),
             smoke=dict(schedules=['fixed', 'macl-a'], epochs=2, n_train=300, n_test=200, probe_epochs=5),
             checks=dict({k: v for k, v in _CHECKS.items() if k != 'tau0'}, schedules=one_of(*HUANG_SCHEDULES), every=between(1), probe_size=between(50)), validate=_sizes)
 def semantic_sensitivity_curve(
@@ -241,7 +281,8 @@ def semantic_sensitivity_curve(
         batch_size:int=256, # training batch size
         epochs:int=30, # training epochs per model
         every:int=3, # probe every this many epochs
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
+        recipe:str='adam', # optimiser and schedule (`experiments.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's) or sgd-step
+        lr:float|None=None, # peak learning rate (None: the recipe's own)
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of the linear probe
@@ -250,7 +291,7 @@ def semantic_sensitivity_curve(
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0, progress:bool=False):
-    "S, kNN and linear-probe accuracy of the held-out images and the mean τ used, before training and every `every` epochs: the rows of one schedule and seed are yielded together when its model is done."
+    "S, kNN and linear-probe accuracy of the held-out images and the mean τ used, before training, after the first epoch and every `every` epochs: the rows of one schedule and seed are yielded together when its model is done."
     tr, te = huang_data(data, n_train, n_test, seed)
     aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
     for s in schedules:
@@ -258,7 +299,7 @@ def semantic_sensitivity_curve(
         t = time.perf_counter()
         loss, kw, temp = schedule_loss(s, epochs, negatives)
         probe = EpochProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed), temp, probe_epochs, seed, every, aug)
-        fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, cbs=[temp, probe])
+        fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, recipe=recipe, cbs=[temp, probe])
         secs = round(time.perf_counter() - t, 1)
         if progress:
             f = probe.rows[-1]

@@ -137,7 +137,7 @@ def _wl_runs(name:str, runs, # (loss, τ, α) triples
             full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none', curves=5000), full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0], epochs=50),
             smoke=dict(taus=[0.1, 1.0], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=_WL_CHECKS, validate=_wl_fits)
+            checks=_WL_CHECKS, validate=_wl_fits, grid=('taus',))
 def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the contrastive loss
               bank:str='ema', # negatives: 'ema' (the paper's per-image EMA bank + the batch) or 'none' (the batch only)
               momentum:float=0.5, # EMA momentum of the bank
@@ -219,7 +219,7 @@ def similarity_histograms(res:dict, taus=None, axs=None):
             full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.3, 0.7, 1.0], epochs=50),
             smoke=dict(losses=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits)
+            checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits, grid=('losses', 'taus', 'alphas'))
 def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], # nt_xent, simple, hard_nt_xent, hard_simple, random (the untrained encoder), or your loss as module:function (in-batch negatives)
                    taus:list[float]=[0.07, 0.3, 0.7], # temperatures of nt_xent and hard_nt_xent (the simple losses have none)
                    alphas:list[float]=[0.0819], # fractions of each anchor's candidate negatives the hard losses keep
