@@ -866,6 +866,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                          'contrastive_nb/repro/huang.py'),
                                             'contrastive_nb.repro.huang.schedule_loss': ( 'tutorials/huang.html#schedule_loss',
                                                                                           'contrastive_nb/repro/huang.py'),
+                                            'contrastive_nb.repro.huang.seed_gains': ( 'tutorials/huang.html#seed_gains',
+                                                                                       'contrastive_nb/repro/huang.py'),
                                             'contrastive_nb.repro.huang.semantic_sensitivity_curve': ( 'tutorials/huang.html#semantic_sensitivity_curve',
                                                                                                        'contrastive_nb/repro/huang.py'),
                                             'contrastive_nb.repro.huang.sensitivity_figure': ( 'tutorials/huang.html#sensitivity_figure',

@@ -104,7 +104,7 @@ def _paper_value(f:Finding, sel:dict)->float|None:
     return None
 
 def _paper_effect(f:Finding)->float|None:
-    "The paper's own gap between `a` and `b` in its metric, where it prints both numbers (the strongest `b` of a list); None for an equality claim, or where `a` and `b` differ only in our own axes (epochs: ANY, FIRST, LAST)."
+    "The paper's own gap between `a` and `b` in its metric, where it prints both numbers (the strongest `b` of a list); None for an equality claim, or where `a` and `b` differ only in our own axes (epochs: the `MARKERS`)."
     fixed = lambda sel: {k: v for k, v in sel.items() if v not in MARKERS}
     if f.test == 'close' or any(fixed(f.a) == fixed(b) for b in f.bs): return None
     pa = _paper_value(f, f.a)
@@ -243,7 +243,7 @@ FINDINGS = [
 
 # %% ../nbs/21_findings.ipynb #041e76d3
 def paper_says(f:Finding)->str:
-    "The paper's numbers for `a` and `b`: `f.paper_says`, else the experiment's `paper` row that names every setting of each selection (ANY/FIRST/LAST aside)."
+    "The paper's numbers for `a` and `b`: `f.paper_says`, else the experiment's `paper` row that names every setting of each selection (the `MARKERS` aside)."
     if f.paper_says: return f.paper_says
     pa, pb = _paper_value(f, f.a), (_paper_value(f, f.b) if isinstance(f.b, dict) else None)
     if pa is None or pb is None: raise ValueError(f"no paper row for {f.claim!r}: give `paper_says`")

@@ -22,8 +22,8 @@ from .xue import keep_rng
 # %% auto #0
 __all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'huang_aug', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4',
            'HUANG_SCHEDULES', 'HUANG_TABLE1', 'method_loss', 'huang_data', 'view_sensitivity', 'evaluate', 'settings',
-           'macl_comparison', 'macl_figure', 'gains_table', 'paired_gains', 'gain_figure', 'schedule_loss',
-           'EpochProbe', 'semantic_sensitivity_curve', 'sensitivity_figure', 'final_gains']
+           'macl_comparison', 'macl_figure', 'seed_gains', 'gains_table', 'paired_gains', 'gain_figure',
+           'schedule_loss', 'EpochProbe', 'semantic_sensitivity_curve', 'sensitivity_figure', 'final_gains']
 
 # %% ../../nbs/tutorials/huang.ipynb #c7fd98d2
 HUANG_METHODS = ('infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual', 'random')  # 'random': the untrained encoder, the floor
@@ -165,13 +165,14 @@ def _sweep(res:dict, x:str)->dict:
 def macl_figure(res:dict):
     "Linear-probe and kNN accuracy and S against batch size (τ0 fixed) and against τ0 (batch fixed), a row per sweep the run has (two or more values), a line per method; mean ± std over seeds."
     import matplotlib.pyplot as plt
-    sweeps = [x for x in ('batch_size', 'tau0') if len({r[x] for r in _sweep(res, x)['rows']}) >= 2]
+    subs = {x: _sweep(res, x) for x in ('batch_size', 'tau0')}
+    sweeps = [x for x, sub in subs.items() if len({r[x] for r in sub['rows']}) >= 2]
     fig, axs = plt.subplots(max(1, len(sweeps)), 3, figsize=(14, 3.6 * max(1, len(sweeps))), squeeze=False)
     if not sweeps:
         for ax in axs[0]: ax.set_visible(False)   # one batch size and one τ0: nothing to plot against
     for i, x in enumerate(sweeps):
         for ax, m in zip(axs[i], ('linear_acc', 'knn_acc', 'semantic_sensitivity')):
-            line_plot(_sweep(res, x), x, m, hue=('method',), ax=ax, title=f"{m} against {x}")
+            line_plot(subs[x], x, m, hue=('method',), ax=ax, title=f"{m} against {x}")
             if x == 'batch_size': ax.set_xscale('log', base=2)
     fig.tight_layout()
     return fig
@@ -184,20 +185,27 @@ def _signed(d:list, digits:int)->str:
     m = statistics.fmean(d)
     return ('+' if round(m, digits) >= 0 else '−') + _fmt(abs(m), statistics.stdev(d) if len(d) > 1 else None, digits)
 
+def seed_gains(rows:list[dict], metric:str='linear_acc', base:str='infonce')->dict:
+    "(method, batch size, τ0) → the per-seed gains over `base` in `metric`, for the seeds both ran; the untrained floor (`random`) has no setting to compare at and is left out."
+    vals = {(r['method'], r['batch_size'], r['tau0'], r['seed']): r[metric] for r in rows if r['method'] != 'random' and r.get(metric) is not None}
+    out = {}
+    for (m, b, t, s), v in vals.items():
+        if m != base and (base, b, t, s) in vals: out.setdefault((m, b, t), []).append(v - vals[(base, b, t, s)])
+    return out
+
 def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
     "Markdown table: each method's gain over `base` in `metric`, paired by seed (mean ± std of the per-seed differences), per (batch size, τ0); the paper's gain beside it where it has both numbers."
-    rows = {}
-    for r in res['rows']:
-        if r['method'] != 'random': rows[(r['method'], r['batch_size'], r['tau0'], r['seed'])] = r[metric]   # the untrained floor has no setting to compare at
-    settings_ = list(dict.fromkeys((b, t) for (_, b, t, _) in rows))
-    methods = [m for m in dict.fromkeys(m for (m, _, _, _) in rows) if m != base]
+    trained = [r for r in res['rows'] if r['method'] != 'random']
+    settings_ = list(dict.fromkeys((r['batch_size'], r['tau0']) for r in trained))
+    methods = [m for m in dict.fromkeys(r['method'] for r in trained) if m != base]
+    gains = seed_gains(trained, metric, base)
     paper = {(p['method'], p['batch_size'], p['tau0']): p.get(metric) for p in res.get('paper', [])}
     head = ['batch', 'τ0'] + [f"{m} − {base}" for m in methods]
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for b, t in settings_:
         cells = [str(b), f"{t:g}"]
         for m in methods:
-            d = [rows[(m, b, t, s)] - rows[(base, b, t, s)] for s in res['config']['seeds'] if (m, b, t, s) in rows and (base, b, t, s) in rows]
+            d = gains.get((m, b, t))
             if not d: cells.append('–'); continue
             txt = _signed(d, _digits(metric))
             pm, pb = paper.get((m, b, t)), paper.get((base, b, t))
@@ -209,11 +217,8 @@ def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
 # %% ../../nbs/tutorials/huang.ipynb #c9a1e2b3
 def paired_gains(res:dict, x:str='batch_size', metric:str='linear_acc', base:str='infonce')->dict:
     "method → {x value: per-seed gains over `base` in `metric`} along one sweep (`x`: 'batch_size' at the run's τ0, or 'tau0' at its batch)."
-    sub = _sweep(res, x)
-    rows = {(r['method'], r[x], r['seed']): r[metric] for r in sub['rows'] if r['method'] != 'random' and r.get(metric) is not None}
     out = {}
-    for (m, v, s), val in rows.items():
-        if m != base and (base, v, s) in rows: out.setdefault(m, {}).setdefault(v, []).append(val - rows[(base, v, s)])
+    for (m, b, t), g in seed_gains(_sweep(res, x)['rows'], metric, base).items(): out.setdefault(m, {})[b if x == 'batch_size' else t] = g
     return {m: dict(sorted(d.items())) for m, d in out.items()}
 
 def gain_figure(res:dict, metric:str='linear_acc', base:str='infonce', x:str='batch_size', ax=None):
