@@ -9,9 +9,10 @@ from pathlib import Path
 from fastcore.script import call_parse
 
 # %% auto #0
-__all__ = ['page_name', 'notebook_order', 'process_notebooks', 'render_math', 'cell_options', 'apply_cell_options',
-           'strip_external_scripts', 'ipynb_links', 'offline_images', 'render_page', 'build_site', 'render_readme',
-           'build_readme', 'build_docs_cli']
+__all__ = ['page_name', 'notebook_order', 'sidebar', 'process_notebooks', 'render_math', 'cell_options', 'apply_cell_options',
+           'strip_external_scripts', 'ipynb_links', 'offline_images', 'quarto_id', 'heading_ids', 'math_letter',
+           'math_letters', 'inline_md', 'toc_html', 'search_records', 'render_page', 'build_site', 'docs_url',
+           'absolute_links', 'render_readme', 'build_readme', 'build_docs_cli']
 
 # %% ../nbs/99_docsite.ipynb #64e2517a
 def page_name(nb:str|Path, # notebook path relative to the notebooks folder
@@ -28,6 +29,23 @@ def notebook_order(nbs_path:str|Path, # the notebooks folder
            if not any(part.startswith(('.', '_')) for part in p.relative_to(nbs_path).parts)]
     key = lambda p: (p.name != 'index.ipynb' or len(p.parts) > 1, len(p.parts) > 1, p.parts)
     return sorted(nbs, key=key)
+
+def sidebar(nbs_path:str|Path, # the notebooks folder
+           )->list: # [(section title or None, notebook relative to `nbs_path`)], in reading order
+    "The pages in the order and sections of `sidebar.yml`, Quarto's own sidebar file, so both builds have one order; `notebook_order` where there is none."
+    import yaml
+    p = Path(nbs_path)/'sidebar.yml'
+    if not p.exists(): return [(None, nb) for nb in notebook_order(nbs_path)]
+    doc = yaml.safe_load(p.read_text(encoding='utf-8')) or {}
+    out = []
+    def walk(items, section):
+        for it in items:
+            if isinstance(it, str): out.append((section, Path(it)))
+            elif isinstance(it, dict) and 'section' in it: walk(it.get('contents') or [], it['section'])
+            elif isinstance(it, dict) and 'href' in it: out.append((section, Path(it['href'])))
+            else: raise ValueError(f"{p}: a sidebar entry must be a notebook path, {{href: PATH}} or {{section: TITLE, contents: [...]}}; got {it!r}")
+    walk(doc.get('website', {}).get('sidebar', {}).get('contents') or [], None)
+    return out
 
 # %% ../nbs/99_docsite.ipynb #4808b189
 def process_notebooks(force:bool=False, # reprocess every notebook, ignoring nbdev's cache
@@ -102,11 +120,11 @@ def strip_external_scripts(page:str)->str:
     "Remove the `<script>`s nbconvert's template loads from CDNs (require.js, MathJax, widget managers, mermaid): the pages must work with no network and request nothing."
     return _EXTERNAL_SCRIPT.sub('', page)
 
-_NB_LINK = re.compile(r'href="(?![a-z]+:)([^"#]*?)\.ipynb(#[^"]*)?"')
+_NB_LINK = re.compile(r'(<a\b[^>]*?\bhref=")(?![a-z]+:)([^"#]*?)\.ipynb(#[^"]*)?"')
 
 def ipynb_links(page:str)->str:
     "Links between notebooks (`tutorials/x.ipynb`) point at their pages (`tutorials/x.html`, numeric prefixes dropped), as Quarto's do."
-    return _NB_LINK.sub(lambda m: f'href="{page_name(m.group(1) + ".ipynb")}{m.group(2) or ""}"', page)
+    return _NB_LINK.sub(lambda m: f'{m.group(1)}{page_name(m.group(2) + ".ipynb")}{m.group(3) or ""}"', page)   # tags only: code showing a link is left as written
 
 _REMOTE_IMG = re.compile(r'<img\b[^>]*\bsrc="https?://[^"]*"[^>]*>', re.S)
 
@@ -116,6 +134,111 @@ def offline_images(page:str)->str:
         a = re.search(r'\balt="([^"]*)"', m.group(0))
         return f'<span class="cnb-badge">{a.group(1) if a else "image"}</span>'
     return _REMOTE_IMG.sub(alt, page)
+
+# %% ../nbs/99_docsite.ipynb #86fce61f
+_ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">.*?</a>', re.S)
+_HEADING = re.compile(r'<h([1-6])\b([^>]*?)\bid="([^"]*)"([^>]*)>(.*?)</h\1>', re.S)
+
+def quarto_id(text:str, # a heading's text (tags and entities allowed)
+             )->str: # the id pandoc, and so Quarto, gives it
+    "Pandoc's automatic identifier: markup and punctuation dropped (keeping `_`, `-`, `.`), spaces → `-`, lower case, nothing before the first letter."
+    t = html.unescape(re.sub(r'<[^>]+>', '', text)).strip().lower()
+    t = re.sub(r'[^\w\s.-]', '', t)
+    t = re.sub(r'\s+', '-', t)
+    while t and not t[0].isalpha(): t = t[1:]   # identifiers start with a letter
+    return t or 'section'
+
+def heading_ids(page:str, # a page's HTML (nbconvert gives headings ids of its own)
+               )->tuple: # (the page with Quarto-style ids and in-page links, [(level, id, text)] of its headings)
+    "Give every heading the id Quarto would (so links written for the Quarto site work here), repeated ids numbered as pandoc does (`-1`, `-2`), and point in-page links and anchors at them."
+    seen, renamed, heads = {}, {}, []
+    def one(m):
+        level, pre, old, post, inner = m.groups()
+        inner = _ANCHOR.sub('', inner)
+        text = html.unescape(re.sub(r'<[^>]+>', '', inner)).strip()
+        new = quarto_id(inner)
+        if new in seen: seen[new] += 1; new = f'{new}-{seen[new]}'
+        else: seen[new] = 0
+        renamed.setdefault(old, new); heads.append((int(level), new, text))
+        return f'<h{level}{pre}id="{new}"{post}>{inner}<a class="anchor-link" href="#{new}">¶</a></h{level}>'
+    page = _HEADING.sub(one, page)
+    page = re.sub(r'(<a\b[^>]*?\bhref=")#([^"]+)"', lambda m: f'{m.group(1)}#{renamed.get(html.unescape(m.group(2)), m.group(2))}"', page)  # tags only, not code that shows one
+    return page, heads
+
+
+# %% ../nbs/99_docsite.ipynb #e593bcc0
+_MATH_ALPHA = {'bold': (0x1D400, 0x1D7CE), 'italic': (0x1D434, None), 'bold-italic': (0x1D468, None), 'script': (0x1D49C, None),
+               'bold-script': (0x1D4D0, None), 'fraktur': (0x1D504, None), 'double-struck': (0x1D538, 0x1D7D8), 'bold-fraktur': (0x1D56C, None),
+               'sans-serif': (0x1D5A0, 0x1D7E2), 'bold-sans-serif': (0x1D5D4, 0x1D7EC), 'sans-serif-italic': (0x1D608, None),
+               'sans-serif-bold-italic': (0x1D63C, None), 'monospace': (0x1D670, 0x1D7F6)}
+_MATH_HOLES = {('italic', 'h'): 'ℎ', **{('script', k): v for k, v in zip('BEFHILMRego', 'ℬℰℱℋℐℒℳℛℯℊℴ')},
+               **{('fraktur', k): v for k, v in zip('CHIRZ', 'ℭℌℑℜℨ')}, **{('double-struck', k): v for k, v in zip('CHNPQRZ', 'ℂℍℕℙℚℝℤ')}}
+
+def math_letter(ch:str, variant:str)->str:
+    "`ch` in the Unicode mathematical alphabet `variant` (`double-struck` R → ℝ); `ch` itself where that alphabet has no such letter."
+    if (variant, ch) in _MATH_HOLES: return _MATH_HOLES[variant, ch]
+    if variant not in _MATH_ALPHA or not ch.isascii(): return ch
+    base, digits = _MATH_ALPHA[variant]
+    if ch.isupper(): return chr(base + ord(ch) - 65)
+    if ch.islower(): return chr(base + 26 + ord(ch) - 97)
+    if ch.isdigit() and digits: return chr(digits + ord(ch) - 48)
+    return ch
+
+_STYLED = re.compile(r'<(mi|mn|mtext)([^>]*?)\s+mathvariant="([a-z-]+)"([^>]*)>([^<]*)</\1>')
+
+def math_letters(page:str)->str:
+    "Styled MathML letters (`double-struck`, `script`, `bold`, …) as the Unicode characters they stand for: MathML Core browsers honour only `normal`, and would show ℝ as R."
+    def one(m):
+        tag, pre, var, post, text = m.groups()
+        if var == 'normal': return m.group(0)
+        attrs = pre + post + (' mathvariant="normal"' if tag == 'mi' else '')   # one letter of a mi is italic by default; these letters are not
+        return f'<{tag}{attrs}>{"".join(math_letter(c, var) for c in text)}</{tag}>'
+    return _STYLED.sub(one, page)
+
+
+# %% ../nbs/99_docsite.ipynb #3ab02388
+def inline_md(text:str)->str:
+    "A one-line description as HTML: escaped, with `code`, **bold** and *emphasis* rendered (page subtitles come from the notebooks' `>` lines, which are markdown)."
+    parts = re.split(r'(`[^`]*`)', text)
+    out = []
+    for i, p in enumerate(parts):
+        if i % 2: out.append(f'<code>{html.escape(p[1:-1])}</code>'); continue
+        p = html.escape(p, quote=False)
+        p = re.sub(r'\*\*(?=\S)(.+?)(?<=\S)\*\*', r'<strong>\1</strong>', p)
+        p = re.sub(r'(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])', r'<em>\1</em>', p)
+        out.append(p)
+    return ''.join(out)
+
+
+# %% ../nbs/99_docsite.ipynb #f0be7bf6
+def toc_html(heads:list, # (level, id, text) from `heading_ids`
+             levels=(2, 3))->str:
+    "The page's table of contents: its `##` and `###` headings, nested, in a `<details>` that is open on wide screens and folded on narrow ones."
+    items = [(l, i, t) for l, i, t in heads if l in levels]
+    if not items: return ''
+    lis = ''.join(f'<li class="cnb-toc-{l}"><a href="#{i}">{html.escape(t)}</a></li>' for l, i, t in items)
+    return f'<details class="cnb-toc" open><summary>On this page</summary><ul>{lis}</ul></details>'
+
+_NOT_TEXT = re.compile(r'<(script|style|math|svg|pre|textarea)\b.*?</\1>|<img\b[^>]*>', re.S | re.I)
+
+def search_records(page:str, # a page's HTML, after `heading_ids`
+                   href:str, # the page's path in the site
+                   title:str, # the page's title
+                   max_chars:int=2000, # text kept per section
+                  )->list: # [{'u': href#id, 'p': title, 'h': heading, 't': text}]
+    "The page split at its `##`/`###` headings for the search index: each section's visible prose (no code, math, scripts or images), whitespace collapsed."
+    body = re.split(r'<body\b[^>]*>', page, maxsplit=1)[-1]
+    cuts = [(m.start(), m.group(2), html.unescape(re.sub(r'<[^>]+>', '', _ANCHOR.sub('', m.group(3)))).strip())
+            for m in re.finditer(r'<h([23])\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</h\1>', body, re.S)]
+    bounds = [(0, '', '')] + cuts
+    out = []
+    for (start, hid, head), nxt in zip(bounds, bounds[1:] + [(len(body), None, None)]):
+        text = re.sub(r'<[^>]+>', ' ', _NOT_TEXT.sub(' ', body[start:nxt[0]]))
+        text = re.sub(r'\s+', ' ', html.unescape(text).replace('¶', '')).strip()
+        if head: text = text[len(head):].strip() if text.startswith(head) else text
+        if text or head: out.append(dict(u=href + (f'#{hid}' if hid else ''), p=title, h=head, t=text[:max_chars]))
+    return out
+
 
 # %% ../nbs/99_docsite.ipynb #d48fa450
 def _front_matter(nb)->dict:
@@ -137,28 +260,84 @@ body { margin: 0; }
 .cnb-nav a.cnb-current { background: #dbe7fb; font-weight: 600; }
 .cnb-nav .cnb-section { margin: 0.9rem 0 0.2rem; font-weight: 600; color: #57606a; text-transform: uppercase; font-size: 0.75rem; }
 .cnb-nav .cnb-site { font-weight: 700; font-size: 1.05rem; margin-bottom: 0.6rem; }
-.cnb-main { flex: 1 1 auto; min-width: 0; padding: 1rem 2rem 3rem; max-width: 70rem; }
+.cnb-search input { width: 100%; box-sizing: border-box; padding: 0.3rem 0.45rem; border: 1px solid #d0d7de; border-radius: 4px; font: inherit; }
+#cnb-hits { margin: 0.3rem 0 0.5rem; font-size: 0.85rem; color: #57606a; }
+#cnb-hits a { padding: 0.18rem 0.4rem; line-height: 1.25; }
+#cnb-hits small { color: #6e7781; }
+.cnb-toggle, .cnb-toggle-label { display: none; }
+.cnb-main { order: 2; flex: 1 1 auto; min-width: 0; padding: 1rem 2rem 3rem; max-width: 70rem; }
+.cnb-aside { order: 3; position: sticky; top: 0; flex: 0 0 14rem; max-height: 100vh; overflow-y: auto; box-sizing: border-box;
+             padding: 1.2rem 0.8rem; font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; font-size: 0.85rem; }
+.cnb-toc summary { cursor: pointer; font-weight: 600; color: #57606a; }
+.cnb-toc ul { list-style: none; padding-left: 0; margin: 0.4rem 0; }
+.cnb-toc a { display: block; padding: 0.12rem 0; color: #24292f; text-decoration: none; }
+.cnb-toc a:hover { text-decoration: underline; }
+.cnb-toc .cnb-toc-3 { padding-left: 0.9rem; }
+.cnb-title { font-family: -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; }
 .cnb-title h1 { margin-bottom: 0.2rem; }
 .cnb-title .cnb-desc { color: #57606a; font-size: 1.1rem; margin-top: 0; }
 .cnb-main pre { overflow-x: auto; white-space: pre; max-width: 100%; }  /* long code lines scroll instead of being cut off */
 .cnb-main .jp-Cell, .cnb-main .jp-InputArea, .cnb-main .jp-OutputArea, .cnb-main .jp-OutputArea-output, .cnb-main .jp-InputArea-editor { min-width: 0; max-width: 100%; overflow-x: auto; }
 .cnb-main math[display="block"] { margin: 0.8em 0; overflow-x: auto; overflow-y: hidden; }
+.cnb-main img { max-width: 100%; height: auto; }
 .cnb-fold summary { cursor: pointer; color: #57606a; }
 .cnb-badge { display: inline-block; padding: 0 0.4em; border: 1px solid #d0d7de; border-radius: 4px; font-size: 0.8rem; background: #f6f8fa; }
+@media (max-width: 56rem) {  /* narrow screens: the sidebar folds behind a button above the page, the contents above the text */
+  .cnb-layout { flex-direction: column; align-items: stretch; }
+  .cnb-nav { position: static; height: auto; flex: none; width: 100%; border-right: none; border-bottom: 1px solid #e1e4e8; padding: 0.6rem 1rem; }
+  .cnb-toggle-label { display: inline-block; cursor: pointer; padding: 0.2rem 0.6rem; border: 1px solid #d0d7de; border-radius: 4px; background: #fff; }
+  .cnb-links { display: none; }
+  .cnb-toggle:checked ~ .cnb-links { display: block; }
+  .cnb-aside { order: 1; position: static; flex: none; width: 100%; max-height: none; padding: 0.5rem 1rem 0; }
+  .cnb-main { order: 2; padding: 0.5rem 1rem 2rem; }
+}
 """
 
-def _nav_html(pages, current:str, site_title:str)->str:
-    "Sidebar linking every page, relative to the page `current`."
-    depth = current.count('/')
-    up = '../' * depth
-    out, section = [f'<div class="cnb-site"><a href="{up}index.html">{html.escape(site_title)}</a></div>'], None
-    for href, title in pages:
-        sec = href.split('/')[0] if '/' in href else None
-        if sec != section and sec is not None: out.append(f'<div class="cnb-section">{html.escape(sec)}</div>')
+_JS = r"""(() => {
+  const toc = document.querySelector('.cnb-toc');
+  if (toc && window.matchMedia('(max-width: 56rem)').matches) toc.removeAttribute('open');
+  const q = document.getElementById('cnb-q'), hits = document.getElementById('cnb-hits');
+  if (!q) return;
+  const show = () => {
+    const words = q.value.toLowerCase().split(/\s+/).filter(w => w.length > 1);
+    hits.replaceChildren();
+    if (!words.length || !window.CNB_SEARCH) return;
+    const found = [];
+    for (const r of window.CNB_SEARCH) {
+      const head = (r.p + ' ' + r.h).toLowerCase(), text = r.t.toLowerCase();
+      if (!words.every(w => head.includes(w) || text.includes(w))) continue;
+      let score = 0;
+      for (const w of words) score += (head.includes(w) ? 20 : 0) + text.split(w).length - 1;
+      found.push([score, r]);
+    }
+    found.sort((a, b) => b[0] - a[0]);
+    for (const [, r] of found.slice(0, 12)) {
+      const a = document.createElement('a'), page = document.createElement('small');
+      a.href = q.dataset.up + r.u; a.textContent = r.h || r.p;
+      if (r.h) { page.textContent = r.p.split(':')[0]; a.append(document.createElement('br'), page); }
+      hits.appendChild(a);
+    }
+    if (!found.length) hits.textContent = 'No match';
+  };
+  q.addEventListener('input', show);
+  show();
+})();"""
+
+def _nav_html(pages, # (href, title, section or None) of every page
+              current:str, site_title:str)->str:
+    "Sidebar: the site's name, the search box, then every page under its section, linked relative to the page `current`; on narrow screens the links fold behind a button (a checkbox, so it works without a script)."
+    up = '../' * current.count('/')
+    links, section = [], None
+    for href, title, sec in pages:
+        if sec != section and sec is not None: links.append(f'<div class="cnb-section">{html.escape(sec)}</div>')
         section = sec
         cls = ' class="cnb-current"' if href == current else ''
-        out.append(f'<a href="{up}{href}"{cls}>{html.escape(title)}</a>')
-    return '<nav class="cnb-nav">' + '\n'.join(out) + '</nav>'
+        links.append(f'<a href="{up}{href}"{cls}>{html.escape(title)}</a>')
+    return (f'<nav class="cnb-nav"><div class="cnb-site"><a href="{up}index.html">{html.escape(site_title)}</a></div>'
+            f'<div class="cnb-search"><input type="search" id="cnb-q" placeholder="Search" aria-label="Search the site" data-up="{up}" autocomplete="off">'
+            '<div id="cnb-hits"></div></div>'
+            '<input type="checkbox" id="cnb-nav-toggle" class="cnb-toggle"><label for="cnb-nav-toggle" class="cnb-toggle-label">☰ Pages</label>'
+            '<div class="cnb-links">' + '\n'.join(links) + '</div></nav>')
 
 # %% ../nbs/99_docsite.ipynb #70e81f75
 _CELL_KEYS = {'code': {'cell_type', 'id', 'metadata', 'source', 'outputs', 'execution_count'},
@@ -176,11 +355,12 @@ def _read_proc(path):
 
 # %% ../nbs/99_docsite.ipynb #56de5dc6
 def render_page(nb_path:str|Path, # a processed notebook (from `process_notebooks`)
-                pages:list, # (href, title) of every page, for the navigation bar
+                pages:list, # (href, title, section or None) of every page, for the navigation bar
                 current:str, # this page's href
                 site_title:str='contrastive_nb',
+                search:list|None=None, # if given, the page's search records are appended to it
                )->str: # the page's HTML
-    "One processed notebook as a self-contained HTML page with the site navigation."
+    "One processed notebook as a self-contained HTML page: the site navigation with its search box, the page's contents, Quarto-style heading ids."
     from nbconvert import HTMLExporter
     nb = _read_proc(nb_path)
     fm = _front_matter(nb)
@@ -188,10 +368,13 @@ def render_page(nb_path:str|Path, # a processed notebook (from `process_notebook
     title, desc = fm.get('title', Path(nb_path).stem), fm.get('description', '')
     exp = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exp.from_notebook_node(nb)
-    head = f'<div class="cnb-title"><h1>{html.escape(title)}</h1>' + (f'<p class="cnb-desc">{html.escape(desc)}</p>' if desc else '') + '</div>'
-    wrap = f'<div class="cnb-layout">{_nav_html(pages, current, site_title)}<main class="cnb-main">{head}'
+    body, heads = heading_ids(math_letters(body))
+    if search is not None: search.extend(search_records(body, current, title))
+    head = f'<div class="cnb-title"><h1>{html.escape(title)}</h1>' + (f'<p class="cnb-desc">{inline_md(desc)}</p>' if desc else '') + '</div>'
+    up = '../' * current.count('/')
+    wrap = f'<div class="cnb-layout">{_nav_html(pages, current, site_title)}<aside class="cnb-aside">{toc_html(heads)}</aside><main class="cnb-main">{head}'
     body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + wrap, body, count=1)
-    body = body.replace('</body>', '</main></div></body>', 1)
+    body = body.replace('</body>', f'</main></div><script src="{up}search.js"></script><script>{_JS}</script></body>', 1)
     body = re.sub(r'<title>.*?</title>', f'<title>{html.escape(title)} – {html.escape(site_title)}</title>', body, count=1, flags=re.S)
     return ipynb_links(offline_images(strip_external_scripts(body))).replace('</head>', f'<style>{_CSS}</style></head>', 1)
 
@@ -199,27 +382,48 @@ def render_page(nb_path:str|Path, # a processed notebook (from `process_notebook
 def build_site(out:str|Path='_site', # output folder (created; replaced if it exists)
                force:bool=False, # reprocess every notebook
               )->list[Path]: # the pages written
-    "Process the notebooks with nbdev and render every one to a static HTML page under `out`."
+    "Process the notebooks with nbdev and render every one to a static HTML page under `out`, in the sidebar's order and sections, with the search index `search.js`."
+    import json
     from nbdev.config import get_config
     cfg = get_config()
     proc = process_notebooks(force=force)
-    order = notebook_order(cfg.nbs_path)
-    titles = []
-    for nb in order:
-        fm = _front_matter(_read_proc(proc/nb))
-        titles.append((page_name(nb), fm.get('title', nb.stem)))
+    side = sidebar(cfg.nbs_path)
+    listed, found = [str(nb) for _, nb in side], [str(nb) for nb in notebook_order(cfg.nbs_path)]
+    if sorted(listed) != sorted(found):
+        raise ValueError(f"{cfg.nbs_path/'sidebar.yml'} must list every notebook once: missing {sorted(set(found) - set(listed))}, "
+                         f"not a notebook {sorted(set(listed) - set(found))}, repeated {sorted({n for n in listed if listed.count(n) > 1})}")
+    pages = [(page_name(nb), _front_matter(_read_proc(proc/nb)).get('title', nb.stem), sec) for sec, nb in side]
     out = Path(out)
     if out.exists(): shutil.rmtree(out)
-    written = []
-    for nb, (href, _) in zip(order, titles):
+    written, search = [], []
+    for (_, nb), (href, _, _) in zip(side, pages):
         dest = out/href
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_text(render_page(proc/nb, titles, href, cfg.title), encoding='utf-8')
+        dest.write_text(render_page(proc/nb, pages, href, cfg.title, search=search), encoding='utf-8')
         written.append(dest)
+    (out/'search.js').write_text('window.CNB_SEARCH = ' + json.dumps(search, ensure_ascii=False) + ';\n', encoding='utf-8')
     return written
 
 # %% ../nbs/99_docsite.ipynb #91a5f6b8
 _BANNER = '<!-- WARNING: THIS FILE WAS AUTOGENERATED! DO NOT EDIT! -->'
+
+def docs_url()->str:
+    "The published site's address, from the packaging metadata (`doc_host` + `doc_baseurl` in settings.ini, which setup.py also reads); '' if there is none."
+    from configparser import ConfigParser
+    from nbdev.config import get_config
+    cfg = get_config()
+    ini = ConfigParser(delimiters=['=']); ini.read(cfg.config_path/'settings.ini', encoding='utf-8')
+    d = ini.defaults()
+    host, base = d.get('doc_host', cfg.doc_host or ''), d.get('doc_baseurl', cfg.doc_baseurl or '')
+    return (host.rstrip('/') + '/' + base.strip('/')).rstrip('/') if host else ''
+
+_MD_NB_LINK = re.compile(r'\]\((?![a-z]+:)([^)\s#]+?)\.ipynb(#[^)\s]*)?\)')
+
+def absolute_links(md:str, # markdown whose links to notebooks are relative (`00_core.ipynb`, `tutorials/x.ipynb#a`)
+                   url:str, # the site's address
+                  )->str:
+    "Relative links to notebooks as links to their pages on the published site: the README is read on GitHub and PyPI, away from the site, while the notebooks link relatively so that both builds stay on the site."
+    return _MD_NB_LINK.sub(lambda m: f"]({url}/{page_name(m.group(1) + '.ipynb')}{m.group(2) or ''})", md) if url else md
 
 def render_readme(force:bool=False)->str:
     "README.md text rendered from the processed `index.ipynb`."
@@ -231,7 +435,7 @@ def render_readme(force:bool=False)->str:
     nb.cells = [c for c in nb.cells if not (c.cell_type == 'markdown' and c.source.strip() == _BANNER)]
     md, _ = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
     head = f"# {fm.get('title', cfg.title)}\n\n" + (f"> {fm['description']}\n\n" if fm.get('description') else '')
-    md = re.sub(r'\n{3,}', '\n\n', md).strip()
+    md = absolute_links(re.sub(r'\n{3,}', '\n\n', md).strip(), docs_url())
     return f"{_BANNER}\n\n{head}{md}\n"
 
 def build_readme(force:bool=False)->Path:

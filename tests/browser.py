@@ -32,11 +32,11 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
         self.loop.close()
 
-    def check(self, url:str, screenshot:Path|None=None, js:str|None=None)->dict:
-        "Load `url`; return {'errors', 'requests', 'result' (of `js`)} and save a PNG screenshot if asked."
-        return self.loop.run_until_complete(asyncio.wait_for(self._check(url, screenshot, js), self.timeout))
+    def check(self, url:str, screenshot:Path|None=None, js:str|None=None, width:int|None=None)->dict:
+        "Load `url` (in a viewport `width` px wide if given); return {'errors', 'requests', 'result' (of `js`)} and save a PNG screenshot if asked."
+        return self.loop.run_until_complete(asyncio.wait_for(self._check(url, screenshot, js, width), self.timeout))
 
-    async def _check(self, url, screenshot, js):
+    async def _check(self, url, screenshot, js, width=None):
         import websockets
         async with websockets.connect(self.ws_url, max_size=2**28) as ws:
             n, events, errors, requests = 0, [], [], []
@@ -51,6 +51,8 @@ class Browser:
                         return msg.get('result', {})
                     events.append(msg)
             for d in ('Page', 'Runtime', 'Log', 'Network'): await call(f'{d}.enable')
+            if width: await call('Emulation.setDeviceMetricsOverride', width=width, height=900, deviceScaleFactor=1, mobile=width < 600)
+            else: await call('Emulation.clearDeviceMetricsOverride')
             await call('Page.navigate', url=url)
             while not any(e.get('method') == 'Page.loadEventFired' for e in events): events.append(json.loads(await ws.recv()))
             await call('Runtime.evaluate', expression='new Promise(r => setTimeout(r, 300))', awaitPromise=True)  # late console messages

@@ -62,6 +62,61 @@ def test_cell_options_are_honoured_on_the_pages(site):
         assert 'show_doc(' not in html and '#| ' not in html, name
     assert 'gather_rows' in (site/'distributed.html').read_text(encoding='utf-8')
 
+def site_problems(site:Path)->list:
+    "What a reader of the site should not meet, page by page: no search box, no table of contents on a page with sections, a link to a page that is not there or to an id the page does not have, a subtitle showing markdown, a link on the index to the published site (the offline site must stay offline)."
+    import html as _html, posixpath
+    ids = {p.relative_to(site).as_posix(): set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding='utf-8'))) for p in site.rglob('*.html')}
+    problems = []
+    for rel in sorted(ids):
+        page = (site/rel).read_text(encoding='utf-8')
+        if 'id="cnb-q"' not in page: problems.append(f"{rel}: no search box")
+        if re.search(r'<h[23]\b', page.split('<main', 1)[-1]) and 'class="cnb-toc"' not in page: problems.append(f"{rel}: no table of contents")
+        for href in re.findall(r'<a\b[^>]*?\bhref="([^"]*)"', page):   # links, not code that shows one
+            if re.match(r'[a-z]+:', href) or not (href.startswith('#') or '.html' in href): continue
+            path, _, frag = _html.unescape(href).partition('#')
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path)) if path else rel
+            if target not in ids: problems.append(f"{rel}: a link to a missing page: {href}")
+            elif frag and frag not in ids[target]: problems.append(f"{rel}: the anchor {href} resolves to no id")
+        m = re.search(r'<p class="cnb-desc">(.*?)</p>', page, re.S)
+        if m and re.search(r'`|\*', re.sub(r'<code>.*?</code>', '', m.group(1), flags=re.S)): problems.append(f"{rel}: the subtitle shows markdown")
+    if 'index.html' in ids:
+        for href in re.findall(r'<a\b[^>]*?\bhref="(https?://[^"]*\.github\.io[^"]*)"', (site/'index.html').read_text(encoding='utf-8')):
+            problems.append(f"index.html: a link leaves the site: {href}")
+    return problems
+
+def test_site_check_catches_each_problem(tmp_path):
+    "site_problems, shown to fail: a deliberately broken two-page site trips every rule, a mended one trips none."
+    ok = ('<nav><input id="cnb-q"></nav><main><p class="cnb-desc">the <code>nt_xent</code> loss</p>'
+          '<details class="cnb-toc"></details><h2 id="one">One</h2><a href="#one">x</a><a href="a.html#two">y</a></main>')
+    (tmp_path/'index.html').write_text(ok); (tmp_path/'a.html').write_text(ok.replace('id="one"', 'id="two"').replace('#one', '#two'))
+    assert site_problems(tmp_path) == []
+    (tmp_path/'index.html').write_text('<main><p class="cnb-desc">the `nt_xent` *loss*</p><h2 id="one">One</h2><a href="#One">x</a><a href="a.html#three">y</a>'
+                                       '<a href="b.html">z</a><a href="https://o.github.io/r/core.html">w</a></main>')
+    problems = site_problems(tmp_path)
+    for what in ('no search box', 'no table of contents', 'the anchor #One', 'the anchor a.html#three', 'missing page: b.html', 'subtitle shows markdown', 'leaves the site'):
+        assert any(what in p for p in problems), (what, problems)
+
+def test_site_has_contents_search_and_working_anchors(site):
+    "Every page has the search box and, where it has sections, a table of contents; every link into a page lands on an id; no subtitle shows markdown; the index stays on the site; the search index finds the Wang & Liu page for 'uniformity'."
+    problems = site_problems(site)
+    assert not problems, problems[:10]
+    records = json.loads((site/'search.js').read_text(encoding='utf-8').removeprefix('window.CNB_SEARCH = ').rstrip().rstrip(';'))
+    assert any(r['u'].startswith('tutorials/wang_liu.html') and 'uniformity' in (r['h'] + r['t']).lower() for r in records)
+    assert {r['u'].split('#')[0] for r in records} == {p.relative_to(site).as_posix() for p in site.rglob('*.html')}
+
+def test_sidebar_follows_the_reading_order():
+    "nbs/sidebar.yml (both builds' sidebar) lists every notebook once, in the index's reading order, under the sections the README names."
+    from contrastive_nb.docsite import sidebar
+    side = sidebar(NBS)
+    listed = [p.as_posix() for _, p in side]
+    assert sorted(listed) == sorted(nb.relative_to(NBS).as_posix() for nb in notebooks())
+    idx = ''.join(''.join(c['source']) for c in read_nb(NBS/'index.ipynb')['cells'])
+    table = re.findall(r'^\| \d+ \| \[[^\]]+\]\(([^)#]+\.ipynb)\)', idx, flags=re.M)
+    assert listed == ['index.ipynb'] + table
+    assert [s for s in dict.fromkeys(s for s, _ in side) if s] == ['Losses', 'Data and training', 'Reproductions', 'Benchmarks', 'Contributing']
+    import tomllib
+    assert tomllib.loads((ROOT/'pyproject.toml').read_text())['tool']['nbdev']['custom_sidebar'] is True   # else nbdev rewrites the file
+
 _PAGE_JS = r"""(() => {
   const imgs = Array.from(document.images);
   const prose = document.body.cloneNode(true);
@@ -73,8 +128,18 @@ _PAGE_JS = r"""(() => {
           n_math: maths.length, math_unrendered: maths.filter(m => !(m.getBoundingClientRect().height > 0)).length};
 })()"""
 
+_SEARCH_JS = r"""(() => {
+  const q = document.getElementById('cnb-q'); q.value = 'uniformity'; q.dispatchEvent(new Event('input'));
+  const links = document.querySelector('.cnb-links'), toc = document.querySelector('.cnb-toc');
+  return {hits: Array.from(document.querySelectorAll('#cnb-hits a')).map(a => a.getAttribute('href')),
+          links_shown: getComputedStyle(links).display !== 'none', toc_open: toc ? toc.open : null,
+          main_width: document.querySelector('.cnb-main').getBoundingClientRect().width};
+})()"""
+
+_SHOTS = ('index.html', 'tutorials/wang_liu.html', 'findings.html')
+
 def test_pages_in_a_real_browser(site):
-    "Every page in headless Chromium, as a reader opens the offline site: no console error, every image decoded, every internal link resolves, no raw LaTeX, every formula laid out, no request leaves the machine. Screenshots of the index and a tutorial go to _artifacts/ (not committed)."
+    "Every page in headless Chromium, as a reader opens the offline site: no console error, every image decoded, every internal link resolves, no raw LaTeX, every formula laid out, no request leaves the machine. Then the search box and the narrow layout: typing 'uniformity' lists the Wang & Liu page first, and at 420 px the sidebar folds and the text takes the width. Screenshots at 1280 and 420 px go to _artifacts/ (not committed)."
     from browser import Browser, find_chromium
     if find_chromium() is None: pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium when it can): the pages were not opened in a browser")
     shots = ROOT/'_artifacts'; shots.mkdir(exist_ok=True)
@@ -82,8 +147,8 @@ def test_pages_in_a_real_browser(site):
     with Browser() as b:
         for page in sorted(site.rglob('*.html')):
             rel = page.relative_to(site).as_posix()
-            shot = shots/(rel.replace('/', '_') + '.png') if rel in ('index.html', 'tutorials/generalized.html') else None
-            r = b.check(page.as_uri(), screenshot=shot, js=_PAGE_JS)
+            shot = shots/(rel.replace('/', '_') + '.png') if rel in _SHOTS else None
+            r = b.check(page.as_uri(), screenshot=shot, js=_PAGE_JS, width=1280)
             res = r['result']
             assert not r['errors'], (rel, r['errors'][:3])
             external = [u for u in r['requests'] if not u.startswith(('file:', 'data:', 'about:', 'blob:'))]
@@ -97,6 +162,15 @@ def test_pages_in_a_real_browser(site):
                     target = Path(link.split('#')[0].replace('file://', ''))
                     assert target.exists(), (rel, link)
             if shot is not None: assert shot.stat().st_size > 10_000
+        for rel in _SHOTS:
+            for width in (1280, 420):
+                shot = shots/f"{rel.replace('/', '_')}-{width}px.png"
+                r = b.check((site/rel).as_uri(), screenshot=shot, js=_SEARCH_JS, width=width)
+                res = r['result']
+                assert not r['errors'], (rel, width, r['errors'][:3])
+                assert res['hits'] and res['hits'][0].split('#')[0].endswith('tutorials/wang_liu.html'), (rel, width, res['hits'][:3])
+                assert res['links_shown'] == (width > 600) and res['toc_open'] == (width > 600), (rel, width, res)
+                assert res['main_width'] >= (0.9 * width if width < 600 else 700), (rel, width, res)
     assert n_math >= 200
 
 def test_core_page_shows_docs_and_figure(site):
