@@ -404,6 +404,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                             'contrastive_nb.experiments._model': ( 'experiments.html#_model',
                                                                                    'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments._now': ('experiments.html#_now', 'contrastive_nb/experiments.py'),
+                                            'contrastive_nb.experiments._unit_seconds': ( 'experiments.html#_unit_seconds',
+                                                                                          'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments.atomic_write': ( 'experiments.html#atomic_write',
                                                                                          'contrastive_nb/experiments.py'),
                                             'contrastive_nb.experiments.between': ( 'experiments.html#between',

@@ -230,6 +230,10 @@ def reused_rows()->list[dict]:
     "The rows of the model that the last `pending` call found done in a resumed run ([] when it is to be trained, or outside a run): for an experiment that summarises several models."
     return list(getattr(_RUN.get(), 'last_reused', None) or [])
 
+def _unit_seconds(rows:list)->float:
+    "The training time of one model from its rows: every row of a model (one per probed epoch, say) carries that model's seconds, so they are not summed."
+    return max((r.get('seconds') or 0 for r in rows), default=0)
+
 class RunLog:
     "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused (its seeds and `grid` options may differ: a run can be extended)."
     def __init__(self, exp, cfg:dict, out=None, resume:bool=False):
@@ -277,7 +281,7 @@ class RunLog:
             self.key = settings
             if self.bar is not None: self.bar.start(dict(settings, seed=self.seed))
             return True
-        self.rows.extend(u['rows']); self.prev_seconds += u.get('seconds', 0)
+        self.rows.extend(u['rows']); self.prev_seconds += _unit_seconds(u['rows'])
         if self.bar is not None: self.bar.done(reused=True)
         self.save(False)
         return False
@@ -287,7 +291,7 @@ class RunLog:
         self.rows.extend(rows)
         self.save(False)   # results.json first: a kill between the two writes leaves it ahead of rows.jsonl, never behind (resume retrains that model)
         if self._fh is not None:
-            self._fh.write(json.dumps(dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=sum(r.get('seconds') or 0 for r in rows))) + '\n')
+            self._fh.write(json.dumps(dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=_unit_seconds(rows))) + '\n')
             self._fh.flush(); os.fsync(self._fh.fileno())
         self.key = None
         if self.bar is not None: self.bar.done()
