@@ -63,7 +63,7 @@ def test_cell_options_are_honoured_on_the_pages(site):
     assert 'gather_rows' in (site/'distributed.html').read_text(encoding='utf-8')
 
 def site_problems(site:Path)->list:
-    "What a reader of the site should not meet, page by page: no search box, no table of contents on a page with sections, a link to a page that is not there or to an id the page does not have, a subtitle showing markdown, a link on the index to the published site (the offline site must stay offline)."
+    "What a reader of the site should not meet, page by page: no search box, no table of contents on a page with sections, a link to a page that is not there or to an id the page does not have, an output showing a pipe table as text, a subtitle showing markdown, a link on the index to the published site (the offline site must stay offline)."
     import html as _html, posixpath
     ids = {p.relative_to(site).as_posix(): set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding='utf-8'))) for p in site.rglob('*.html')}
     problems = []
@@ -77,6 +77,8 @@ def site_problems(site:Path)->list:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path)) if path else rel
             if target not in ids: problems.append(f"{rel}: a link to a missing page: {href}")
             elif frag and frag not in ids[target]: problems.append(f"{rel}: the anchor {href} resolves to no id")
+        for out in re.findall(r'<div class="jp-RenderedText[^"]*"[^>]*>\s*<pre>(.*?)</pre>', page, re.S):
+            if re.search(r'^\|[-| :]+\|$', out, re.M): problems.append(f"{rel}: an output shows a pipe table as text"); break
         m = re.search(r'<p class="cnb-desc">(.*?)</p>', page, re.S)
         if m and re.search(r'`|\*', re.sub(r'<code>.*?</code>', '', m.group(1), flags=re.S)): problems.append(f"{rel}: the subtitle shows markdown")
     if 'index.html' in ids:
@@ -91,9 +93,10 @@ def test_site_check_catches_each_problem(tmp_path):
     (tmp_path/'index.html').write_text(ok); (tmp_path/'a.html').write_text(ok.replace('id="one"', 'id="two"').replace('#one', '#two'))
     assert site_problems(tmp_path) == []
     (tmp_path/'index.html').write_text('<main><p class="cnb-desc">the `nt_xent` *loss*</p><h2 id="one">One</h2><a href="#One">x</a><a href="a.html#three">y</a>'
-                                       '<a href="b.html">z</a><a href="https://o.github.io/r/core.html">w</a></main>')
+                                       '<a href="b.html">z</a><a href="https://o.github.io/r/core.html">w</a>'
+                                       '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain"><pre>| a |\n|---|\n| 1 |</pre></div></main>')
     problems = site_problems(tmp_path)
-    for what in ('no search box', 'no table of contents', 'the anchor #One', 'the anchor a.html#three', 'missing page: b.html', 'subtitle shows markdown', 'leaves the site'):
+    for what in ('no search box', 'no table of contents', 'the anchor #One', 'the anchor a.html#three', 'missing page: b.html', 'subtitle shows markdown', 'leaves the site', 'pipe table as text'):
         assert any(what in p for p in problems), (what, problems)
 
 def test_site_has_contents_search_and_working_anchors(site):
@@ -309,3 +312,30 @@ def test_docs_extra():
             "from contrastive_nb.docsite import build_docs_cli; build_docs_cli.__wrapped__(out='/nonexistent')")
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode != 0 and "pip install 'contrastive_nb[docs]'" in r.stderr and 'Traceback' not in r.stderr, r.stderr
+
+def table_text_problems(text:str)->list:
+    "Where printed markdown would not render as its author meant: a pipe table with a text line directly above or below it (markdown needs a blank line there, or the line joins the table or the paragraph)."
+    lines, out = text.split('\n'), []
+    for i in range(1, len(lines)):
+        a, b = lines[i - 1], lines[i]
+        if b.startswith('|') and a.strip() and not a.startswith('|'): out.append(f"text right above a table: {a[:60]!r}")
+        if a.startswith('|') and b.strip() and not b.startswith('|'): out.append(f"text right below a table: {b[:60]!r}")
+    return out
+
+def _pipe_table(text): return re.search(r'^\|.*\|\n\|[-| :]+\|$', text, re.M)
+
+@pytest.mark.parametrize('nb', notebooks(), ids=lambda p: str(p.relative_to(NBS)))
+def test_printed_tables_render_as_tables(nb):
+    "A cell whose saved output prints a pipe table carries `#| output: asis`, so both builds show an HTML table and not a block of monospace text; and the table is set off by blank lines."
+    for c in read_nb(nb)['cells']:
+        if c['cell_type'] != 'code': continue
+        text = ''.join(''.join(o.get('text', '')) for o in c.get('outputs', []) if o.get('output_type') == 'stream')
+        if not _pipe_table(text): continue
+        d = directives(''.join(c['source']))
+        assert d.get('output') == 'asis', f"{nb.relative_to(NBS)}, cell {c.get('id')}: prints a table without `#| output: asis`"
+        assert not table_text_problems(text), (nb.relative_to(NBS), c.get('id'), table_text_problems(text)[:2])
+
+def test_table_check_catches_each_problem():
+    assert table_text_problems('a\n\n| x |\n|---|\n| 1 |\n\nb') == []
+    assert len(table_text_problems('a\n| x |\n|---|\n| 1 |\nb')) == 2
+    assert _pipe_table('| x |\n|---|') and not _pipe_table('| just a bar')
