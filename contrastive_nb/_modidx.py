@@ -240,6 +240,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
             'contrastive_nb.docsite': { 'contrastive_nb.docsite._front_matter': ('docsite.html#_front_matter', 'contrastive_nb/docsite.py'),
                                         'contrastive_nb.docsite._nav_html': ('docsite.html#_nav_html', 'contrastive_nb/docsite.py'),
                                         'contrastive_nb.docsite._read_proc': ('docsite.html#_read_proc', 'contrastive_nb/docsite.py'),
+                                        'contrastive_nb.docsite._text': ('docsite.html#_text', 'contrastive_nb/docsite.py'),
                                         'contrastive_nb.docsite.absolute_links': ( 'docsite.html#absolute_links',
                                                                                    'contrastive_nb/docsite.py'),
                                         'contrastive_nb.docsite.apply_cell_options': ( 'docsite.html#apply_cell_options',

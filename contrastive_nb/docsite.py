@@ -139,10 +139,12 @@ def offline_images(page:str)->str:
 _ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">.*?</a>', re.S)
 _HEADING = re.compile(r'<h([1-6])\b([^>]*?)\bid="([^"]*)"([^>]*)>(.*?)</h\1>', re.S)
 
+def _text(fragment:str)->str: return html.unescape(re.sub(r'<[^>]+>', '', _ANCHOR.sub('', fragment))).strip()   # an HTML fragment's text, without the ¶ anchor
+
 def quarto_id(text:str, # a heading's text (tags and entities allowed)
              )->str: # the id pandoc, and so Quarto, gives it
     "Pandoc's automatic identifier: markup and punctuation dropped (keeping `_`, `-`, `.`), spaces → `-`, lower case, nothing before the first letter."
-    t = html.unescape(re.sub(r'<[^>]+>', '', text)).strip().lower()
+    t = _text(text).lower()
     t = re.sub(r'[^\w\s.-]', '', t)
     t = re.sub(r'\s+', '-', t)
     while t and not t[0].isalpha(): t = t[1:]   # identifiers start with a letter
@@ -155,7 +157,7 @@ def heading_ids(page:str, # a page's HTML (nbconvert gives headings ids of its o
     def one(m):
         level, pre, old, post, inner = m.groups()
         inner = _ANCHOR.sub('', inner)
-        text = html.unescape(re.sub(r'<[^>]+>', '', inner)).strip()
+        text = _text(inner)
         new = quarto_id(inner)
         if new in seen: seen[new] += 1; new = f'{new}-{seen[new]}'
         else: seen[new] = 0
@@ -213,7 +215,7 @@ def inline_md(text:str)->str:
 # %% ../nbs/99_docsite.ipynb #f0be7bf6
 def toc_html(heads:list, # (level, id, text) from `heading_ids`
              levels=(2, 3))->str:
-    "The page's table of contents: its `##` and `###` headings, nested, in a `<details>` that is open on wide screens and folded on narrow ones."
+    "The page's table of contents: its `##` and `###` headings (`###` indented), in a `<details>` that is open on wide screens and folded on narrow ones."
     items = [(l, i, t) for l, i, t in heads if l in levels]
     if not items: return ''
     lis = ''.join(f'<li class="cnb-toc-{l}"><a href="#{i}">{html.escape(t)}</a></li>' for l, i, t in items)
@@ -228,8 +230,7 @@ def search_records(page:str, # a page's HTML, after `heading_ids`
                   )->list: # [{'u': href#id, 'p': title, 'h': heading, 't': text}]
     "The page split at its `##`/`###` headings for the search index: each section's visible prose (no code, math, scripts or images), whitespace collapsed."
     body = re.split(r'<body\b[^>]*>', page, maxsplit=1)[-1]
-    cuts = [(m.start(), m.group(2), html.unescape(re.sub(r'<[^>]+>', '', _ANCHOR.sub('', m.group(3)))).strip())
-            for m in re.finditer(r'<h([23])\b[^>]*\bid="([^"]*)"[^>]*>(.*?)</h\1>', body, re.S)]
+    cuts = [(m.start(), m.group(3), _text(m.group(5))) for m in _HEADING.finditer(body) if m.group(1) in '23']
     bounds = [(0, '', '')] + cuts
     out = []
     for (start, hid, head), nxt in zip(bounds, bounds[1:] + [(len(body), None, None)]):
