@@ -1,4 +1,4 @@
-"Packaging for contrastive_nb: metadata from settings.ini, version from contrastive_nb/__init__.py."
+"Packaging for contrastive_nb: metadata from settings.ini, version from contrastive_nb/__init__.py; the name, description and URLs are static in pyproject.toml's [project] (nbdev 3 reads them there), and setuptools applies them itself."
 import re
 from configparser import ConfigParser
 from pathlib import Path
@@ -16,7 +16,7 @@ def _version():
     if m is None: raise RuntimeError(f"no __version__ in {cfg['lib_path']}/__init__.py")
     return m.group(1)
 
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+licenses = {'apache2': 'Apache-2.0'}   # SPDX expressions (setuptools deprecates licence classifiers)
 statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
 lic = licenses[cfg['license']]
 min_python = cfg['min_python']
@@ -30,18 +30,14 @@ docs_requirements = cfg.get('docs_requirements', '').split()   # contrastive-nb-
 scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
 
 setup(
-    name=cfg['lib_name'],
     version=_version(),
-    description=cfg['description'],
     long_description=(here/'README.md').read_text(encoding='utf-8'),
     long_description_content_type='text/markdown',
     keywords=cfg['keywords'],
     author=cfg['author'], author_email=cfg['author_email'],
-    license=lic[0],
-    url=cfg['git_url'],
-    project_urls={'Documentation': cfg['doc_host'] + cfg['doc_baseurl'], 'Source': cfg['git_url']},
-    classifiers=['Development Status :: ' + statuses[int(cfg['status'])], 'Intended Audience :: Science/Research',
-                 'License :: ' + lic[1], 'Natural Language :: ' + cfg['language'],
+    license=lic,
+    classifiers=['Development Status :: ' + statuses[int(cfg['status']) - 1], 'Intended Audience :: Science/Research',
+                 'Natural Language :: ' + cfg['language'],
                  'Topic :: Scientific/Engineering :: Artificial Intelligence'] +
                 ['Programming Language :: Python :: ' + v for v in py_versions[py_versions.index(min_python):]],
     packages=find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),

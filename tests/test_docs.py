@@ -63,7 +63,7 @@ def test_cell_options_are_honoured_on_the_pages(site):
     assert 'gather_rows' in (site/'distributed.html').read_text(encoding='utf-8')
 
 def site_problems(site:Path)->list:
-    "What a reader of the site should not meet, page by page: no search box, no table of contents on a page with sections, a link to a page that is not there or to an id the page does not have, an output showing a pipe table as text, a subtitle showing markdown, a link on the index to the published site (the offline site must stay offline)."
+    "What a reader of the site should not meet, page by page: no search box, no table of contents on a page with sections, a link to a page that is not there or to an id the page does not have, an output showing a pipe table as text, a subtitle showing markdown, a link to the published site (the offline site must stay offline), an API entry with no source link (or one to no line), link attributes shown as text, and a tutorial page whose headline figure (a captioned figure with an image) is not above its first section."
     import html as _html, posixpath
     ids = {p.relative_to(site).as_posix(): set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding='utf-8'))) for p in site.rglob('*.html')}
     problems = []
@@ -81,22 +81,37 @@ def site_problems(site:Path)->list:
             if re.search(r'^\|[-| :]+\|$', out, re.M): problems.append(f"{rel}: an output shows a pipe table as text"); break
         m = re.search(r'<p class="cnb-desc">(.*?)</p>', page, re.S)
         if m and re.search(r'`|\*', re.sub(r'<code>.*?</code>', '', m.group(1), flags=re.S)): problems.append(f"{rel}: the subtitle shows markdown")
-    if 'index.html' in ids:
-        for href in re.findall(r'<a\b[^>]*?\bhref="(https?://[^"]*\.github\.io[^"]*)"', (site/'index.html').read_text(encoding='utf-8')):
-            problems.append(f"index.html: a link leaves the site: {href}")
+        for href in re.findall(r'<a\b[^>]*?\bhref="(https?://[^"]*\.github\.io[^"]*)"', page): problems.append(f"{rel}: a link leaves the site: {href}")
+        for m in re.finditer(r'(<p><a href="([^"]*)"[^>]*>source</a></p>\s*)?<h([34]) id="([^"]+)"[^>]*>(?:(?!</h\3>).)*</h\3><div class="highlight"><pre><span></span><span class="k">(?:def|class)\b', page, re.S):
+            if not m.group(1) or not re.fullmatch(r'https://github\.com/[^/]+/[^/]+/blob/[^/]+/\S+\.py#L\d+', m.group(2)):
+                problems.append(f"{rel}: the API entry #{m.group(4)} has no source link" + (f" to a line ({m.group(2)})" if m.group(1) else ''))
+        if re.search(r'</a>\{[^}]*="', page): problems.append(f"{rel}: link attributes shown as text")
+        if rel.startswith('tutorials/'):
+            top = page.split('<main', 1)[-1].split('<h2', 1)[0]
+            if not re.search(r'<figure class="cnb-fig">\s*<img\b.*?<figcaption>.+?</figcaption>', top, re.S): problems.append(f"{rel}: no headline figure above the first section")
     return problems
 
 def test_site_check_catches_each_problem(tmp_path):
-    "site_problems, shown to fail: a deliberately broken two-page site trips every rule, a mended one trips none."
+    "site_problems, shown to fail: a deliberately broken three-page site trips every rule, a mended one trips none."
+    api = '<h3 id="f">f</h3><div class="highlight"><pre><span></span><span class="k">def</span> f()</pre></div>'
+    src = '<p><a href="https://github.com/o/r/blob/main/r/m.py#L12" target="_blank">source</a></p>\n'
+    fig = '<figure class="cnb-fig"><img src="data:image/png;base64,AA"><figcaption>The result</figcaption></figure>'
     ok = ('<nav><input id="cnb-q"></nav><main><p class="cnb-desc">the <code>nt_xent</code> loss</p>'
-          '<details class="cnb-toc"></details><h2 id="one">One</h2><a href="#one">x</a><a href="a.html#two">y</a></main>')
+          '<details class="cnb-toc"></details>' + fig + '<h2 id="one">One</h2><a href="#one">x</a><a href="a.html#two">y</a><a href="tutorials/t.html">t</a>' + src + api + '</main>')
+    (tmp_path/'tutorials').mkdir()
     (tmp_path/'index.html').write_text(ok); (tmp_path/'a.html').write_text(ok.replace('id="one"', 'id="two"').replace('#one', '#two'))
+    (tmp_path/'tutorials/t.html').write_text(ok.replace('href="a.html', 'href="../a.html').replace('tutorials/t.html', 't.html'))
     assert site_problems(tmp_path) == []
     (tmp_path/'index.html').write_text('<main><p class="cnb-desc">the `nt_xent` *loss*</p><h2 id="one">One</h2><a href="#One">x</a><a href="a.html#three">y</a>'
                                        '<a href="b.html">z</a><a href="https://o.github.io/r/core.html">w</a>'
                                        '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain"><pre>| a |\n|---|\n| 1 |</pre></div></main>')
+    (tmp_path/'a.html').write_text(ok.replace('id="one"', 'id="two"').replace('#one', '#two').replace(src, '<p><a href="https://github.com/o/r/blob/main/r/m.py#LNone">source</a></p>')
+                                   + '<a href="https://o.github.io/r/ntxent.html#nt_xent">nt_xent</a>{target="_blank"}' + api.replace('"f"', '"g"'))
+    (tmp_path/'tutorials/t.html').write_text(ok.replace(fig, '').replace('href="a.html', 'href="../a.html').replace('tutorials/t.html', 't.html') + fig)
     problems = site_problems(tmp_path)
-    for what in ('no search box', 'no table of contents', 'the anchor #One', 'the anchor a.html#three', 'missing page: b.html', 'subtitle shows markdown', 'leaves the site', 'pipe table as text'):
+    for what in ('no search box', 'no table of contents', 'the anchor #One', 'the anchor a.html#three', 'missing page: b.html', 'subtitle shows markdown', 'index.html: a link leaves the site',
+                 'a.html: a link leaves the site', 'a.html: the API entry #f has no source link to a line', 'a.html: the API entry #g has no source link', 'a.html: link attributes shown as text',
+                 'tutorials/t.html: no headline figure', 'pipe table as text'):
         assert any(what in p for p in problems), (what, problems)
 
 def test_site_has_contents_search_and_working_anchors(site):
@@ -140,6 +155,29 @@ _SEARCH_JS = r"""(() => {
 })()"""
 
 _SHOTS = ('index.html', 'tutorials/wang_liu.html', 'findings.html')
+
+_FRAMES_JS = r"""(() => {
+  const shown = d => Array.from(d.querySelectorAll('img')).map((m, i) => getComputedStyle(m).display !== 'none' ? i : -1).filter(i => i >= 0);
+  return Array.from(document.querySelectorAll('.cnb-frames')).map(d => {
+    const input = d.querySelector('input[type=range]'), before = {shown: shown(d), label: d.querySelector('output').textContent};
+    input.value = input.max; input.dispatchEvent(new Event('input'));
+    return {n: d.querySelectorAll('img').length, max: +input.max, before, after: {shown: shown(d), label: d.querySelector('output').textContent}};
+  });
+})()"""
+
+def test_sliders_work_without_a_kernel(site):
+    "The hardness page's τ slider and the data page's explorer, in headless Chromium from file://: one frame shows; dragging the slider to its end shows the last frame and its label, with no kernel and no request."
+    from browser import Browser, find_chromium
+    if find_chromium() is None: pytest.skip("Chromium is not installed: the sliders were not moved in a browser")
+    with Browser() as b:
+        for rel, n_sliders in (('hardness.html', 1), ('data.html', 3)):
+            r = b.check((site/rel).as_uri(), js=_FRAMES_JS, width=1280)
+            assert not r['errors'], (rel, r['errors'][:3])
+            sliders = r['result']
+            assert len(sliders) == n_sliders, (rel, sliders)
+            for s in sliders:
+                assert s['n'] == s['max'] + 1 >= 5 and len(s['before']['shown']) == 1, (rel, s)
+                assert s['after']['shown'] == [s['max']] and s['after']['label'] != s['before']['label'], (rel, s)
 
 def test_pages_in_a_real_browser(site):
     "Every page in headless Chromium, as a reader opens the offline site: no console error, every image decoded, every internal link resolves, no raw LaTeX, every formula laid out, no request leaves the machine. Then the search box and the narrow layout: typing 'uniformity' lists the Wang & Liu page first, and at 420 px the sidebar folds and the text takes the width. Screenshots at 1280 and 420 px go to _artifacts/ (not committed)."
@@ -226,8 +264,8 @@ def _run_install_cell(src, env):
 @pytest.mark.parametrize('nb', notebooks(), ids=lambda p: p.name)
 def test_colab_install_cell_installs_this_repository_in_colab_and_nothing_elsewhere(nb):
     "The first cell, run as IPython would run it: in a simulated Colab it pip-installs the package from this project's git URL; in Jupyter it does nothing."
-    import configparser
-    cfg = configparser.ConfigParser(); cfg.read(ROOT/'settings.ini'); git_url = cfg['DEFAULT']['git_url']
+    import tomllib
+    git_url = tomllib.loads((ROOT/'pyproject.toml').read_text(encoding='utf-8'))['project']['urls']['Repository']
     first = next(''.join(c['source']) for c in read_nb(nb)['cells'] if c['cell_type'] == 'code')
     assert _run_install_cell(first, 'ipykernel.zmqshell.ZMQInteractiveShell') == []
     calls = _run_install_cell(first, 'google.colab._shell')

@@ -13,15 +13,31 @@ def test_version_single_source():
     assert 'version' not in cfg['DEFAULT'], 'settings.ini must not repeat the version'
     assert not re.search(r'version\s*=\s*[\'"]\d', (ROOT/'setup.py').read_text())
 
-def test_metadata_from_settings():
+def test_metadata_has_one_home_per_field():
+    "The name, description and URLs live in pyproject.toml's [project] (nbdev 3 reads them nowhere else), everything else in settings.ini; no field is in both, and the installed metadata is what they say."
+    import tomllib
+    from nbdev.config import get_config
     cfg = ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini'); cfg = cfg['DEFAULT']
+    proj = tomllib.loads((ROOT/'pyproject.toml').read_text(encoding='utf-8'))['project']
+    static = set(proj) - {'dynamic'}
+    assert static == {'name', 'description', 'urls'}, static
+    for k in ('lib_name', 'repo', 'user', 'description', 'git_url', 'doc_host', 'doc_baseurl', 'version'):
+        assert k not in cfg, f"settings.ini repeats {k}, which lives in pyproject.toml's [project] (or, for the version, __init__.py)"
+    setup_py = (ROOT/'setup.py').read_text(encoding='utf-8')
+    for k in ('name=', 'description=', 'url=', 'project_urls='):
+        assert not re.search(rf'^\s*{k}', setup_py, re.M), f"setup.py passes {k[:-1]}, which pyproject.toml states"
     meta = md.metadata('contrastive_nb')
-    assert meta['Name'] == cfg['lib_name']
+    assert meta['Name'] == proj['name'] and meta['Summary'] == proj['description']
+    assert sorted(meta.get_all('Project-URL')) == sorted(f'{k}, {v}' for k, v in proj['urls'].items())
+    assert meta['Author'] == cfg['author'] and meta['Keywords'] == cfg['keywords']
     reqs = ' '.join(md.requires('contrastive_nb'))
     for r in cfg['requirements'].split(): assert r.split('>')[0] in reqs
     assert 'torch>=2.1' in reqs.replace(' ', '')
     eps = {e.name for e in md.entry_points(group='console_scripts') if e.value.startswith('contrastive_nb')}
     for s in cfg['console_scripts'].split(): assert s.split('=')[0] in eps
+    nb = get_config(ROOT)   # what nbdev sees: source links and backticked names need all four
+    assert (nb.lib_name, nb.git_url, nb.doc_url) == (proj['name'], proj['urls']['Repository'], proj['urls']['Documentation'])
+    assert nb.description == proj['description']
 
 def test_core_imports_without_fastai():
     "Losses and core are pure tensor code: importing them must not pull in fastai or matplotlib."
