@@ -869,7 +869,11 @@ def save_results(res:dict, out)->list[Path]:
 # %% ../nbs/20_experiments.ipynb #fs000002
 class FramesSlider:
     "Pre-drawn frames behind a range input, as one HTML output (`_repr_html_`): the page shows frame `start` and moving the slider shows another, with no kernel."
-    def __init__(self, frames:list, labels:list, label:str, start:int, mime:str='image/png'): self.frames, self.labels, self.label, self.start, self.mime = frames, labels, label, start, mime
+    def __init__(self, frames:list, # base64 images, one per value
+                 labels:list, # the text shown beside the slider for each frame
+                 label:str, # the slider's name
+                 start:int, # the index of the frame shown first
+                 mime:str='image/png'): store_attr()
     def __len__(self): return len(self.frames)
     def _repr_html_(self)->str:
         import html
@@ -877,11 +881,14 @@ class FramesSlider:
         show = ("var d=this.closest('.cnb-frames'),v=+this.value;"
                 "d.querySelectorAll('img').forEach(function(m,i){m.style.display=i===v?'':'none'});"
                 "d.querySelector('output').textContent=d.dataset.labels.split('|')[v]")
-        imgs = ''.join(f'<img src="data:{self.mime};base64,{f}" alt="{esc(self.label)} = {esc(l)}" style="max-width:100%;{"" if i == self.start else "display:none"}">'
-                       for i, (f, l) in enumerate(zip(self.frames, self.labels)))
+        def img(i, f, l):
+            hide = '' if i == self.start else 'display:none'
+            return f'<img src="data:{self.mime};base64,{f}" alt="{esc(self.label)} = {esc(l)}" style="max-width:100%;{hide}">'
+        imgs = ''.join(img(i, f, l) for i, (f, l) in enumerate(zip(self.frames, self.labels)))
         return (f'<div class="cnb-frames" data-labels="{esc("|".join(map(str, self.labels)))}">'
                 f'<label style="font-family:sans-serif;font-size:0.9rem">{esc(self.label)} = <output>{esc(self.labels[self.start])}</output> '
-                f'<input type="range" min="0" max="{len(self) - 1}" step="1" value="{self.start}" oninput="{esc(show)}" aria-label="{esc(self.label)}"></label>'
+                f'<input type="range" min="0" max="{len(self) - 1}" step="1" value="{self.start}" '
+                f'oninput="{esc(show)}" aria-label="{esc(self.label)}"></label>'
                 f'<div>{imgs}</div></div>')
 
 def frames_slider(draw, # draw(value, ax): draws the frame for `value` on the axes `ax`
