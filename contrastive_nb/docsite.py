@@ -210,7 +210,7 @@ def unlink_missing(pages:dict, # page path in the site -> its HTML, every page o
         def fix(m):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), m.group(1))) if m.group(1) else rel
             name = html.unescape(m.group(4)).removesuffix('()').lower()
-            is_doc_link = m.group(2) == name or m.group(2).endswith('.' + name.split('.')[-1]) or m.group(2) == name.split('.')[-1]
+            is_doc_link = m.group(2).split('.')[-1] == name.split('.')[-1]   # `nt_xent` → #nt_xent, `RandBit.to` → #randbit.to
             return m.group(3) if is_doc_link and target in ids and m.group(2) not in ids[target] else m.group(0)
         return fix
     return {rel: _DOC_LINK.sub(fixer(rel), page) for rel, page in pages.items()}

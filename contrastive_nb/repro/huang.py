@@ -182,14 +182,16 @@ def macl_figure(res:dict):
 macl_comparison.experiment.figure = macl_figure
 
 # %% ../../nbs/tutorials/huang.ipynb #684dd4ca
+def _sign(v:float, digits:int)->str: return '+' if round(v, digits) >= 0 else '−'   # a true minus sign; −0.0 reads +0.0
+
 def _plus(v:float, digits:int)->str:
-    "A signed number with a true minus sign: +0.3, −1.7 (as `_signed` writes them)."
-    return ('+' if round(v, digits) >= 0 else '−') + f"{abs(v):.{digits}f}"
+    "A signed number: +0.3, −1.7."
+    return _sign(v, digits) + f"{abs(v):.{digits}f}"
 
 def _signed(d:list, digits:int)->str:
     "Mean ± std of differences with an explicit sign: +0.3 ± 0.4, −0.2 ± 1.2."
     m = statistics.fmean(d)
-    return ('+' if round(m, digits) >= 0 else '−') + _fmt(abs(m), statistics.stdev(d) if len(d) > 1 else None, digits)
+    return _sign(m, digits) + _fmt(abs(m), statistics.stdev(d) if len(d) > 1 else None, digits)
 
 def seed_gains(rows:list[dict], metric:str='linear_acc', base:str='infonce')->dict:
     "(method, batch size, τ0) → the per-seed gains over `base` in `metric`, for the seeds both ran; the untrained floor (`random`) has no setting to compare at and is left out."
