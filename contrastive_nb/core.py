@@ -18,9 +18,6 @@ __all__ = ['TAU_MIN', 'NEGATIVES', 'set_check_finite', 'check_finite_enabled', '
            'check_int', 'check_labels', 'upcast', 'l2_normalize', 'cosine_sim', 'two_view_sim', 'positive_index',
            'check_negatives', 'pair_masks', 'contrastive_sim', 'split_pos_neg', 'show_pairs']
 
-# %% ../nbs/00_core.ipynb #6786e313
-warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
-
 # %% ../nbs/00_core.ipynb #c0dc5523
 _CHECK_FINITE = [True]
 

@@ -3,7 +3,8 @@ import warnings
 import pytest, torch
 import torch.distributed as dist
 from torch import nn
-from contrastive_nb.distributed import check_gather, init_local_group, run_local_group, world
+from contrastive_nb.distributed import world
+from contrastive_nb.testing import check_gather, init_local_group, run_local_group
 from contrastive_nb.losses import LOSSES, nt_xent
 
 # every registered loss, in each of its forms

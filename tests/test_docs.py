@@ -166,11 +166,11 @@ _FRAMES_JS = r"""(() => {
 })()"""
 
 def test_sliders_work_without_a_kernel(site):
-    "The hardness page's τ slider and the data page's explorer, in headless Chromium from file://: one frame shows; dragging the slider to its end shows the last frame and its label, with no kernel and no request."
+    "The hardness page's τ slider and the probe datasets page's explorer, in headless Chromium from file://: one frame shows; dragging the slider to its end shows the last frame and its label, with no kernel and no request."
     from browser import Browser, find_chromium
     if find_chromium() is None: pytest.skip("Chromium is not installed: the sliders were not moved in a browser")
     with Browser() as b:
-        for rel, n_sliders in (('hardness.html', 1), ('data.html', 3)):
+        for rel, n_sliders in (('hardness.html', 1), ('probes.html', 3)):
             r = b.check((site/rel).as_uri(), js=_FRAMES_JS, width=1280)
             assert not r['errors'], (rel, r['errors'][:3])
             sliders = r['result']

@@ -204,7 +204,7 @@ from contrastive_nb.data import fashion_mnist, FASHION_CLASSES, SOURCES, DEBIAN_
 def test_fashion_mnist_from_local_server(server, tmp_path, monkeypatch):
     "No local copy: the four files are fetched from the mirror's fashion-mnist/ folder into data_home()/FashionMNIST/raw, once."
     monkeypatch.setenv('CONTRASTIVE_NB_DATA', str(tmp_path))
-    monkeypatch.setattr('contrastive_nb.data.DEBIAN_FASHION_MNIST', tmp_path/'no-debian-here')
+    monkeypatch.setattr('contrastive_nb.sources.DEBIAN_FASHION_MNIST', tmp_path/'no-debian-here')
     files, data = mnist_files(seed=2)
     server.files.update({f'fashion-mnist/{k}': v for k, v in files.items()})
     tr, te = fashion_mnist(mirror=server.url), fashion_mnist(train=False, mirror=server.url)
@@ -215,7 +215,7 @@ def test_fashion_mnist_from_local_server(server, tmp_path, monkeypatch):
     assert files_in(tmp_path) == sorted(f'FashionMNIST/raw/{f}' for f in files)
 
 def test_fashion_mnist_bad_download_leaves_nothing(server, tmp_path, monkeypatch):
-    monkeypatch.setattr('contrastive_nb.data.DEBIAN_FASHION_MNIST', tmp_path/'no-debian-here')
+    monkeypatch.setattr('contrastive_nb.sources.DEBIAN_FASHION_MNIST', tmp_path/'no-debian-here')
     files, _ = mnist_files()
     server.files.update({f'fashion-mnist/{k}': v[:len(v) // 2] for k, v in files.items()})  # cut gzip streams
     with pytest.raises(DataSourceError, match='could not load|downloading'): fashion_mnist(path=tmp_path, mirror=server.url)
@@ -229,7 +229,7 @@ def test_fashion_mnist_looks_in_path_then_data_home_then_debian(tmp_path, monkey
         for s, (x, y) in data.items():
             (folder/f'{s}-images-idx3-ubyte.gz').write_bytes(gzip.compress(idx(x))); (folder/f'{s}-labels-idx1-ubyte').write_bytes(idx(y))
     write(tmp_path/'flat', sets['flat']); write(tmp_path/'home'/'FashionMNIST'/'raw', sets['home']); write(tmp_path/'debian', sets['debian'])
-    monkeypatch.setattr('contrastive_nb.data.DEBIAN_FASHION_MNIST', tmp_path/'debian')
+    monkeypatch.setattr('contrastive_nb.sources.DEBIAN_FASHION_MNIST', tmp_path/'debian')
     monkeypatch.setenv('CONTRASTIVE_NB_DATA', str(tmp_path/'nothing'))
     assert len(fashion_mnist(download=False)) == 7                               # only Debian's folder has it
     monkeypatch.setenv('CONTRASTIVE_NB_DATA', str(tmp_path/'home'))

@@ -8,7 +8,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/digit_on_image.h
 from __future__ import annotations
 import math, time
 import torch
-from ..data import digit_on_image, COMPOSITES, GRID_OFFSETS
+from ..probes import digit_on_image, COMPOSITES, GRID_OFFSETS
 from ..augment import simclr_augment
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot, METHODS,
                                         ExperimentArgError,

@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from ..augment import crop_only, simclr_augment
 from ..core import l2_normalize
-from ..data import two_digits, digit_on_image, skimage_textures, box_masks
+from ..probes import two_digits, digit_on_image, box_masks
+from ..sources import skimage_textures
 from ..generalized import sample_prior
 from ..metrics import alignment, uniformity
 from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive, train_encoder, random_model,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics, time
 import torch
 from torch import Tensor
-from ..data import ProbeDataset  # first: core's warning filter, before fastai
+from ..sources import ProbeDataset
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import torch
 import torch.nn.functional as F
-from ..data import multi_digits, PLACEMENTS, COMPOSITES
+from ..probes import multi_digits, PLACEMENTS, COMPOSITES
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
                                         ExperimentArgError, METHODS, data_split, takes_data, pending, loss_or_method, takes_tau)

@@ -11,7 +11,7 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from ..data import RandBit, add_bit_channels
+from ..probes import RandBit, add_bit_channels
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import Learner

@@ -8,7 +8,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/randbit_batch.ht
 from __future__ import annotations
 import math, statistics, time
 import torch
-from ..data import RandBit
+from ..probes import RandBit
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, digit_split, fit_contrastive, probe_accuracy, line_plot,
                                         ExperimentArgError, scale_title, check_data_sizes, check_batches_fit, summarize,

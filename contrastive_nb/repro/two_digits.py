@@ -8,7 +8,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/two_digits.html.
 from __future__ import annotations
 import time
 import torch
-from ..data import two_digits, multi_digits
+from ..probes import two_digits, multi_digits
 from ..augment import crop_only
 from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
                                         ExperimentArgError, METHODS, data_split, takes_data, pending, loss_or_method, takes_tau)

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from torch import Tensor
-from ..data import ProbeDataset, RandBit, with_superclasses, FASHION_SUPERCLASSES, FASHION_SUPERCLASS_NAMES
+from ..sources import ProbeDataset
+from ..probes import RandBit, with_superclasses, FASHION_SUPERCLASSES, FASHION_SUPERCLASS_NAMES
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment
