@@ -13,7 +13,8 @@ from pathlib import Path
 __all__ = ['add_experiment_options', 'main']
 
 # %% ../nbs/23_cli.ipynb #0bf134df
-from .experiments import EXPERIMENTS, SCALES, ExperimentArgError, load_experiments, results_table, save_results
+from .experiments import EXPERIMENTS, SCALES, ExperimentArgError, load_experiments
+from .report import results_table, save_results
 from fastai.torch_core import rank_distrib
 
 # %% ../nbs/23_cli.ipynb #72046a58

@@ -14,9 +14,9 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['TAU_MIN', 'NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'finite_checks', 'no_finite_checks', 'check_flag',
-           'check_tensor', 'check_finite', 'check_pair', 'check_bank', 'check_scalar', 'check_positive', 'check_tau',
-           'check_int', 'check_labels', 'upcast', 'l2_normalize', 'cosine_sim', 'two_view_sim', 'positive_index',
-           'check_negatives', 'pair_masks', 'contrastive_sim', 'split_pos_neg', 'show_pairs']
+           'want_finite', 'check_tensor', 'check_finite', 'check_pair', 'check_bank', 'check_scalar', 'check_positive',
+           'check_tau', 'check_int', 'check_labels', 'upcast', 'l2_normalize', 'cosine_sim', 'two_view_sim',
+           'positive_index', 'check_negatives', 'pair_masks', 'contrastive_sim', 'split_pos_neg', 'show_pairs']
 
 # %% ../nbs/00_core.ipynb #c0dc5523
 _CHECK_FINITE = [True]
@@ -50,7 +50,7 @@ def check_flag(x, name:str, none:bool=False):
     if isinstance(x, bool) or (none and x is None): return x
     raise TypeError(f"`{name}` must be True or False{' (or None: the global setting)' if none else ''}, got {x!r}")
 
-def _want_finite(check): return check_finite_enabled() if check_flag(check, 'check', none=True) is None else check
+def want_finite(check): return check_finite_enabled() if check_flag(check, 'check', none=True) is None else check
 
 def check_tensor(x, # the object to check
                  name:str, # argument name, used in the error message
@@ -88,7 +88,7 @@ def check_pair(z1, # first view, (N, d)
     n, d = z1.shape
     if n < min_n: raise ValueError(f"`z1` must hold at least {min_n} rows (a batch of N>={min_n}), got N={n}")
     if d < 1: raise ValueError(f"`z1` must have at least one feature column, got d={d}")
-    if _want_finite(check): check_finite(z1, 'z1'); check_finite(z2, 'z2')
+    if want_finite(check): check_finite(z1, 'z1'); check_finite(z2, 'z2')
     return n, d
 
 def check_bank(bank, # extra negatives, (M, d)
@@ -98,7 +98,7 @@ def check_bank(bank, # extra negatives, (M, d)
     "`bank` validated for a loss's extra negatives: a 2-D floating tensor with the embedding size as its columns, finite when checks are on."
     check_tensor(bank, 'bank', ndim=2)
     if bank.shape[1] != z1.shape[1]: raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
-    if _want_finite(check): check_finite(bank, 'bank')
+    if want_finite(check): check_finite(bank, 'bank')
     return bank
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math, statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from .experiments import load_experiments, load_json, summarize, _fmt, _is_acc
+from .experiments import load_experiments
+from .report import load_json, summarize, fmt_mean, is_accuracy
 
 # %% auto #0
 __all__ = ['ANY', 'FIRST', 'SECOND', 'LAST', 'MARKERS', 'TESTS', 'STATUSES', 'SCALES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS',
@@ -95,7 +96,7 @@ def _per_seed(r:dict, metric:str)->dict:
 
 def _ceiling(f:Finding, rows:list[dict])->float|None:
     "100 for an accuracy, lowered to the best supervised accuracy when the result has supervised rows; None for other metrics."
-    if not _is_acc(f.metric): return None
+    if not is_accuracy(f.metric): return None
     sup = [r[f.metric][0] for r in rows if r.get('method') == 'supervised' and r.get(f.metric)]
     return min(100., max(sup)) if sup else 100.
 
@@ -154,7 +155,7 @@ def score(f:Finding, res:dict,
 def power(f:Finding, s:dict)->str:
     "The paper's effect against 2σ at our scale, in words (an equality claim: 2σ against its margin)."
     if s['seeds'] < 2: return 'one seed: no noise estimate'
-    dig = 1 if _is_acc(f.metric) else 3
+    dig = 1 if is_accuracy(f.metric) else 3
     two = f"2σ = {2 * s['noise']:.{dig}f}" + (' (paired)' if s['paired'] else '')
     if f.test == 'close': return f"{two} against the margin {f.tol:g}"
     if s['effect'] is None: return f"{two}; the paper prints no gap"
@@ -254,7 +255,7 @@ def paper_says(f:Finding)->str:
 # %% ../nbs/22_findings.ipynb #4fecc919
 def _num(m:float, s:float, n:int, metric:str)->str:
     "A mean (± std when there are several seeds): 1 decimal for percentages (accuracies, IoU), 3 for the rest."
-    return _fmt(m, s if n > 1 else None, 1 if {'acc', 'iou'} & set(metric.split('_')) else 3)
+    return fmt_mean(m, s if n > 1 else None, 1 if {'acc', 'iou'} & set(metric.split('_')) else 3)
 
 def _label(a:dict, b:dict)->tuple[str, str]:
     "The settings that tell row `a` from row `b`, written out for each."

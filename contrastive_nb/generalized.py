@@ -10,7 +10,7 @@ import math
 from typing import NamedTuple
 import torch
 from torch import Tensor
-from .core import check_pair, check_positive, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, _want_finite
+from .core import check_pair, check_positive, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, want_finite
 from .distributed import gatherable
 from .chunked import resolve_chunk, masked_lse
 
@@ -65,7 +65,7 @@ def swd(x:Tensor, # samples to move, (b, d); gradients flow into it
     if n_proj is None: n_proj = d
     if isinstance(n_proj, bool) or not isinstance(n_proj, int) or n_proj < 1:
         raise ValueError(f"`n_proj` must be a positive integer, got {n_proj!r}")
-    if _want_finite(check): check_finite(x, 'x'); check_finite(prior_sample, 'prior_sample')
+    if want_finite(check): check_finite(x, 'x'); check_finite(prior_sample, 'prior_sample')
     w = random_orthogonal(d, n_proj, generator, device=x.device, dtype=torch.float32)
     hx = (x.float() @ w).sort(dim=0).values
     hp = (prior_sample.detach().float() @ w).sort(dim=0).values

@@ -30,7 +30,8 @@ from . import metrics as M
 # %% auto #0
 __all__ = ['HAS_ACCELERATE', 'MACL_SCHEDULES', 'ENCODERS', 'compile_options', 'ContrastiveObjective', 'require_accelerate',
            'TwoViews', 'Temperature', 'linear_tau', 'ProbeAccuracy', 'encode', 'EmbeddingMetrics', 'KNNMonitor',
-           'MemoryBank', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync', 'torch_adam', 'contrastive_learner']
+           'MemoryBank', 'DeviceSmoothLoss', 'DeviceAvgLoss', 'NoSync', 'torch_adam', 'make_encoder',
+           'contrastive_learner']
 
 # %% ../nbs/18_learner.ipynb #2aa885a2
 def compile_options(compile)->dict|None:
@@ -392,7 +393,7 @@ ENCODERS = {'convn': lambda c, size: ConvN(c, input_size=size),
             'convn_pool': lambda c, size: ConvN(c, widths=(16, 32, 64, 128), strides=(1, 2, 2, 2), pool=True, input_size=size), 'cifar_resnet18': lambda c, size: cifar_resnet18(c),
             'resnet18': lambda c, size: resnet_encoder('resnet18', c), 'resnet50': lambda c, size: resnet_encoder('resnet50', c)}  # (in_channels, input side) → encoder
 
-def _make_encoder(encoder, in_channels, size):
+def make_encoder(encoder, in_channels, size):
     if isinstance(encoder, nn.Module): return encoder
     if encoder in ENCODERS: return ENCODERS[encoder](in_channels, size)
     raise ValueError(f"`encoder` must be an nn.Module or one of {sorted(ENCODERS)}, got {encoder!r}")
@@ -433,7 +434,7 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     x = b[0]
     n_bits = b[1].shape[1] if len(b) == 3 else 0
     in_ch = x.shape[1] + n_bits
-    enc = _make_encoder(encoder, in_ch, x.shape[-1])
+    enc = make_encoder(encoder, in_ch, x.shape[-1])
     rep = encoder_dim(enc.to(x.device), add_bit_channels(x.as_subclass(Tensor), b[1]) if n_bits else x.as_subclass(Tensor))
     if n_classes is None and probe: n_classes = len(getattr(dls.train.dataset, 'classes', [])) or None
     pr = nn.Linear(rep, n_classes) if (probe and n_classes) else None

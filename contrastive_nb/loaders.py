@@ -89,7 +89,7 @@ class DeviceDL(ProbeDL):
     "A `ProbeDL` whose dataset lives on `device` (moved there once): every batch is one index of the device tensors by a slice of a permutation drawn on the device. No worker process, no collation and no host→device copy per step."
     def __init__(self, dataset=None, device=None, **kwargs):
         if dataset is not None and not (hasattr(dataset, 'to') and hasattr(dataset, 'batch')):
-            raise TypeError(f"`dataset` must have `to(device)` and `batch(idx)` (a ProbeDataset, RandBit or experiments.Targets), got {type(dataset).__name__}")
+            raise TypeError(f"`dataset` must have `to(device)` and `batch(idx)` (a ProbeDataset, RandBit or recipe.Targets), got {type(dataset).__name__}")
         nw = kwargs.pop('num_workers', None)
         if nw: raise ValueError(f"`num_workers` must be 0 for a DeviceDL (its batches are indexed on the device in the training process), got {nw}")
         dev = _as_device(device)

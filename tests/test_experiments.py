@@ -305,7 +305,7 @@ def test_result_figure_loads_the_experiment_it_needs():
     "`result_figure` on a saved result draws the experiment's registered figure in a fresh Python that has imported no `repro` module."
     import subprocess, sys
     from conftest import NBS
-    code = ("import matplotlib; matplotlib.use('Agg'); import sys; from contrastive_nb.experiments import result_figure, EXPERIMENTS; assert not EXPERIMENTS; "
+    code = ("import matplotlib; matplotlib.use('Agg'); import sys; from contrastive_nb.report import result_figure; from contrastive_nb.experiments import EXPERIMENTS; assert not EXPERIMENTS; "
             f"fig = result_figure({str(NBS/'tutorials/results/randbit.json')!r}); print(len(fig.axes), 'contrastive_nb.repro.randbit' in sys.modules)")
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]

@@ -10,9 +10,9 @@ import math, time
 import torch
 from ..probes import digit_on_image, COMPOSITES, GRID_OFFSETS
 from ..augment import simclr_augment
-from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot, METHODS,
-                                        ExperimentArgError,
-                                        loss_or_method, takes_tau, takes_data, data_split, check_data_sizes, pending)
+from ..experiments import experiment, between, positive, one_of, ExperimentArgError, loss_or_method, pending
+from ..recipe import digit_split, train_encoder, probe_accuracy, METHODS, takes_tau, takes_data, data_split, check_data_sizes
+from ..report import line_plot
 
 # %% auto #0
 __all__ = ['digit_on_image_tradeoff', 'digit_on_image_figure']

@@ -15,11 +15,10 @@ from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment
 from ..learner import Temperature, MACL_SCHEDULES, ENCODERS
 from ..metrics import knn_accuracy, linear_eval, semantic_sensitivity
-from ..experiments import (experiment, RECIPES, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
-                                        features, view_embeddings, random_model, check_batches_fit, line_plot, summarize,
-                                        data_source, data_split, probe_subset, takes_data, check_data_sizes, pending, loss_or_method, optional, default_views, is_user_loss, takes_tau,
-                                        scale_title, _fmt, _digits, _is_acc)
-from .xue import keep_rng
+from ..experiments import experiment, between, positive, one_of, pending, loss_or_method, optional
+from ..recipe import RECIPES, untrained_contrastive, digit_split, fit_contrastive, features, view_embeddings, random_model, check_batches_fit, data_source, data_split, probe_subset, takes_data, check_data_sizes, default_views, is_user_loss, takes_tau
+from ..report import line_plot, summarize, scale_title, fmt_mean, metric_digits, is_accuracy
+from ..recipe import keep_rng
 
 # %% auto #0
 __all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'huang_aug', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4',
@@ -49,7 +48,7 @@ def method_loss(method:str, # a name in `HUANG_METHODS`
     return 'dual_temperature', t, Temperature()
 
 # %% ../../nbs/tutorials/huang.ipynb #e41f1379
-def huang_data(data:str='mnist-sample', # a source (`experiments.data_source`): mnist-sample, mnist, fashion-mnist, cifar10, ...
+def huang_data(data:str='mnist-sample', # a source (`recipe.data_source`): mnist-sample, mnist, fashion-mnist, cifar10, ...
                n_train:int=4000, n_test:int=1000, seed:int=0)->tuple:
     "(train, test): seeded subsets of a source's training and test splits (the MNIST sample, one pool, is split under `seed`)."
     return data_split(data, n_test, seed, n_train=n_train)
@@ -129,7 +128,7 @@ def macl_comparison(
         tau0:float=0.1, # the τ0 of the batch-size sweep
         negatives:str='cross', # negative set of every method: cross (N − 1, MACL's code) or all (2N − 2)
         epochs:int=15, # training epochs per model
-        recipe:str='adam', # optimiser and schedule (`experiments.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's: constant lr, weight decay 1e-6) or sgd-step
+        recipe:str='adam', # optimiser and schedule (`recipe.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's: constant lr, weight decay 1e-6) or sgd-step
         lr:float|None=None, # peak learning rate (None: the recipe's own, 1e-3 for both Adams)
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
@@ -191,7 +190,7 @@ def _plus(v:float, digits:int)->str:
 def _signed(d:list, digits:int)->str:
     "Mean ± std of differences with an explicit sign: +0.3 ± 0.4, −0.2 ± 1.2."
     m = statistics.fmean(d)
-    return _sign(m, digits) + _fmt(abs(m), statistics.stdev(d) if len(d) > 1 else None, digits)
+    return _sign(m, digits) + fmt_mean(abs(m), statistics.stdev(d) if len(d) > 1 else None, digits)
 
 def seed_gains(rows:list[dict], metric:str='linear_acc', base:str='infonce')->dict:
     "(method, batch size, τ0) → the per-seed gains over `base` in `metric`, for the seeds both ran; the untrained floor (`random`) has no setting to compare at and is left out."
@@ -215,9 +214,9 @@ def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
         for m in methods:
             d = gains.get((m, b, t))
             if not d: cells.append('–'); continue
-            txt = _signed(d, _digits(metric))
+            txt = _signed(d, metric_digits(metric))
             pm, pb = paper.get((m, b, t)), paper.get((base, b, t))
-            if pm is not None and pb is not None and res['config'].get('scale') != 'smoke': txt += f" (paper {_plus(pm - pb, _digits(metric))})"
+            if pm is not None and pb is not None and res['config'].get('scale') != 'smoke': txt += f" (paper {_plus(pm - pb, metric_digits(metric))})"
             cells.append(txt)
         lines.append('| ' + ' | '.join(cells) + ' |')
     return f"Gain in `{metric}` over {base}, paired by seed:\n\n" + '\n'.join(lines)
@@ -294,7 +293,7 @@ def semantic_sensitivity_curve(
         batch_size:int=256, # training batch size
         epochs:int=30, # training epochs per model
         every:int=3, # probe every this many epochs
-        recipe:str='adam', # optimiser and schedule (`experiments.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's) or sgd-step
+        recipe:str='adam', # optimiser and schedule (`recipe.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's) or sgd-step
         lr:float|None=None, # peak learning rate (None: the recipe's own)
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
@@ -340,17 +339,17 @@ def final_gains(res:dict, metrics=('knn_acc', 'linear_acc', 'semantic_sensitivit
     scheds = list(dict.fromkeys(s for s, _ in last))
     paper = {p['schedule']: p for p in res.get('paper', [])}
     smoke = res['config'].get('scale') == 'smoke'
-    lines = ['| schedule | ' + ' | '.join(f"{m}{' (%)' if _is_acc(m) else ''}" for m in metrics) + ' |', '|---|' + '---|' * len(metrics)]
+    lines = ['| schedule | ' + ' | '.join(f"{m}{' (%)' if is_accuracy(m) else ''}" for m in metrics) + ' |', '|---|' + '---|' * len(metrics)]
     for s in scheds:
         cells = []
         for m in metrics:
             seeds = [k for (t, k) in last if t == s and (base, k) in last]
             v = [last[(s, k)][m] for k in seeds]
-            txt = _fmt(statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else None, _digits(m))
+            txt = fmt_mean(statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else None, metric_digits(m))
             if s != base:
                 d = [last[(s, k)][m] - last[(base, k)][m] for k in seeds]
-                txt += f", {_signed(d, _digits(m))}"
-                if not smoke and s in paper and base in paper and m in paper[s]: txt += f" (paper {_plus(paper[s][m] - paper[base][m], _digits(m))})"
+                txt += f", {_signed(d, metric_digits(m))}"
+                if not smoke and s in paper and base in paper and m in paper[s]: txt += f" (paper {_plus(paper[s][m] - paper[base][m], metric_digits(m))})"
             cells.append(txt)
         lines.append(f"| {s} | " + ' | '.join(cells) + ' |')
     return f"Last epoch: mean ± std over seeds, then the gain over {base} paired by seed.\n\n" + '\n'.join(lines)

@@ -17,9 +17,9 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner
 from ..augment import crop_only
 from ..models import ConvN
-from ..experiments import (experiment, between, positive, one_of, digit_split, fit_contrastive, probe_accuracy,
-                                        random_model, seed_everything, colab_adam, _dls, _fit, line_plot, pending, loss_or_method,
-                                        data_source, data_split, takes_data, check_data_sizes, check_batches_fit)
+from ..experiments import experiment, between, positive, one_of, pending, loss_or_method
+from ..recipe import digit_split, fit_contrastive, probe_accuracy, random_model, seed_everything, colab_adam, training_dls, fit_recipe, data_source, data_split, takes_data, check_data_sizes, check_batches_fit
+from ..report import line_plot
 from ..losses import get_loss
 from ..learner import NoSync
 
@@ -69,9 +69,9 @@ def fit_vae(train, # RandBit (or ProbeDataset) of raw images
     seed_everything(seed)
     b = train.batch(torch.arange(2))
     c = b[0].shape[1] + (b[1].shape[1] if len(b) == 3 else 0)
-    learn = Learner(_dls(train, bs, seed, device), ConvVAE(c, b[0].shape[-1], latent), loss_func=partial(vae_loss, image_channels=b[0].shape[1]),
+    learn = Learner(training_dls(train, bs, seed, device), ConvVAE(c, b[0].shape[-1], latent), loss_func=partial(vae_loss, image_channels=b[0].shape[1]),
                     cbs=[Reconstruct(), NoSync()], opt_func=colab_adam())
-    return _fit(learn, epochs, lr)
+    return fit_recipe(learn, epochs, lr)
 
 # %% ../../nbs/tutorials/randbit.ipynb #0945a41e
 RANDBIT_METHODS = ('simclr', 'nt_xent', 'dcl', 'macl', 'decoupled', 'vae', 'random')

@@ -10,9 +10,9 @@ import math, statistics, time
 import torch
 from ..probes import RandBit
 from ..augment import crop_only
-from ..experiments import (experiment, between, positive, digit_split, fit_contrastive, probe_accuracy, line_plot,
-                                        ExperimentArgError, scale_title, check_data_sizes, check_batches_fit, summarize,
-                                        data_source, data_split, takes_data, pending, reused_rows)
+from ..experiments import experiment, between, positive, ExperimentArgError, pending, reused_rows
+from ..recipe import digit_split, fit_contrastive, probe_accuracy, check_data_sizes, check_batches_fit, data_source, data_split, takes_data
+from ..report import line_plot, scale_title, summarize
 
 # %% auto #0
 __all__ = ['tolerated_bits', 'randbit_batch', 'randbit_batch_figure', 'slope_per_doubling']

@@ -10,8 +10,9 @@ import time
 import torch
 from ..probes import two_digits, multi_digits
 from ..augment import crop_only
-from ..experiments import (experiment, between, positive, one_of, digit_split, train_encoder, probe_accuracy, line_plot,
-                                        ExperimentArgError, METHODS, data_split, takes_data, pending, loss_or_method, takes_tau)
+from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method
+from ..recipe import digit_split, train_encoder, probe_accuracy, METHODS, data_split, takes_data, takes_tau
+from ..report import line_plot
 
 # %% auto #0
 __all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure']

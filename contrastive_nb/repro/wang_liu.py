@@ -13,10 +13,9 @@ from torch import Tensor
 from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
-from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, digit_split, fit_contrastive,
-                                        features, view_embeddings, random_model, line_plot, summarize, scale_title,
-                                        data_source, data_split, takes_data, check_data_sizes, pending,
-                                        loss_or_method, is_user_loss, takes_tau, optional, probe_subset, RECIPES, recipe_lr)
+from ..experiments import experiment, between, positive, one_of, pending, loss_or_method, optional
+from ..recipe import untrained_contrastive, digit_split, fit_contrastive, features, view_embeddings, random_model, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau, probe_subset, RECIPES, recipe_lr
+from ..report import line_plot, summarize, scale_title
 from fastai.callback.core import Callback  # after the package's modules: `core` filters fastai's import-time warning
 
 # %% auto #0
@@ -49,7 +48,7 @@ def fit_wang_liu(train, # ProbeDataset of raw images
                  lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for Adam, 0.03 for SGD)
                  device=None, seed:int=0,
                  encoder:str='convn', # the encoder (`learner.ENCODERS`); the crops keep the images' own size
-                 recipe:str='adam', # 'adam' (the shared recipe) or 'sgd-step' (the paper's), see `experiments.RECIPES`
+                 recipe:str='adam', # 'adam' (the shared recipe) or 'sgd-step' (the paper's), see `recipe.RECIPES`
                  cbs=None, # more fastai callbacks (e.g. `EpochCurves`)
                 ):
     "Train `ConvN` on `train` with one of Wang & Liu's losses and one of the `RECIPES`; returns the fitted `Learner`."
@@ -146,7 +145,7 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               epochs:int=15, # training epochs per model
               batch_size:int=256, # training batch size
               lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
-              recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `experiments.RECIPES`
+              recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `recipe.RECIPES`
               curves:int=0, # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
               n_train:int=4000, # training images (a seeded subset of the source's training split)
               n_test:int=1000, # held-out test images (uniformity and tolerance are measured on them)
@@ -230,7 +229,7 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    epochs:int=15, # training epochs per model
                    batch_size:int=256, # training batch size
                    lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
-                   recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `experiments.RECIPES`
+                   recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `recipe.RECIPES`
                    curves:int=0, # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
                    n_train:int=4000, # training images (a seeded subset of the source's training split)
                    n_test:int=1000, # held-out test images

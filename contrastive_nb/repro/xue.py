@@ -18,15 +18,14 @@ from fastai.callback.core import Callback
 from ..augment import crop_only, simclr_augment
 from ..models import ConvN
 from ..learner import ENCODERS
-from ..experiments import (experiment, untrained_contrastive, between, positive, one_of, ExperimentArgError, digit_split, fit_contrastive, check_data_sizes,
-                                        data_source, data_split, probe_subset, takes_data, pending, loss_or_method, optional, default_views, is_user_loss, takes_tau,
-                                        probe_accuracy, random_model, line_plot, summarize, scale_title, _fmt)
+from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method, optional
+from ..recipe import untrained_contrastive, digit_split, fit_contrastive, check_data_sizes, data_source, data_split, probe_subset, takes_data, default_views, is_user_loss, takes_tau, probe_accuracy, random_model, keep_rng
+from ..report import line_plot, summarize, scale_title, fmt_mean
 
 # %% auto #0
 __all__ = ['XUE_SOURCES', 'XUE_SOURCE', 'XUE_COLLAPSE', 'XUE_EMBEDDING', 'XUE_METHODS', 'EMBEDDINGS', 'superclasses',
-           'has_superclasses', 'xue_data', 'keep_rng', 'sub_super_probe', 'SubclassProbe', 'class_collapse',
-           'final_epoch', 'collapse_summary', 'class_collapse_figure', 'beta_figure', 'embedding_size',
-           'embedding_size_figure']
+           'has_superclasses', 'xue_data', 'sub_super_probe', 'SubclassProbe', 'class_collapse', 'final_epoch',
+           'collapse_summary', 'class_collapse_figure', 'beta_figure', 'embedding_size', 'embedding_size_figure']
 
 # %% ../../nbs/tutorials/xue.ipynb #a4bd15ce
 XUE_SOURCES = ('mnist-sample', 'mnist', 'fashion-mnist', 'cifar100')  # the sources with superclasses
@@ -63,15 +62,6 @@ def xue_data(data:str='mnist-sample', # a source with superclasses: mnist-sample
 _xue_aug = default_views  # crop_only for grayscale images, SimCLR's augmentation for colour ones (CIFAR)
 
 # %% ../../nbs/tutorials/xue.ipynb #d16e0b21
-@contextmanager
-def keep_rng(device=None):
-    "Run a block without moving Python's, NumPy's or torch's random generators (CPU, and `device` when it is a GPU)."
-    dev = torch.device(device) if device is not None else torch.device('cpu')
-    py, npst = random.getstate(), np.random.get_state()
-    with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []):
-        try: yield
-        finally: random.setstate(py); np.random.set_state(npst)
-
 def sub_super_probe(model, train, test, # datasets from `xue_data`
                     what:str='h', # 'h' (representation) or 'z' (projection)
                     epochs:int=100, # linear-probe epochs
@@ -157,7 +147,7 @@ def final_epoch(res:dict)->dict:
 
 def _ms(v:list, digits:int=1)->str:
     "mean ± std of a list (just the value for one)."
-    return _fmt(statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else None, digits)
+    return fmt_mean(statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else None, digits)
 
 def collapse_summary(res:dict, what:str='h')->str:
     "Markdown table per β and bits: subclass accuracy (%) at epoch 0, at its peak over epochs ≥ 1 (and the epoch), at the end, the drop peak − end, and the final superclass accuracy; mean ± std over seeds."
