@@ -10,7 +10,7 @@ cfg.read(here/'settings.ini', encoding='utf-8')
 cfg = cfg['DEFAULT']
 
 def _version():
-    "The one source of truth for the version: `__version__` in the package's __init__.py."
+    "The one source of truth for the version: `__version__` in the package's __init__.py (exported from nbs/24_package.ipynb)."
     txt = (here/cfg['lib_path']/'__init__.py').read_text(encoding='utf-8')
     m = re.search(r'^__version__\s*=\s*[\'"]([^\'"]+)[\'"]', txt, re.M)
     if m is None: raise RuntimeError(f"no __version__ in {cfg['lib_path']}/__init__.py")
@@ -26,7 +26,7 @@ requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 bench_requirements = cfg.get('bench_requirements', '').split()   # benchmark-only comparisons (lightly)
 distributed_requirements = cfg.get('distributed_requirements', '').split()   # fastai's distrib_ctx / to_distributed (Accelerate)
-docs_requirements = cfg.get('docs_requirements', '').split()   # contrastive-nb-docs: the offline site builder (development tooling)
+docs_requirements = cfg.get('docs_requirements', '').split()   # tools/docsite.py: the offline site builder (development tooling)
 scripts = [s.strip() for s in cfg.get('console_scripts', '').split() if s.strip()]
 
 setup(

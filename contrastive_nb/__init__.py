@@ -1,4 +1,3 @@
-__version__ = "0.0.1"
 """`import contrastive_nb as cnb` and use `cnb.nt_xent`, `cnb.contrastive_learner`, `cnb.rankme`: the main entry points are names of the package itself, imported on first use so that `import contrastive_nb` stays light (it does not load fastai).
 
 Docs: https://contrastive-nb.github.io/contrastive_nb/package.html.md"""
@@ -7,6 +6,9 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/package.html.md"""
 
 # %% auto #0
 __all__ = []
+
+# %% ../nbs/24_package.ipynb #9e63f180
+__version__ = "0.1.0"
 
 # %% ../nbs/24_package.ipynb #a1900005
 import importlib as _importlib

@@ -8,8 +8,10 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/report.html.md"""
 from __future__ import annotations
 import json, statistics
 from pathlib import Path
+from typing import TYPE_CHECKING
 from fastcore.basics import store_attr
 from .experiments import EXPERIMENTS, atomic_write, load_experiments
+if TYPE_CHECKING: from matplotlib.figure import Figure
 
 # %% auto #0
 __all__ = ['SMOKE_NOTE', 'summarize', 'paper_row', 'is_accuracy', 'metric_digits', 'fmt_mean', 'results_table', 'scale_title',
@@ -124,7 +126,7 @@ def save_json(res:dict, path)->Path:
     "Write a result dict to `path` as JSON (folders made as needed): the rows, config and paper numbers, enough to redraw its table and figure."
     return atomic_write(path, json.dumps(res, indent=1, default=str))
 
-def result_figure(path)->"matplotlib.figure.Figure":
+def result_figure(path)->"Figure":
     "The registered figure of a saved result (`results.json`, `save_json`), closed: `display(fig)` then shows it once, and saves it in the notebook, whatever matplotlib's backend. Experiments not yet imported are loaded (`load_experiments`)."
     import matplotlib.pyplot as plt
     res = load_json(path)

@@ -1,7 +1,9 @@
 "Shared fixtures: the project root and its notebooks."
-import json, re, subprocess
+import json, re, subprocess, sys
 from pathlib import Path
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent/'tools'))  # tools/docsite.py, the offline site builder
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'

@@ -18,13 +18,13 @@ def _visible_images(nb):
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    from contrastive_nb.docsite import build_site
+    from docsite import build_site
     out = tmp_path_factory.mktemp('site')
     build_site(out)
     return out
 
 def test_every_notebook_has_a_page_with_its_images(site):
-    from contrastive_nb.docsite import page_name
+    from docsite import page_name
     n_images = 0
     for nb in notebooks():
         page = site/page_name(nb.relative_to(NBS))
@@ -124,14 +124,14 @@ def test_site_has_contents_search_and_working_anchors(site):
 
 def test_sidebar_follows_the_reading_order():
     "nbs/sidebar.yml (both builds' sidebar) lists every notebook once, in the index's reading order, under the sections the README names."
-    from contrastive_nb.docsite import sidebar
+    from docsite import sidebar
     side = sidebar(NBS)
     listed = [p.as_posix() for _, p in side]
     assert sorted(listed) == sorted(nb.relative_to(NBS).as_posix() for nb in notebooks())
     idx = ''.join(''.join(c['source']) for c in read_nb(NBS/'index.ipynb')['cells'])
     table = re.findall(r'^\| \d+ \| \[[^\]]+\]\(([^)#]+\.ipynb)\)', idx, flags=re.M)
     assert listed == ['index.ipynb'] + table
-    assert [s for s in dict.fromkeys(s for s, _ in side) if s] == ['Losses', 'Data and training', 'Reproductions', 'Benchmarks', 'Contributing']
+    assert [s for s in dict.fromkeys(s for s, _ in side) if s] == ['Losses', 'Data and training', 'Reproductions', 'Benchmarks']
     import tomllib
     assert tomllib.loads((ROOT/'pyproject.toml').read_text())['tool']['nbdev']['custom_sidebar'] is True   # else nbdev rewrites the file
 
@@ -223,9 +223,9 @@ def _words(s): return re.findall(r'[A-Za-z0-9]+', s)
 
 def test_readme_in_sync_with_index():
     "README.md holds the same text as index.ipynb rendered (layout may differ between nbconvert and Quarto)."
-    from contrastive_nb.docsite import render_readme
+    from docsite import render_readme
     assert _words((ROOT/'README.md').read_text(encoding='utf-8')) == _words(render_readme()), \
-        "README.md is out of date: run `contrastive-nb-docs`"
+        "README.md is out of date: run `python tools/docsite.py`"
 
 def test_index_lists_every_notebook_with_colab_link():
     idx = ''.join(''.join(c['source']) for c in read_nb(NBS/'index.ipynb')['cells'])
@@ -345,11 +345,11 @@ def test_docs_extra():
     assert {'latex2mathml', 'nbconvert'} <= set(docs) and set(docs) <= set(dev)
     assert "'docs': docs_requirements" in (ROOT/'setup.py').read_text()
     # a Python where latex2mathml cannot be imported: the command stops with one line naming the extra
-    code = ("import sys; sys.modules['latex2mathml'] = None; import importlib.util as u; f = u.find_spec; "
+    code = ("import sys; sys.path.insert(0, 'tools'); sys.modules['latex2mathml'] = None; import importlib.util as u; f = u.find_spec; "
             "u.find_spec = lambda n, *a: None if n == 'latex2mathml' else f(n, *a); "
-            "from contrastive_nb.docsite import build_docs_cli; build_docs_cli.__wrapped__(out='/nonexistent')")
+            "from docsite import build_docs_cli; build_docs_cli.__wrapped__(out='/nonexistent')")
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode != 0 and "pip install 'contrastive_nb[docs]'" in r.stderr and 'Traceback' not in r.stderr, r.stderr
+    assert r.returncode != 0 and 'pip install -e ".[docs]"' in r.stderr and 'Traceback' not in r.stderr, r.stderr
 
 def table_text_problems(text:str)->list:
     "Where printed markdown would not render as its author meant: a pipe table with a text line directly above or below it (markdown needs a blank line there, or the line joins the table or the paragraph)."

@@ -1,5 +1,6 @@
 "The installed package: importable, one version, the console scripts declared."
-import re, importlib.metadata as md
+import re, shutil, subprocess, importlib.metadata as md
+import pytest
 from configparser import ConfigParser
 import contrastive_nb
 from conftest import ROOT
@@ -151,7 +152,7 @@ def _module_level(tree):
         todo.extend(ast.iter_child_nodes(n))
     return out
 
-LOCAL = {'contrastive_nb', '__future__', *(p.stem for p in (ROOT/'tests').glob('*.py'))}   # the package and the tests' own helpers
+LOCAL = {'contrastive_nb', '__future__', *(p.stem for p in (ROOT/'tests').glob('*.py')), *(p.stem for p in (ROOT/'tools').glob('*.py'))}   # the package, the tests' own helpers, tools/ (on the tests' path)
 def _third_party(name): return name not in sys.stdlib_module_names and name not in LOCAL
 
 def _code_of_notebook(p):
@@ -259,3 +260,10 @@ def test_top_level_names_resolve_lazily():
     code = "import sys, contrastive_nb as c; print(sorted(m for m in ('fastai', 'torch') if m in sys.modules)); c.nt_xent; c.contrastive_learner; print('fastai' in sys.modules)"
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.split('\n')
     assert out[0] == '[]' and out[1] == 'True', out
+
+def test_ruff_finds_nothing():
+    "`ruff check` (the rules in pyproject.toml's [tool.ruff]) over the library, the notebooks, tools/ and tests/: no syntax error and no undefined name lands."
+    ruff = shutil.which('ruff')
+    if ruff is None: pytest.skip("ruff is not installed (it is in the dev extra): the lint did not run")
+    r = subprocess.run([ruff, 'check', '--output-format', 'concise', '.'], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
