@@ -33,6 +33,7 @@ def __getattr__(name:str):
     if name in _WHERE: return getattr(_importlib.import_module(f'{__name__}.{_WHERE[name]}'), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+# %% ../nbs/24_package.ipynb #5ba0daf2
 def __dir__(): return sorted(set(globals()) | set(_WHERE))
 
 # %% ../nbs/24_package.ipynb #afaadfc7

@@ -22,6 +22,7 @@ def _gen(x:Tensor, seed:int|None, generator:torch.Generator|None):
     if seed is None: return None
     return torch.Generator(device=x.device).manual_seed(int(seed))
 
+# %% ../nbs/15_augment.ipynb #7c88b091
 def _u(n, lo, hi, g, device):
     "n uniform draws in [lo, hi) on `device`."
     return torch.rand(n, generator=g, device=device) * (hi - lo) + lo
@@ -58,6 +59,7 @@ def _src_coords(start:Tensor, length:Tensor, n_out:int, n_in:int, flip:Tensor|No
     i0 = s.floor().long()
     return i0, (i0 + 1).clamp(max=n_in - 1), s - i0
 
+# %% ../nbs/15_augment.ipynb #87ef05c8
 def _interp_matrix(start, length, n_out, n_in, flip=None):
     "Each sample's bilinear resampling along one axis as a (n_out, n_in) matrix with two non-zeros per row."
     i0, i1, w = _src_coords(start, length, n_out, n_in, flip)
@@ -65,10 +67,12 @@ def _interp_matrix(start, length, n_out, n_in, flip=None):
     M.scatter_add_(2, i0[..., None], (1 - w)[..., None])
     return M.scatter_add_(2, i1[..., None], w[..., None])
 
+# %% ../nbs/15_augment.ipynb #2a26c8df
 def crop_method(C:int, H:int, W:int)->str:
     "The resampler `resized_crop(method='auto')` uses: 'matmul' for small images, where it measured faster on CPU (see the data benchmark), else 'grid'."
     return 'matmul' if max(H, W) <= 64 or (C == 1 and max(H, W) <= 128) else 'grid'
 
+# %% ../nbs/15_augment.ipynb #27e915a2
 def resized_crop(x:Tensor, # (B, C, H, W) float
                  top:Tensor, left:Tensor, h:Tensor, w:Tensor, # per-sample boxes in pixels, (B,) each
                  size:tuple, # output (h, w)
@@ -99,14 +103,20 @@ def grayscale(x:Tensor)->Tensor:
     w = torch.tensor(_GRAY, device=x.device, dtype=x.dtype)
     return (x * w[:, None, None]).sum(1, keepdim=True)
 
+# %% ../nbs/15_augment.ipynb #1c807609
 def _blend(a:Tensor, b:Tensor, f:Tensor)->Tensor:
     "f·a + (1−f)·b with a per-sample factor f (B,), clamped to [0, 1] as torchvision does."
     return (f[:, None, None, None] * a + (1 - f[:, None, None, None]) * b).clamp(0, 1)
 
+# %% ../nbs/15_augment.ipynb #dc2ac8bb
 def adjust_brightness(x, f): return _blend(x, torch.zeros_like(x), f)
+
+# %% ../nbs/15_augment.ipynb #30a67796
 def adjust_contrast(x, f):
     m = (grayscale(x) if x.shape[1] == 3 else x).mean((1, 2, 3), keepdim=True)
     return _blend(x, m.expand_as(x), f)
+
+# %% ../nbs/15_augment.ipynb #703b412e
 def adjust_saturation(x, f): return _blend(x, grayscale(x).expand_as(x), f)
 
 # %% ../nbs/15_augment.ipynb #5728953d
@@ -125,6 +135,7 @@ def _rgb2hsv(x):
     h = torch.fmod((hr + hg + hb) / 6.0 + 1.0, 1.0)
     return h, s, maxc
 
+# %% ../nbs/15_augment.ipynb #d98e5c07
 def _hsv2rgb(h, s, v):
     i = torch.floor(h * 6.0)
     f = h * 6.0 - i
@@ -135,6 +146,7 @@ def _hsv2rgb(h, s, v):
     a4 = torch.stack((a1, a2, a3), 1)  # (B, 3, 6, H, W)
     return torch.einsum('bijk,bxijk->bxjk', mask.to(v.dtype), a4)
 
+# %% ../nbs/15_augment.ipynb #c1f59081
 def adjust_hue(x:Tensor, f:Tensor)->Tensor:
     "Shift hue by a per-sample fraction f ∈ [−0.5, 0.5] of the colour wheel (torchvision's HSV algorithm, batched)."
     h, s, v = _rgb2hsv(x)
@@ -239,6 +251,7 @@ def simclr_augment(size:int|None=None, # output side
     "SimCLR's recipe: crop (0.08–1) + flip + jitter (p 0.8) + grayscale (p 0.2) [+ blur]."
     return Augment(size, brightness=0.8 * strength, contrast=0.8 * strength, saturation=0.8 * strength, hue=min(0.5, 0.2 * strength), blur=blur, **kwargs)
 
+# %% ../nbs/15_augment.ipynb #85ff7bc3
 def crop_only(size:int|None=None, scale=(0.5, 1.0), ratio=(3/4, 4/3), flip:float=0.0)->Augment:
     "Random resized crop only: the RandBit colab's digit augmentation (area 0.5–1, resized back)."
     return Augment(size, scale=scale, ratio=ratio, flip=flip, jitter=0.0, gray=0.0, blur=0.0)

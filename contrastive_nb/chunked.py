@@ -31,6 +31,7 @@ def resolve_chunk(chunk_size, # None, an int >= 1 or 'auto'
     if chunk_size < 1: raise ValueError(f"`chunk_size` must be >= 1, got {chunk_size}")
     return chunk_size
 
+# %% ../nbs/02_chunked.ipynb #11bc9e23
 def pair_chunk(chunk_size, # None, an int >= 1 or 'auto'
                n:int, # images in the batch (N)
                negatives:str, # 'all' (2N candidates per anchor) or 'cross' (N)
@@ -45,14 +46,17 @@ def _block(a, b, tau, exclude, s, e):
     if exclude is not None: l.scatter_(1, exclude[s:e], float('-inf'))
     return l
 
+# %% ../nbs/02_chunked.ipynb #9a28dd91
 def _check_tau_arg(tau):
     "The blocked paths take τ as a number or a one-element tensor; a tensor that requires grad gets its gradient (a learnable temperature)."
     if isinstance(tau, Tensor) and tau.numel() != 1: raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
 
+# %% ../nbs/02_chunked.ipynb #80f4be37
 def _tau_grad(tau, gt):
     "The accumulated ∂L/∂τ `gt` in `tau`'s shape and dtype (None when τ is a number)."
     return gt.reshape(tau.shape).to(tau.dtype) if isinstance(tau, Tensor) else None
 
+# %% ../nbs/02_chunked.ipynb #6de5c365
 class _MaskedLSE(torch.autograd.Function):
     "Row log-sum-exp of a·bᵀ/τ with excluded columns, in blocks of rows; saves a, b and the M results, and recomputes blocks in backward."
     @staticmethod
@@ -83,6 +87,7 @@ class _MaskedLSE(torch.autograd.Function):
             if gt is not None: gt -= (p * l.nan_to_num(neginf=0.)).sum()    # ∂ℓ_i/∂τ = −Σ_k softmax_k·(a_i·b_k)/τ², excluded columns 0
         return (None if ga is None else ga.to(a.dtype)), (None if gb is None else gb.to(b.dtype)), (None if gt is None else _tau_grad(tau, gt)), None, None
 
+# %% ../nbs/02_chunked.ipynb #f47621f1
 def masked_lse(a:Tensor, # anchors, (M, d), typically unit rows
                b:Tensor, # candidates, (K, d)
                tau:float|Tensor, # temperature: a number or a 0-d tensor (one that requires grad gets its gradient)
@@ -126,16 +131,19 @@ def pair_lse(f:Tensor, # unit first views, (N, d)
     ex = torch.arange(n, device=f.device)[:, None] if exclude_positive else None
     return torch.cat([masked_lse(f, torch.cat([g, *extra]), tau, ex, chunk), masked_lse(g, torch.cat([f, *extra]), tau, ex, chunk)])
 
+# %% ../nbs/02_chunked.ipynb #0ca73014
 def positive_sim(f:Tensor, g:Tensor)->Tensor:
     "f_i·g_i for the 2N anchors (view-1, then view-2), upcast before the product so that half inputs are summed in float32."
     pos = (upcast(f) * upcast(g)).sum(1)
     return torch.cat([pos, pos])
 
+# %% ../nbs/02_chunked.ipynb #39d7dd3a
 def unit_views(z1:Tensor, z2:Tensor)->tuple[Tensor, Tensor, Tensor]:
     "The blocked losses' start: both views normalised to unit rows, and the 2N anchors' positive similarities (`positive_sim`)."
     f, g = l2_normalize(z1), l2_normalize(z2)
     return f, g, positive_sim(f, g)
 
+# %% ../nbs/02_chunked.ipynb #6b9b3f37
 def class_mean_sim(z:Tensor, # unit rows, (M, d)
                    y:Tensor, # their labels, (M,)
                   )->Tensor: # (M,) mean similarity of each row to the other rows with its label
@@ -185,6 +193,7 @@ class _TopkRows(torch.autograd.Function):
             gb.addmm_(p.T, upcast(a[s:e]))
         return ga.to(a.dtype), gb.to(b.dtype), (None if gpos is None else gpos.to(pos.dtype)), (None if gt is None else _tau_grad(tau, gt)), None, None, None, None
 
+# %% ../nbs/02_chunked.ipynb #99069942
 def topk_rows(a:Tensor, # anchors, (M, d)
               b:Tensor, # candidates, (K, d)
               k:int, # how many of each row's largest similarities to keep

@@ -23,6 +23,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+# %% ../nbs/23_cli.ipynb #3ddc0461
 def _elem_type(ann):
     "(element type, is_list) of an annotation such as `list[int]`, `int`, `str|None`."
     if typing.get_origin(ann) in (list, tuple): return typing.get_args(ann)[0], True
@@ -30,6 +31,7 @@ def _elem_type(ann):
     if typing.get_origin(ann) in (typing.Union, types.UnionType) and len(args) == 1: return _elem_type(args[0])
     return ann, False
 
+# %% ../nbs/23_cli.ipynb #7b53e549
 def add_experiment_options(p:argparse.ArgumentParser, exp):
     "Add one option per parameter of `exp`'s function, and the common ones, to `p`."
     for name, (default, ann, doc) in exp.options.items():
@@ -51,6 +53,7 @@ def add_experiment_options(p:argparse.ArgumentParser, exp):
     p.add_argument('--quiet', action='store_true', help='print only the table (no per-model lines, no progress line)')
     return p
 
+# %% ../nbs/23_cli.ipynb #6f627fa0
 def _parser():
     p = _Parser(prog='contrastive-nb', description='Reproduce findings about contrastive losses.')
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -70,6 +73,7 @@ def _writable(out:Path)->str|None:
         probe.write_text(''); probe.unlink()
     except OSError as e: return f"cannot write into {str(out)!r}: {e.strerror or e}"
 
+# %% ../nbs/23_cli.ipynb #c61f4731
 def main(argv=None)->int:
     "Entry point of the `contrastive-nb` command."
     load_experiments()

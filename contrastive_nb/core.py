@@ -28,10 +28,12 @@ def set_check_finite(on:bool=True, # whether losses test their inputs for `nan`/
     _CHECK_FINITE[0] = bool(on)
     return prev
 
+# %% ../nbs/00_core.ipynb #b8c4ceea
 def check_finite_enabled()->bool:
     "Whether losses currently test their inputs for `nan`/`inf` by default."
     return _CHECK_FINITE[0]
 
+# %% ../nbs/00_core.ipynb #4cfa671e
 @contextmanager
 def finite_checks(on:bool|None):
     "Context manager that sets the losses' default finiteness check to `on` inside its block (None: leaves it as it is)."
@@ -40,6 +42,7 @@ def finite_checks(on:bool|None):
     try: yield
     finally: set_check_finite(prev)
 
+# %% ../nbs/00_core.ipynb #470fbad2
 def no_finite_checks():
     "Context manager that disables the finiteness checks (they force a GPU→host sync) inside its block."
     return finite_checks(False)
@@ -50,8 +53,10 @@ def check_flag(x, name:str, none:bool=False):
     if isinstance(x, bool) or (none and x is None): return x
     raise TypeError(f"`{name}` must be True or False{' (or None: the global setting)' if none else ''}, got {x!r}")
 
+# %% ../nbs/00_core.ipynb #5d7ea557
 def want_finite(check): return check_finite_enabled() if check_flag(check, 'check', none=True) is None else check
 
+# %% ../nbs/00_core.ipynb #90199893
 def check_tensor(x, # the object to check
                  name:str, # argument name, used in the error message
                  ndim:int|None=None, # required number of dimensions (None: any)
@@ -66,6 +71,7 @@ def check_tensor(x, # the object to check
         raise ValueError(f"`{name}` must be {ndim}-D, got shape {tuple(x.shape)}")
     return x
 
+# %% ../nbs/00_core.ipynb #5d5e2e5e
 def check_finite(x:Tensor, # tensor to test
                  name:str, # argument name, used in the error message
                 ):
@@ -91,6 +97,7 @@ def check_pair(z1, # first view, (N, d)
     if want_finite(check): check_finite(z1, 'z1'); check_finite(z2, 'z2')
     return n, d
 
+# %% ../nbs/00_core.ipynb #af3e193a
 def check_bank(bank, # extra negatives, (M, d)
                z1:Tensor, # the anchors' first view, (N, d): the bank must have its width
                check:bool|None=None, # validate finiteness (None: the global setting)
@@ -101,7 +108,6 @@ def check_bank(bank, # extra negatives, (M, d)
     if want_finite(check): check_finite(bank, 'bank')
     return bank
 
-
 # %% ../nbs/00_core.ipynb #a34e55f8
 def _scalar(x, name):
     if isinstance(x, Tensor):
@@ -111,6 +117,7 @@ def _scalar(x, name):
         raise TypeError(f"`{name}` must be a real number, got {type(x).__name__}")
     return float(x)
 
+# %% ../nbs/00_core.ipynb #011e4f6e
 def check_scalar(x, # number or one-element tensor
                  name:str, # argument name, used in the error message
                  lo:float=-math.inf, # lower bound
@@ -128,10 +135,12 @@ def check_scalar(x, # number or one-element tensor
         raise ValueError(f"`{name}` must be a finite number in {interval}, got {v}")
     return x
 
+# %% ../nbs/00_core.ipynb #e44a1366
 def check_positive(x, name:str, check:bool|None=None):
     "Raise unless `x` is a finite number > 0 (weights, widths)."
     return check_scalar(x, name, lo=0., lo_open=True, check=check)
 
+# %% ../nbs/00_core.ipynb #d4e8cd21
 TAU_MIN = 1e-4  # the smallest temperature a loss takes: cosines / τ stay below 1e4, far inside float32 (and half inputs are upcast)
 
 def check_tau(x, name:str='tau', check:bool|None=None):
@@ -174,6 +183,7 @@ def upcast(x:Tensor)->Tensor:
     "Half-precision tensors (float16, bfloat16) as float32; float32 and float64 unchanged."
     return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
 
+# %% ../nbs/00_core.ipynb #1b13f244
 def l2_normalize(z:Tensor, # (..., d) features
                  eps:float=1e-6, # floor on the norm; representable in float16
                 )->Tensor: # unit-norm rows, same dtype as `z`
@@ -197,6 +207,7 @@ def two_view_sim(z1:Tensor, # first view, (N, d)
     "Cosine similarity matrix of the $2N$ stacked rows `[z1; z2]`."
     return cosine_sim(torch.cat([z1, z2]))
 
+# %% ../nbs/00_core.ipynb #c44fda4c
 def positive_index(n:int, # batch size N
                    device=None,
                   )->Tensor: # (2N,) column of each row's positive
@@ -212,6 +223,7 @@ def check_negatives(negatives:str)->str:
         raise ValueError(f"`negatives` must be one of {NEGATIVES}, got {negatives!r}")
     return negatives
 
+# %% ../nbs/00_core.ipynb #e95b88ab
 def pair_masks(n:int, # batch size N (number of images)
                negatives:str='all', # 'all' (2N×2N, 2N−2 negatives) or 'cross' (N×N, N−1 negatives)
                device=None,
@@ -260,6 +272,7 @@ def _view_labels(n, negatives):
     cols = [f"$x_{i}^{{(2)}}$" for i in range(n)]
     return (rows, cols) if negatives == 'cross' else (rows + cols, rows + cols)
 
+# %% ../nbs/00_core.ipynb #7496e0f3
 def show_pairs(n:int=4, # batch size N
                negatives:str='all', # negative-set convention, see `pair_masks`
                sim:Tensor|None=None, # similarity matrix to print in each cell (optional)

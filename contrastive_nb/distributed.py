@@ -20,6 +20,7 @@ def world()->tuple:
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return 0, 1
 
+# %% ../nbs/01_distributed.ipynb #270e78cc
 def batch_sizes(n:int, device=None)->list:
     "Every rank's local batch size (one all-gather of a scalar), in rank order."
     t = torch.tensor([n], device=device)
@@ -27,6 +28,7 @@ def batch_sizes(n:int, device=None)->list:
     dist.all_gather(out, t)
     return [int(s) for s in out]
 
+# %% ../nbs/01_distributed.ipynb #c7cd4b40
 class GatherRows(torch.autograd.Function):
     "All-gather the rows of `x` from every rank (sizes may differ). Backward returns this rank's slice of the incoming gradient, which is exact when every rank computes the same loss of the gathered rows (`gatherable`)."
     @staticmethod
@@ -40,6 +42,7 @@ class GatherRows(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad:Tensor): return grad[ctx.start:ctx.start + ctx.n], None
 
+# %% ../nbs/01_distributed.ipynb #b5a7ed6f
 def gather_rows(x:Tensor, sizes:list|None=None)->Tensor:
     "`GatherRows` for float tensors (differentiable), a plain all-gather for labels; `sizes` from `batch_sizes` (gathered when None)."
     sizes = batch_sizes(len(x), x.device) if sizes is None else sizes
@@ -55,6 +58,7 @@ def shared_generator(device=None)->torch.Generator:
     dist.broadcast(seed, 0)
     return torch.Generator(device=device or 'cpu').manual_seed(int(seed))
 
+# %% ../nbs/01_distributed.ipynb #9ad101a7
 def gatherable(fn):
     "Give a loss of (z1, z2[, labels], …) a `gather` argument: with it on under a process group of W > 1 ranks, the loss sees every rank's rows (with gradient) and its DDP-averaged gradient equals the single-process gradient on the global batch."
     sig = inspect.signature(fn)

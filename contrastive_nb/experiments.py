@@ -30,10 +30,12 @@ class ExperimentArgError(ValueError):
         super().__init__(f"`{param}` {msg}")
         self.param, self.msg = param, msg
 
+# %% ../nbs/19_experiments.ipynb #4521fe80
 def positive(v)->str|None:
     "Check: v > 0."
     return None if v > 0 else f"must be > 0, got {v}"
 
+# %% ../nbs/19_experiments.ipynb #a3e1dbef
 def between(lo=None, hi=None):
     "Check: lo <= v <= hi (either bound may be None)."
     def check(v):
@@ -41,6 +43,7 @@ def between(lo=None, hi=None):
             return f"must be in [{'-∞' if lo is None else lo}, {'∞' if hi is None else hi}], got {v}"
     return check
 
+# %% ../nbs/19_experiments.ipynb #51fd45fa
 def loss_or_method(*choices, supervised:bool|None=False # whether the experiment's losses take labels (None: it takes either)
                   ):
     "Check: v is one of `choices`, or a user's loss (registered with `losses.register_loss`, or 'module:function') that passes `losses.check_loss`'s dry run."
@@ -53,10 +56,12 @@ def loss_or_method(*choices, supervised:bool|None=False # whether the experiment
         if supervised is not None and mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
     return check  # no `choices` attribute (unlike `one_of`): argparse must let a user's loss through
 
+# %% ../nbs/19_experiments.ipynb #ebdf95f1
 def optional(check):
     "Check: v is None (the option's default, decided later) or passes `check`."
     return lambda v: None if v is None else check(v)
 
+# %% ../nbs/19_experiments.ipynb #c9b7157a
 def one_of(*choices):
     "Check: v is one of `choices`."
     def check(v): return None if v in choices else f"must be one of {', '.join(map(str, choices))}; got {v!r}"
@@ -141,6 +146,7 @@ class Experiment:
                     paper_note='' if smoke else self.paper_note, seconds=round(seconds, 1),
                     processes=max(1, num_distrib()), **extra)  # > 1 under torchrun / accelerate launch: one global batch split across them
 
+# %% ../nbs/19_experiments.ipynb #b8dbd87f
 EXPERIMENTS = {}
 
 def experiment(name:str, summary:str, cpu_time:str, keys, metrics, **kwargs):
@@ -161,9 +167,14 @@ ROWS_FILE = 'rows.jsonl'
 _RUN = contextvars.ContextVar('contrastive_nb_run', default=None)
 
 def _now()->str: return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
+
+# %% ../nbs/19_experiments.ipynb #93c73eea
 def _key(settings:dict)->str: return json.dumps(settings, sort_keys=True, default=str)
+
+# %% ../nbs/19_experiments.ipynb #2120e40b
 def _jsonable(v): return json.loads(json.dumps(v, default=str))
 
+# %% ../nbs/19_experiments.ipynb #05142dd4
 def atomic_write(path, text:str)->Path:
     "Write `text` to `path` through a temporary file in the same folder, fsynced, then renamed: a reader sees the old file or the new one, never a part."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,10 +183,12 @@ def atomic_write(path, text:str)->Path:
     os.replace(tmp, path)
     return path
 
+# %% ../nbs/19_experiments.ipynb #744ed259
 def _cpu_name()->str:
     try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
     except (OSError, StopIteration): return platform.processor() or platform.machine()
 
+# %% ../nbs/19_experiments.ipynb #94cab342
 def _git_state()->dict:
     "The commit of the checkout this package runs from, and whether its tracked files differ from it; {} when not run from a checkout."
     import contrastive_nb
@@ -186,6 +199,7 @@ def _git_state()->dict:
         return dict(git=git('rev-parse', 'HEAD') or None, git_dirty=bool(git('status', '--porcelain', '--untracked-files=no')))
     except (OSError, subprocess.SubprocessError): return {}
 
+# %% ../nbs/19_experiments.ipynb #0e914987
 def provenance(device=None)->dict:
     "What produced a result: versions (package, git commit, torch, fastai, Python), the device's name and torch's thread count."
     import fastai
@@ -195,30 +209,36 @@ def provenance(device=None)->dict:
     return dict(version=__version__, **_git_state(), torch=torch.__version__, fastai=fastai.__version__,
                 python=platform.python_version(), device=f"{d.type}: {name}", threads=torch.get_num_threads())
 
+# %% ../nbs/19_experiments.ipynb #ecf02d62
 def data_record(ds, role:str)->dict:
     "Name, size, image shape and a checksum (SHA-256 of the uint8 images, first 16 hex digits) of a dataset a run used."
     x = getattr(getattr(ds, 'ds', ds), 'x', None)  # a RandBit wraps a ProbeDataset
     digest = hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest()[:16] if isinstance(x, Tensor) else None
     return dict(role=role, name=getattr(ds, 'name', type(ds).__name__), n=len(ds), shape=list(x.shape[1:]) if x is not None else None, sha256=digest)
 
+# %% ../nbs/19_experiments.ipynb #e726c8f7
 def record_data(**datasets):
     "Record the datasets of the current seed (`train=..., test=...`) in the running experiment's provenance; a no-op outside a run."
     log = _RUN.get()
     if log is not None: log.record_data(datasets)
 
+# %% ../nbs/19_experiments.ipynb #2a3033cf
 def pending(**settings)->bool:
     "Call before training one model, with the settings that identify its rows: False when a resumed run already has them (they are reused), else True."
     log = _RUN.get()
     return True if log is None else log.pending(settings)
 
+# %% ../nbs/19_experiments.ipynb #4c4b0ea3
 def reused_rows()->list[dict]:
     "The rows of the model that the last `pending` call found done in a resumed run ([] when it is to be trained, or outside a run): for an experiment that summarises several models."
     return list(getattr(_RUN.get(), 'last_reused', None) or [])
 
+# %% ../nbs/19_experiments.ipynb #d9ebc929
 def _unit_seconds(rows:list)->float:
     "The training time of one model from its rows: every row of a model (one per probed epoch, say) carries that model's seconds, so they are not summed."
     return max((r.get('seconds') or 0 for r in rows), default=0)
 
+# %% ../nbs/19_experiments.ipynb #f2a68c32
 class RunLog:
     "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused (its seeds and `grid` options may differ: a run can be extended)."
     def __init__(self, exp, cfg:dict, out=None, resume:bool=False):
@@ -296,6 +316,7 @@ def _clock(s:float)->str:
     h, r = divmod(int(round(s)), 3600); mi, se = divmod(r, 60)
     return f"{h}:{mi:02d}:{se:02d}" if h else f"{mi}:{se:02d}"
 
+# %% ../nbs/19_experiments.ipynb #d2979e40
 class RunProgress:
     "A one-line progress bar for a terminal: models done of models planned, the current model and its epoch, elapsed time and ETA."
     def __init__(self, total:int|None, # models planned (None: unknown)
@@ -336,6 +357,7 @@ class RunProgress:
         "Leave the last line on screen and end it."
         if self.visible: self.stream.write('\n'); self.stream.flush(); self.visible = False
 
+# %% ../nbs/19_experiments.ipynb #11e46cee
 class _AboveBar(io.TextIOBase):
     "stdout while a bar is drawn: what is printed appears above the bar, which is redrawn below it."
     def __init__(self, bar:RunProgress, real): self.bar, self.real = bar, real
@@ -345,6 +367,7 @@ class _AboveBar(io.TextIOBase):
         return len(s)
     def flush(self): self.real.flush()
 
+# %% ../nbs/19_experiments.ipynb #ee42f0fc
 class _EpochTick(Callback):
     "Tells the running experiment's progress bar each finished epoch."
     order = 100
@@ -354,14 +377,17 @@ class _EpochTick(Callback):
     def after_epoch(self):
         if self._bar() is not None: self._bar().epoch(self.epoch + 1, self.n_epoch)
 
+# %% ../nbs/19_experiments.ipynb #09800b56
 class _Unplannable(Exception): "Raised by training inside `planned_models`: the experiment trains without asking `pending`."
 
+# %% ../nbs/19_experiments.ipynb #edc4bd9f
 class _Plan:
     "The run log of a dry pass: `pending` counts each model and answers 'done', so nothing is trained."
     def __init__(self): self.n, self.seed, self.bar = 0, None, None
     def pending(self, settings:dict)->bool: self.n += 1; return False
     def record_data(self, datasets:dict): pass
 
+# %% ../nbs/19_experiments.ipynb #cbc0d827
 def planned_models(exp, opts:dict, seeds)->int|None:
     "How many models a run of `exp` with options `opts` and `seeds` trains (a dry pass through `pending`); None when it cannot be counted."
     plan = _Plan(); token = _RUN.set(plan)
@@ -373,11 +399,11 @@ def planned_models(exp, opts:dict, seeds)->int|None:
     finally: _RUN.reset(token)
     return plan.n
 
+# %% ../nbs/19_experiments.ipynb #0c7a75fd
 def run_callbacks()->list:
     "The callbacks a training recipe adds to its fit so that the running experiment sees each epoch; raises inside `planned_models`."
     if isinstance(_RUN.get(), _Plan): raise _Unplannable   # a dry pass counting the models must not train one
     return [_EpochTick()]
-
 
 # %% ../nbs/19_experiments.ipynb #95d171c8
 def check_device(device)->str:

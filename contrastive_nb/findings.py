@@ -64,10 +64,12 @@ def _exp(name:str):
     if name not in exps: raise ValueError(f"no experiment named {name!r}; registered: {', '.join(sorted(exps))}")
     return exps[name]
 
+# %% ../nbs/22_findings.ipynb #8510ffdc
 def _same(x, y)->bool:
     if isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool): return math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9)
     return x == y
 
+# %% ../nbs/22_findings.ipynb #e882c264
 def select(rows:list[dict], # rows of `summarize(result)`
            sel:dict, # settings; values may be ANY, FIRST, SECOND or LAST
            metric:str)->list[dict]:
@@ -87,25 +89,30 @@ def _stat(r:dict, metric:str)->tuple[float, float, int]:
     m, s, n = r[metric]
     return m, (s or 0.), n
 
+# %% ../nbs/22_findings.ipynb #25306e0b
 def _pick(rows:list[dict], metric:str, high:bool)->dict:
     return (max if high else min)(rows, key=lambda r: r[metric][0])
 
+# %% ../nbs/22_findings.ipynb #16dc3a3d
 def _per_seed(r:dict, metric:str)->dict:
     "seed -> value of `metric` in a summarized row's underlying rows."
     return {x.get('seed', 0): x[metric] for x in r['_rows'] if x.get(metric) is not None}
 
+# %% ../nbs/22_findings.ipynb #b896fad4
 def _ceiling(f:Finding, rows:list[dict])->float|None:
     "100 for an accuracy, lowered to the best supervised accuracy when the result has supervised rows; None for other metrics."
     if not is_accuracy(f.metric): return None
     sup = [r[f.metric][0] for r in rows if r.get('method') == 'supervised' and r.get(f.metric)]
     return min(100., max(sup)) if sup else 100.
 
+# %% ../nbs/22_findings.ipynb #8feb5c97
 def _paper_value(f:Finding, sel:dict)->float|None:
     exp = _exp(f.experiment)
     for p in exp.paper:
         if p.get(f.metric) is not None and all(k in p and _same(p[k], v) for k, v in sel.items() if v not in MARKERS): return p[f.metric]
     return None
 
+# %% ../nbs/22_findings.ipynb #a69f311e
 def _paper_effect(f:Finding)->float|None:
     "The paper's own gap between `a` and `b` in its metric, where it prints both numbers (the strongest `b` of a list); None for an equality claim, or where `a` and `b` differ only in our own axes (epochs: the `MARKERS`)."
     fixed = lambda sel: {k: v for k, v in sel.items() if v not in MARKERS}
@@ -116,6 +123,7 @@ def _paper_effect(f:Finding)->float|None:
     pb = (max if f.test != 'less' else min)(pbs)
     return abs(pa - pb)
 
+# %% ../nbs/22_findings.ipynb #cae94232
 def score(f:Finding, res:dict,
           floor:dict|None=None, # the result holding the `above` row when it is not `res` (`f.floor_from`)
          )->dict:
@@ -152,6 +160,7 @@ def score(f:Finding, res:dict,
     return dict(a=(ma, sa, na), b=(mb, sb, nb), a_row=ra, b_row=rb, gap=d, noise=noise, paired=paired, seeds=n_seeds,
                 effect=effect, underpowered=underpowered, ceiling=ceil, base=base, status=status)
 
+# %% ../nbs/22_findings.ipynb #0f6ac6b3
 def power(f:Finding, s:dict)->str:
     "The paper's effect against 2σ at our scale, in words (an equality claim: 2σ against its margin)."
     if s['seeds'] < 2: return 'one seed: no noise estimate'
@@ -160,7 +169,6 @@ def power(f:Finding, s:dict)->str:
     if f.test == 'close': return f"{two} against the margin {f.tol:g}"
     if s['effect'] is None: return f"{two}; the paper prints no gap"
     return f"paper Δ {s['effect']:.{dig}f} against {two}" + (': underpowered' if s['underpowered'] else '')
-
 
 # %% ../nbs/22_findings.ipynb #548f5bad
 _f = Finding  # short, for the table below
@@ -257,12 +265,14 @@ def _num(m:float, s:float, n:int, metric:str)->str:
     "A mean (± std when there are several seeds): 1 decimal for percentages (accuracies, IoU), 3 for the rest."
     return fmt_mean(m, s if n > 1 else None, 1 if {'acc', 'iou'} & set(metric.split('_')) else 3)
 
+# %% ../nbs/22_findings.ipynb #14758502
 def _label(a:dict, b:dict)->tuple[str, str]:
     "The settings that tell row `a` from row `b`, written out for each."
     keys = [k for k in a if not k.startswith('_') and k != 'seconds' and not isinstance(a[k], (tuple, list)) and a.get(k) != b.get(k)]
     w = lambda r: ', '.join(f"{k} {r[k]:g}" if isinstance(r[k], float) else f"{k} {r[k]}" for k in keys if r.get(k) is not None)
     return w(a), w(b)
 
+# %% ../nbs/22_findings.ipynb #e611a67c
 def describe(f:Finding, s:dict)->str:
     "Ours, in words: both numbers (mean ± std over seeds), their settings where more than one matched, seeds, and the status."
     a, b = _num(*s['a'], f.metric), _num(*s['b'], f.metric)
@@ -274,6 +284,7 @@ def describe(f:Finding, s:dict)->str:
     elif f.above is not None: extra += '; untrained: not in this result'
     return f"{a} against {b}{extra}; {n} seed{'s' if n > 1 else ''}"
 
+# %% ../nbs/22_findings.ipynb #ac4f4b40
 def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None=None,
                    floor:bool=False, # the result that holds the untrained floor (`f.floor_from`) instead
                   )->dict|None:
@@ -284,6 +295,7 @@ def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None
     if p not in cache: cache[p] = load_json(p) if p.exists() else None
     return cache[p]
 
+# %% ../nbs/22_findings.ipynb #c97171c5
 def scoreboard(results:str|Path, # folder of saved results (the tutorials' `results/`)
                findings=None)->str:
     "Markdown: one row per finding with the paper's numbers, ours at each scale with its status, the CPU comparison's power, then counts per status and scale."
@@ -310,7 +322,6 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
     per = '; '.join(f"{sc.upper() if sc != 'full' else 'full'} scale: " + ', '.join(f"{c[k]} {k}" for k in STATUSES if k in c) for sc, c in counts.items())
     return f"**{len(findings)} findings.** {per}.\n\n" + '\n'.join(lines)
 
-
 # %% ../nbs/22_findings.ipynb #f1d00002
 def _seconds(s:dict)->str:
     "Mean seconds per model of the two compared rows (what a reader pays to rerun one), or '–' when the rows do not say."
@@ -318,6 +329,7 @@ def _seconds(s:dict)->str:
     v = [x for x in v if isinstance(x, (int, float)) and not isinstance(x, bool)]
     return f"{statistics.fmean(v):.0f}" if v else '–'
 
+# %% ../nbs/22_findings.ipynb #40e9cf13
 def verdict_table(results:str|Path, # folder of saved results (the tutorials' `results/`)
                   experiments, # the experiments whose findings the page reports, e.g. ('tau-sweep', 'hard-negatives')
                   scales=('cpu', 'full'), # the scales to show, in order

@@ -50,6 +50,7 @@ def random_orthogonal(d:int, # input dimension
         blocks.append(q[:, :min(d, left)]); left -= d
     return torch.cat(blocks, 1).to(device=device, dtype=dtype)
 
+# %% ../nbs/04_generalized.ipynb #0801d3d4
 def swd(x:Tensor, # samples to move, (b, d); gradients flow into it
         prior_sample:Tensor, # target samples, (b, d); treated as a constant
         n_proj:int|None=None, # number of random directions d' (default: d)
@@ -79,6 +80,7 @@ class GeneralizedTerms(NamedTuple):
     alignment:Tensor # squared distance between the two views, averaged over pairs and dimensions (Table 1's 1/(n·d))
     distribution:Tensor # log-sum-exp or SWD term
 
+# %% ../nbs/04_generalized.ipynb #704936c1
 def generalized_terms(z1:Tensor, # first views, (N, d)
                       z2:Tensor, # second views, (N, d)
                       prior:str='hypersphere', # 'hypersphere' (normalised z), 'hypercube' or 'normal' (raw z)
@@ -107,6 +109,7 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
         dist = swd(h, p, n_proj, generator, check=False)
     return GeneralizedTerms(align, dist)
 
+# %% ../nbs/04_generalized.ipynb #6b2ef305
 @gatherable
 def generalized_contrastive(z1:Tensor, # first views, (N, d)
                             z2:Tensor, # second views, (N, d)
@@ -124,6 +127,7 @@ def generalized_contrastive(z1:Tensor, # first views, (N, d)
     a, d = generalized_terms(z1, z2, prior, distribution, tau, n_proj, generator, check, chunk_size)
     return a + lam * d
 
+# %% ../nbs/04_generalized.ipynb #e16b2ba6
 @gatherable
 def decoupled_nt_xent(z1:Tensor, # first views, (N, d)
                       z2:Tensor, # second views, (N, d)

@@ -27,6 +27,7 @@ def infonce_from_sims(s_pos:Tensor, # positive similarities, (M,)
     logits = torch.cat([s_pos[:, None], s_neg], 1) / tau
     return torch.logsumexp(logits, 1) - logits[:, 0]
 
+# %% ../nbs/05_hardness.ipynb #32fb5da6
 def gradient_ratio(s_neg:Tensor, # negative similarities of each anchor, (..., K)
                    tau:float=0.1, # temperature τ > 0
                   )->Tensor: # r_i(s_ij), (..., K); sums to 1 over the negatives
@@ -37,6 +38,7 @@ def gradient_ratio(s_neg:Tensor, # negative similarities of each anchor, (..., K
 # %% ../nbs/05_hardness.ipynb #c34d87bc
 def _check_bank(bank, z1, check): check_bank(bank, z1, check)   # `core.check_bank`, shared with `nt_xent`
 
+# %% ../nbs/05_hardness.ipynb #50f7134a
 def _candidate_sims(z1, z2, negatives, bank, check):
     "Rows of similarities (positive + negatives, excluded = -inf) with optional memory-bank columns appended."
     sim, tgt = contrastive_sim(z1, z2, negatives)
@@ -46,12 +48,14 @@ def _candidate_sims(z1, z2, negatives, bank, check):
         sim = torch.cat([sim, upcast(anchors @ l2_normalize(bank.detach().to(anchors.dtype)).T).to(sim.dtype)], 1)
     return sim, tgt
 
+# %% ../nbs/05_hardness.ipynb #b796514d
 def n_hard(alpha:float, # fraction of the candidate negatives kept, in (0, 1]
            k:int, # number of candidate negatives (in-batch + memory bank)
           )->int:
     "How many negatives lie at or above the upper-α quantile: ⌈α·k⌉, at least 1 (Wang & Liu: α = 0.0819 of a 50,000-image bank = 4,095)."
     return max(1, min(k, math.ceil(alpha * k - 1e-9)))
 
+# %% ../nbs/05_hardness.ipynb #60db7d2e
 def _n_keep(alpha, n_cand, n_keep):
     "How many hardest negatives each anchor keeps: ⌈α·K⌉, or `n_keep` checked against the K candidates."
     if n_keep is None: return n_hard(alpha, n_cand)
@@ -60,6 +64,7 @@ def _n_keep(alpha, n_cand, n_keep):
     if n_keep > n_cand: raise ValueError(f"`n_keep` = {n_keep} exceeds the {n_cand} negatives each anchor has (in-batch + bank)")
     return n_keep
 
+# %% ../nbs/05_hardness.ipynb #1134f292
 def _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep):
     "The dense path of `_hard_pos_and`, on validated inputs: each anchor's positive similarity and its top ⌈αK⌉ (or `n_keep`) negative similarities (in-batch + bank)."
     sim, tgt = _candidate_sims(z1, z2, negatives, bank, check)
@@ -67,6 +72,7 @@ def _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep):
     k = _n_keep(alpha, sim.shape[1] - (1 if negatives == 'cross' else 2), n_keep)
     return pos, neg.topk(k, dim=1).values
 
+# %% ../nbs/05_hardness.ipynb #e94137ef
 def _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, mode, tau=1.):
     "Validate once, then: the dense path's (positive similarities, top-k negative similarities (2N, k)) when `chunk_size` resolves to dense, else the blocked path's (positive similarities, each anchor's reduced top-k (2N,) via `chunked.topk_rows`, k)."
     check_pair(z1, z2, check)
@@ -130,6 +136,7 @@ def simple_contrastive(z1:Tensor, # first views, (N, d)
     "Simple contrastive loss (Wang & Liu Eq. 3): −s_ii + λ Σ_j s_ij, every negative weighted alike."
     return hard_simple(z1, z2, alpha=1., lam=lam, bank=bank, negatives=negatives, check=check, chunk_size=chunk_size)
 
+# %% ../nbs/05_hardness.ipynb #c4a3d5ae
 @gatherable
 def hard_simple(z1:Tensor, # first views, (N, d)
                 z2:Tensor, # second views, (N, d)

@@ -42,6 +42,7 @@ def compile_options(compile)->dict|None:
     if opts is not None and not torch._dynamo.is_dynamo_supported(): raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
     return opts
 
+# %% ../nbs/18_learner.ipynb #5a76aba1
 class ContrastiveObjective(nn.Module):
     "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy. Predictions hold 2B rows (view 1, view 2) or 3B (…, clean images: validation)."
     def __init__(self, loss, # a name, function or module (see `losses.get_loss`)
@@ -90,6 +91,7 @@ def require_accelerate(what:str='training under several processes'):
         raise ImportError(f"{what} goes through fastai's distrib_ctx, which needs Accelerate: "
                           "pip install 'contrastive_nb[distributed]' (or pip install accelerate)")
 
+# %% ../nbs/18_learner.ipynb #5a6ba8d8
 def _broadcast(self, t, rank):
     "Broadcast the list `t` from `rank` on the process group's device (fastai's own always uses CUDA, which fails under gloo)."
     t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
@@ -99,7 +101,6 @@ def _broadcast(self, t, rank):
 if HAS_ACCELERATE:
     from fastai.distributed import DistributedDL  # also patches `Learner.distrib_ctx` / `to_distributed`
     patch_to(DistributedDL)(_broadcast)
-
 
 # %% ../nbs/18_learner.ipynb #bf4dfb33
 class TwoViews(Callback):
@@ -124,6 +125,7 @@ def _loss_module_of(learn):
     lf = learn.loss_func
     return lf.loss if isinstance(lf, ContrastiveObjective) else lf
 
+# %% ../nbs/18_learner.ipynb #f5d2da3a
 class Temperature(Callback):
     "Sets the loss's τ from a schedule over training (`SchedLin(start, end)` by default: MACL Table 1's linear schedule) and records the τ actually used in every batch — a MACL loss's adaptive `last_tau` included."
     order = -4
@@ -168,6 +170,7 @@ class Temperature(Callback):
         ax = ax or plt.subplots(figsize=(5, 3))[1]
         ax.plot(self.iters, self.taus); ax.set_xlabel('training step'); ax.set_ylabel('τ used'); return ax
 
+# %% ../nbs/18_learner.ipynb #5c5ec090
 MACL_SCHEDULES = {'linear-1': (0.07, 1.4e-4), 'linear-2': (0.07, 2.8e-4)}  # MACL Table 1: τ = 0.07 + c·epoch over 200 epochs
 
 def linear_tau(start:float|None=None, # τ at the first step (default: the schedule's 0.07)
@@ -201,6 +204,7 @@ def _ordered(dl):
     "`dl` without shuffling or dropping the last batch: every image once, in a fixed order (for features, not training)."
     return dl.new(shuffle=False, drop_last=False)
 
+# %% ../nbs/18_learner.ipynb #8a21d3b2
 @torch.no_grad()
 def encode(model:ContrastiveModel, dl, # a DataLoader of raw (x[, bits], y) batches
            max_n:int|None=None, # stop after this many images
@@ -228,6 +232,7 @@ def _check_monitor(k, t, on, max_train, max_valid):
     for v, n in ((max_train, 'max_train'), (max_valid, 'max_valid')):
         if v is not None: check_int(v, n, 1)
 
+# %% ../nbs/18_learner.ipynb #540b6125
 class EmbeddingMetrics(Callback):
     "After each validation: weighted kNN accuracy (train features → validation features), alignment and uniformity (seeded validation views), tolerance and the collapse monitor (clean validation images), put in fastai's Recorder."
     order = 40  # before the Recorder logs the epoch
@@ -258,6 +263,7 @@ class EmbeddingMetrics(Callback):
                            tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item(), rankme=M.rankme(fva).item(),
                            semantic_sensitivity=M.semantic_sensitivity(z1, z2, b[-1].as_subclass(Tensor)).item())  # MACL Eq. 7, on z as MACL
 
+# %% ../nbs/18_learner.ipynb #22945359
 class KNNMonitor(Callback):
     "After each validation, the weighted kNN accuracy of the validation images against the training images (cosine similarity, k neighbours, weights exp(s/t), as InstDisc and lightly), as the fastai metric `knn_acc`; the lone monitor of `EmbeddingMetrics`."
     order = 40
@@ -338,6 +344,7 @@ class DeviceSmoothLoss(AvgSmoothLoss):
         v = to_detach(learn.loss.mean(), cpu=False).float()  # averaged over processes as fastai's (a collective on the device, not a host sync)
         self.val = (1 - self.beta) * v if self.count == 1 else torch.lerp(v, self.val, self.beta)  # = fastai's lerp from 0 at the first batch
 
+# %% ../nbs/18_learner.ipynb #7ad3e80b
 class DeviceAvgLoss(AvgLoss):
     "fastai's average validation loss, accumulated on the device (gathered across processes as fastai's)."
     def accumulate(self, learn):
@@ -345,6 +352,7 @@ class DeviceAvgLoss(AvgLoss):
         self.total = self.total + learn.to_detach(learn.loss.mean(), cpu=False) * bs
         self.count += bs
 
+# %% ../nbs/18_learner.ipynb #c5038ea9
 class NoSync(Callback):
     "Keeps training steps free of device→host syncs: the Recorder's losses stay on the device (read once per epoch), the losses' nan/inf input checks become one device-side flag read after each training epoch, and a progress bar reads the loss every `bar_every` batches."
     order = Recorder.order + 1  # after the Recorder records a batch, before ProgressCallback shows it
@@ -379,6 +387,7 @@ class NoSync(Callback):
         if isinstance(obj, ContrastiveObjective): obj.check_finite = self._obj_check
     def after_fit(self): self._restore()
 
+# %% ../nbs/18_learner.ipynb #48d57285
 def torch_adam(mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, wd:float=0.01, # fastai `Adam`'s names and defaults
                decouple_wd:bool=True, # True: AdamW's decoupled decay (fastai's default); False: L2 added to the gradient
                foreach:bool|None=None, # torch's multi-tensor kernels (None: torch's choice, on for CUDA)
@@ -398,6 +407,7 @@ def make_encoder(encoder, in_channels, size):
     if encoder in ENCODERS: return ENCODERS[encoder](in_channels, size)
     raise ValueError(f"`encoder` must be an nn.Module or one of {sorted(ENCODERS)}, got {encoder!r}")
 
+# %% ../nbs/18_learner.ipynb #01b4a1cc
 def _check_learner_args(dls, aug):
     "What `contrastive_learner` is given, checked before anything is built: fastai DataLoaders whose batches all hold 2 images or more, an `Augment`."
     if not isinstance(dls, DataLoaders):
@@ -411,6 +421,7 @@ def _check_learner_args(dls, aug):
         if not getattr(dl, 'drop_last', False) and n % bs == 1:
             raise ValueError(f"`dls.{name}`: {n} images at bs={bs} leave a last batch of 1 image, and a contrastive loss needs 2; use another batch size or drop one image")
 
+# %% ../nbs/18_learner.ipynb #d640543f
 def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches, e.g. `data.probe_dls`
                         encoder='convn', # an nn.Module or a name in ENCODERS; built for the batch's channels (+ RandBit bits)
                         loss='nt_xent', # a name, loss function or module (see `losses.get_loss`); supervised losses get the labels
@@ -463,6 +474,7 @@ def fit_linear_decay(self:Learner, n_epoch:int, lr:float=1e-3, cbs=None, **kwarg
     "Train with the learning rate decayed linearly from `lr` to 0 (the RandBit colab's schedule)."
     self.fit(n_epoch, lr, cbs=[ParamScheduler({'lr': SchedLin(lr, 0.)})] + (list(cbs) if cbs else []), **kwargs)
 
+# %% ../nbs/18_learner.ipynb #4c6190a0
 @patch
 def show_views(self:Learner, n:int=8, seed:int|None=0):
     "The first `n` validation images next to the two views the `TwoViews` callback makes (first three channels)."
@@ -471,6 +483,7 @@ def show_views(self:Learner, n:int=8, seed:int|None=0):
     if not len(tv): raise ValueError("this Learner has no TwoViews callback")
     return _sv(self.dls.valid.one_batch()[0], tv[0].aug, n=n, seed=seed)
 
+# %% ../nbs/18_learner.ipynb #2b76906c
 @patch
 def linear_evaluation(self:Learner, epochs:int=100, max_train:int|None=None, what:str='h', **kwargs)->dict:
     "Offline linear evaluation (`metrics.linear_eval`) of the frozen encoder: trained on the clean training images, tested on the validation images."

@@ -49,6 +49,7 @@ def _as_device(device)->torch.device:
     if dev.type == 'cuda' and dev.index is None: dev = torch.device('cuda', torch.cuda.current_device())
     return dev
 
+# %% ../nbs/13_loaders.ipynb #a98419e7
 @patch
 def to(self:ProbeDataset, device)->ProbeDataset:
     "The dataset with its images, labels and label sets on `device`: a shallow copy, or itself when they are there already."
@@ -58,6 +59,7 @@ def to(self:ProbeDataset, device)->ProbeDataset:
     res.x, res.y, res.labels = self.x.to(dev), self.y.to(dev), {k: v.to(dev) for k, v in self.labels.items()}
     return res
 
+# %% ../nbs/13_loaders.ipynb #a0710d65
 @patch
 def to(self:RandBit, device)->RandBit:
     "The wrapped images and the bits on `device` (a shallow copy, or itself when they are there already)."
@@ -67,14 +69,17 @@ def to(self:RandBit, device)->RandBit:
     res.ds, res.bits = self.ds.to(dev), self.bits.to(dev)
     return res
 
+# %% ../nbs/13_loaders.ipynb #8b754acb
 @patch(as_prop=True)
 def nbytes(self:ProbeDataset)->int:
     "Bytes its tensors take (images as uint8, labels, label sets)."
     return sum(t.nbytes for t in (self.x, self.y, *self.labels.values()))
 
+# %% ../nbs/13_loaders.ipynb #2fc4bbab
 @patch(as_prop=True)
 def nbytes(self:RandBit)->int: return self.ds.nbytes + self.bits.nbytes
 
+# %% ../nbs/13_loaders.ipynb #e6805d75
 def fits_on_device(nbytes:int, # bytes of data to hold on the device
                    device, # where: CPU memory always fits (the data is already there)
                    fraction:float=0.25, # largest share of the device's free memory the data may take
@@ -85,6 +90,7 @@ def fits_on_device(nbytes:int, # bytes of data to hold on the device
     if dev.type == 'cuda': return nbytes <= fraction * torch.cuda.mem_get_info(dev)[0]
     return nbytes <= 2 ** 30
 
+# %% ../nbs/13_loaders.ipynb #6b0145ad
 class DeviceDL(ProbeDL):
     "A `ProbeDL` whose dataset lives on `device` (moved there once): every batch is one index of the device tensors by a slice of a permutation drawn on the device. No worker process, no collation and no host→device copy per step."
     def __init__(self, dataset=None, device=None, **kwargs):
@@ -111,6 +117,7 @@ class DeviceDL(ProbeDL):
             yield self.after_batch(self.dataset.batch(self.epoch_idxs[i * self.bs:(i + 1) * self.bs]))
         self.after_iter()
 
+# %% ../nbs/13_loaders.ipynb #599a34f8
 def probe_dls(train, # a ProbeDataset or RandBit
               valid=None, # held-out set; default: `valid_pct` of `train`
               bs:int=256, valid_pct:float=0.2, seed:int=0,

@@ -71,6 +71,7 @@ class ContrastiveLoss(nn.Module):
 
     def extra_repr(self): return ', '.join(f'{k}={v!r}' for k, v in self.hparams().items() if k not in ('generator', 'bank'))   # state, not settings
 
+# %% ../nbs/08_losses.ipynb #e66fd596
 _TEMPERATURES = ('tau', 'tau0')
 
 def _module_doc(name:str, fn, params)->str:
@@ -87,6 +88,7 @@ def _module_doc(name:str, fn, params)->str:
     lines += ['', 'Example:', f"    >>> loss = {name}({'0.2' if t else ''})", f"    >>> loss(torch.randn(8, 16), torch.randn(8, 16){lab})  # a 0-d tensor"]
     return '\n'.join(lines)
 
+# %% ../nbs/08_losses.ipynb #49d52f4f
 def _loss_module(name, fn, supervised=False, skip=('return_tau',), validate=True):
     "A `ContrastiveLoss` subclass for `fn`: its hyper-parameters read from `fn`'s signature (the temperature first), an explicit signature for `help()` and IDEs, and a docstring with an example."
     sig = inspect.signature(fn)
@@ -144,6 +146,7 @@ def _check_loss_signature(fn):
     if len(pos) < 2 and not any(p.kind == P.VAR_POSITIONAL for p in sig.parameters.values()):
         raise TypeError(f"`loss` must be a function of (z1, z2[, labels], **hyper-parameters); {getattr(fn, '__name__', fn)!r} takes ({', '.join(sig.parameters)})")
 
+# %% ../nbs/08_losses.ipynb #1c11218c
 def get_loss(loss, # a registered name, 'module:function', a loss function of (z1, z2[, labels]), or an `nn.Module`
              **kwargs, # hyper-parameters, e.g. tau=0.2
             )->nn.Module:
@@ -175,6 +178,7 @@ def _cwd_importable():
     finally:
         if added: sys.path.remove(os.getcwd())
 
+# %% ../nbs/08_losses.ipynb #f349582e
 def load_loss(spec:str):
     "The loss function that `'module:function'` names, imported from the working directory or `PYTHONPATH`."
     mod, _, name = spec.partition(':') if isinstance(spec, str) else ('', '', '')
@@ -186,6 +190,7 @@ def load_loss(spec:str):
     if not callable(fn): raise ValueError(f"the loss {spec!r}: module {mod!r} has no function {name!r}")
     return fn
 
+# %% ../nbs/08_losses.ipynb #0baf65d7
 USER_LOSSES = {}  # name -> module class, for the losses `register_loss` added
 
 def register_loss(name:str, # the name `get_loss`, the experiments and the CLI will take
@@ -201,8 +206,10 @@ def register_loss(name:str, # the name `get_loss`, the experiments and the CLI w
     LOSSES[name.lower()] = USER_LOSSES[name.lower()] = cls = _loss_module(f"{name}_loss", fn, supervised=sup, validate=False)
     return cls
 
+# %% ../nbs/08_losses.ipynb #4adbff3d
 def _loss_name(loss)->str: return loss if isinstance(loss, str) else getattr(loss, '__name__', type(loss).__name__)
 
+# %% ../nbs/08_losses.ipynb #1c3df6bc
 def check_loss(loss, # a name, 'module:function', function or module (as `get_loss` takes)
                n:int=16, d:int=32, # the dry run's batch: n pairs of d-dimensional unit vectors
                **kwargs, # hyper-parameters, as to `get_loss`

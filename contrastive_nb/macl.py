@@ -48,6 +48,7 @@ def neg_log_odds(s_pos:Tensor, # positive similarities, (M,)
     "Log-odds of the negatives against the positive: W_i = sigmoid(x_i) and −log P_ii = softplus(x_i)."
     return torch.logsumexp((s_neg - s_pos[:, None]) / tau, 1)
 
+# %% ../nbs/06_macl.ipynb #045c0f70
 def gradient_reduction(s_pos:Tensor, # positive similarities, (M,)
                        s_neg:Tensor, # negative similarities, (M, K); -inf entries ignored
                        tau:float|Tensor=0.1, # temperature
@@ -70,6 +71,7 @@ class _LogSumExp(torch.autograd.Function):
         logsm, = ctx.saved_tensors
         return g.unsqueeze(ctx.dim) * logsm.exp(), None
 
+# %% ../nbs/06_macl.ipynb #2c5794a2
 def pair_sims(z1:Tensor, # first views, (N, d)
               z2:Tensor, # second views, (N, d)
               negatives:str='cross', # 'cross': the N×N matrix f·gᵀ; 'all': the 2N×2N matrix of [f; g]
@@ -84,6 +86,7 @@ def pair_sims(z1:Tensor, # first views, (N, d)
         s = upcast(z @ z.T)
     return s, torch.cat([pos, pos])
 
+# %% ../nbs/06_macl.ipynb #4be31ba3
 def negatives_lse(s:Tensor, # a matrix from `pair_sims`
                   tau:float|Tensor, # temperature (a 0-d tensor is used as a constant)
                   negatives:str='cross', # the convention `s` was made with
@@ -103,6 +106,7 @@ def _log_softplus(x:Tensor)->Tensor:
     "log(softplus(x)), finite where softplus underflows: x − eˣ/2 below −15 (relative error below e^{2x} there)."
     return torch.where(x < -15, x - x.clamp(max=-15).exp() / 2, F.softplus(x.clamp(min=-15)).log())
 
+# %% ../nbs/06_macl.ipynb #169e2089
 def reweighted_nll(x:Tensor, # the negatives' log-odds x_i (`neg_log_odds`)
                    w:Tensor|None=None, # an extra stop-gradient weight (MACL-w's W′ = 2 − f_i·g_i), or None
                   )->Tensor:

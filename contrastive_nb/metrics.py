@@ -25,6 +25,7 @@ def _feats(z, name, normalize):
     check_finite(z, name)
     return l2_normalize(z) if normalize else z
 
+# %% ../nbs/16_metrics.ipynb #a63bfb02
 def _classes(y:Tensor, name:str, n_classes:int|None=None)->int:
     "The number of classes of the labels `y`: labels must be ≥ 0, and below `n_classes` when it is given."
     if len(y) and int(y.min()) < 0: raise ValueError(f"`{name}` must be class indices >= 0, got {int(y.min())}")
@@ -45,6 +46,7 @@ def alignment(z1:Tensor, z2:Tensor, # two views' embeddings (N, d)
     check_pair(z1, z2)
     return (z1 - z2).norm(dim=1).pow(alpha).mean()
 
+# %% ../nbs/16_metrics.ipynb #9dc0d3e9
 def uniformity(z:Tensor, # embeddings (N, d)
                t:float=2, # the Gaussian kernel's t
                normalize:bool=True)->Tensor:
@@ -64,6 +66,7 @@ def tolerance(z:Tensor, labels:Tensor, normalize:bool=True)->Tensor:
     if not same.any(): raise ValueError("`labels` has no two samples with the same label; tolerance is undefined")
     return s[same].mean()
 
+# %% ../nbs/16_metrics.ipynb #598a3fa3
 def semantic_sensitivity(z1:Tensor, z2:Tensor, labels:Tensor, normalize:bool=True)->Tensor:
     "MACL Eq. 7: S = E[exp(−(H_xy − f(x)ᵀg(y))²)] over all cross-view pairs, H = +1 for the same label and −1 otherwise (1 = perfect)."
     z1, z2 = _feats(z1, 'z1', normalize), _feats(z2, 'z2', normalize)
@@ -100,6 +103,7 @@ def knn_predict(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor,
         out.append(scores.argmax(1))
     return torch.cat(out)
 
+# %% ../nbs/16_metrics.ipynb #a7a27fcd
 def knn_accuracy(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor, test_labels:Tensor,
                  k:int=200, t:float|None=0.1, exclude_self:bool|None=None, chunk:int=1024)->float:
     "Accuracy of `knn_predict` (k = 200, t = 0.1 as MACL and lightly). `exclude_self` defaults to True when the test features are the train features."
@@ -154,12 +158,14 @@ def negative_profile(z1:Tensor, z2:Tensor, k:int=10, normalize:bool=True)->dict:
     pos, neg = split_pos_neg(z1 @ z2.T, torch.arange(n, device=z1.device))  # row i's positive is column i
     return {'pos': pos, 'neg': neg.topk(k, dim=1).values}
 
+# %% ../nbs/16_metrics.ipynb #35970995
 def embedding_std(z:Tensor)->Tensor:
     "Collapse monitor: mean per-dimension std of ℓ2-normalised embeddings. 0 = collapsed to a point; ≈ 1/√d when spread over the sphere."
     z = _feats(z, 'z', True)
     if len(z) < 2: raise ValueError(f"`z` needs at least 2 rows, got {len(z)}")
     return z.std(0).mean()
 
+# %% ../nbs/16_metrics.ipynb #9ad6d396
 def rankme(z:Tensor, # embeddings (N, d), not normalised (Garrido et al. use the raw output)
            eps:float=1e-7, # added to the normalised singular values before the log
           )->Tensor:

@@ -17,6 +17,7 @@ __all__ = ['ConvN', 'resnet_encoder', 'cifar_resnet18', 'ProjectionHead', 'Contr
 def _conv_bn(ni, nf, stride=2):
     return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
 
+# %% ../nbs/17_models.ipynb #3321751e
 class ConvN(nn.Module):
     "The RandBit colab's encoder: 3×3 stride-2 convolutions (32, 64, 64 channels, BN + ReLU), flatten (or global average pool), dense → `rep_dim` (BN + ReLU)."
     def __init__(self, in_channels:int=1, # image channels plus any RandBit channels
@@ -50,6 +51,7 @@ def _set_in_channels(conv:nn.Conv2d, in_channels:int)->nn.Conv2d:
         if conv.bias is not None: new.bias.copy_(conv.bias)
     return new
 
+# %% ../nbs/17_models.ipynb #5dbeacf3
 def resnet_encoder(arch:str='resnet18', # any torchvision ResNet name
                    in_channels:int=3, # image channels plus any extra (RandBit) channels
                    cifar_stem:bool=False, # 3×3 stride-1 first conv and no max-pool (the CIFAR variant every SSL paper uses at 32 px)
@@ -68,6 +70,7 @@ def resnet_encoder(arch:str='resnet18', # any torchvision ResNet name
     m.fc = nn.Identity()
     return m
 
+# %% ../nbs/17_models.ipynb #21288296
 def cifar_resnet18(in_channels:int=3)->nn.Module:
     "ResNet-18 for 32 px inputs (3×3 stem, no max-pool): the encoder of Wang & Liu, MACL and the CIFAR results of lightly/solo-learn."
     return resnet_encoder('resnet18', in_channels, cifar_stem=True)
@@ -101,6 +104,7 @@ class ContrastiveModel(nn.Module):
         z = self.head(h)
         return (h, z) if self.probe is None else (h, z, self.probe(h.detach()))  # no None in the output: fastai's mixed precision maps over it
 
+# %% ../nbs/17_models.ipynb #618e1e92
 def encoder_dim(encoder:nn.Module, x:Tensor)->int:
     "Width of the representation `encoder` gives for inputs like `x` (its `rep_dim` when set, else one forward in eval mode)."
     if hasattr(encoder, 'rep_dim'): return int(encoder.rep_dim)

@@ -43,6 +43,7 @@ def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised insi
     if bank is not None: logits = torch.cat([logits, upcast(l2_normalize(torch.cat([z1, z2])) @ bank.T) / tau], 1)
     return F.cross_entropy(logits, tgt, reduction=reduction)
 
+# %% ../nbs/03_ntxent.ipynb #1cb0a529
 def _check_reduction(reduction):
     if reduction not in ('mean', 'none'): raise ValueError(f"`reduction` must be 'mean' or 'none', got {reduction!r}")
     return reduction
@@ -53,6 +54,7 @@ class NTXentTerms(NamedTuple):
     alignment:Tensor # −mean positive cosine similarity
     distribution:Tensor # mean over anchors of log Σ_{k≠i} exp(s_ik/τ)
 
+# %% ../nbs/03_ntxent.ipynb #39fa2550
 def nt_xent_terms(z1:Tensor, # first views, (N, d)
                   z2:Tensor, # second views, (N, d)
                   tau:float=0.1, # temperature τ > 0

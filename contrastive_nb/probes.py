@@ -25,6 +25,7 @@ def _resize_digits(x:Tensor, size:int)->Tensor:
     if x.shape[-1] == size: return x
     return F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 255).round().to(torch.uint8)
 
+# %% ../nbs/12_probes.ipynb #8f478fe8
 COMPOSITES = ('max', 'add', 'absdiff')
 
 def _composite(a:Tensor, b:Tensor, composite:str)->Tensor:
@@ -33,10 +34,12 @@ def _composite(a:Tensor, b:Tensor, composite:str)->Tensor:
     if composite == 'absdiff': return (a.int() - b.int()).abs().to(torch.uint8)
     return (a.int() + b.int()).clamp(max=255).to(torch.uint8)
 
+# %% ../nbs/12_probes.ipynb #0d264a4b
 def _check_composite(composite):
     if composite not in COMPOSITES: raise ValueError(f"`composite` must be one of {COMPOSITES}, got {composite!r}")
     return composite
 
+# %% ../nbs/12_probes.ipynb #010d5e09
 def _paste(canvas:Tensor, digits:Tensor, top:Tensor, left:Tensor, rows:Tensor, composite:str='max'):
     "Composite `digits[k]` into `canvas[rows[k]]` at (top[k], left[k]) (`composite`: one of `COMPOSITES`), all k at once (one digit per canvas per call)."
     s = digits.shape[-1]
@@ -182,6 +185,7 @@ def image_bits(x:Tensor, # images (N, C, H, W), uint8 or float in [0, 1]
         out[i] = [(h >> b) & 1 for b in range(n_bits)]
     return torch.from_numpy(out)
 
+# %% ../nbs/12_probes.ipynb #fb5889ce
 def add_bit_channels(x:Tensor, # augmented images (B, C, H, W)
                      bits:Tensor, # (B, n) 0/1
                     )->Tensor:

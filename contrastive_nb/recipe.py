@@ -44,6 +44,7 @@ def seed_everything(seed:int):
     "Seed Python, NumPy and torch (CPU and CUDA), as fastai's `set_seed`."
     set_seed(seed)
 
+# %% ../nbs/20_recipe.ipynb #1333f98e
 def digit_split(n_test:int=1000, # digits held out for testing
                 seed:int=0, source=None,
                 n_train:int|None=None, # keep only the first `n_train` training digits (None: all the rest)
@@ -73,6 +74,7 @@ def check_mnist_sizes(cfg:dict):
     if cfg.get('source', 'mnist') == 'mnist' and cfg['n_train'] + cfg['n_test'] > MNIST_SAMPLE_SIZE:
         raise ExperimentArgError('n_train', f"+ n_test must be at most {MNIST_SAMPLE_SIZE} (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
 
+# %% ../nbs/20_recipe.ipynb #a124bbd6
 def check_batches_fit(cfg:dict):
     "`ExperimentArgError` unless every batch size (`batch_sizes`, `batch_size`) is at most `n_train`."
     big = [b for b in list(cfg.get('batch_sizes', [])) + [cfg.get('batch_size', 0)] if b > cfg['n_train']]
@@ -89,6 +91,7 @@ class DataSource:
     encoder:str # a name in `learner.ENCODERS`
     load:typing.Callable # train: bool -> ProbeDataset (None: the source has no test split)
 
+# %% ../nbs/20_recipe.ipynb #fa41cccb
 DATA_SOURCES = {
     'mnist-sample': DataSource('mnist-sample', 'digits', 28, (MNIST_SAMPLE_SIZE, None), 'convn', lambda train: mnist_sample() if train else None),
     'mnist': DataSource('mnist', 'digits', 28, (60000, 10000), 'convn', lambda train: mnist(train=train)),
@@ -105,6 +108,7 @@ def _folder_split(root:Path, train:bool):
     if (root/'train').is_dir() and test is not None: return image_folder(root/('train' if train else test.name), 64, name=f"{root.name} {'train' if train else test.name}")
     return image_folder(root, 64, name=root.name) if train else None
 
+# %% ../nbs/20_recipe.ipynb #4da9bc70
 def data_source(name:str)->DataSource:
     "The `DataSource` a `data` option names: a key of `DATA_SOURCES` or 'folder:PATH'."
     if isinstance(name, str) and name.startswith('folder:'):
@@ -114,6 +118,7 @@ def data_source(name:str)->DataSource:
     if name not in DATA_SOURCES: raise ExperimentArgError('data', f"must be one of {', '.join(DATA_SOURCES)} or folder:PATH; got {name!r}")
     return DATA_SOURCES[name]
 
+# %% ../nbs/20_recipe.ipynb #3ca5db72
 def takes_data(*kinds):
     "Check for a `data` option: a source of one of `kinds` ('digits', 'images')."
     def check(v):
@@ -124,6 +129,7 @@ def takes_data(*kinds):
             return f"{v!r} holds {src.kind}; this experiment needs {' or '.join(kinds)}: {', '.join(ok)}"
     return check
 
+# %% ../nbs/20_recipe.ipynb #b2f18c04
 def check_data_sizes(cfg:dict):
     "`ExperimentArgError` unless `n_train` and `n_test` fit in the source `cfg['data']` (default: the MNIST sample)."
     src = data_source(cfg.get('data', 'mnist-sample'))
@@ -134,6 +140,7 @@ def check_data_sizes(cfg:dict):
     if n_te is not None and cfg['n_train'] > n_tr: raise ExperimentArgError('n_train', f"must be at most {n_tr}, the training images of {src.name}; got {cfg['n_train']}")
     if n_te is not None and cfg['n_test'] > n_te: raise ExperimentArgError('n_test', f"must be at most {n_te}, the test images of {src.name}; got {cfg['n_test']}")
 
+# %% ../nbs/20_recipe.ipynb #9f3be1ac
 def data_split(data:str='mnist-sample', # a source (`data_source`)
                n_test:int=1000, seed:int=0,
                n_train:int|None=None, # training images (None: all)
@@ -155,6 +162,7 @@ def data_split(data:str='mnist-sample', # a source (`data_source`)
     record_data(train=tr, test=te)
     return tr, te
 
+# %% ../nbs/20_recipe.ipynb #ae31a2b4
 def probe_subset(ds, n:int|None, # images to keep (None, or at least len(ds): all of them)
                  seed:int=0):
     "A bounded, seeded subsample of `ds` for probes that run during training (every epoch, say): a 60,000-image source does not make every epoch pay for a full probe."
@@ -166,6 +174,7 @@ def colab_adam():
     "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4 (`learner.torch_adam`: fastai's update on torch's multi-tensor kernels)."
     return torch_adam(sqr_mom=0.999, eps=1e-7, wd=1e-4, decouple_wd=False)
 
+# %% ../nbs/20_recipe.ipynb #78989636
 RECIPES = {  # name → (what it is, its learning rate when none is given)
     'adam': ("Adam (β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4: the RandBit colab's), the learning rate decayed linearly to 0", 1e-3),
     'sgd-step': ("SGD, momentum 0.9, L2 weight decay 5e-4, the learning rate × 0.1 at 80 % and at 95 % of the steps (Wang & Liu's)", 0.03),
@@ -176,28 +185,33 @@ def _check_recipe(recipe):
     if recipe not in RECIPES: raise ValueError(f"`recipe` must be one of {', '.join(RECIPES)}, got {recipe!r}")
     return recipe
 
+# %% ../nbs/20_recipe.ipynb #589cc8dc
 def recipe_lr(recipe:str, lr:float|None=None)->float:
     "The learning rate a run of `recipe` uses: `lr`, or the recipe's own when `lr` is None."
     return RECIPES[_check_recipe(recipe)][1] if lr is None else lr
 
+# %% ../nbs/20_recipe.ipynb #14cad87d
 def recipe_opt(recipe:str='adam'):
     "The fastai `opt_func` of a training recipe (`RECIPES`)."
     if _check_recipe(recipe) == 'adam': return colab_adam()
     if recipe == 'adam-const': return torch_adam(sqr_mom=0.999, eps=1e-8, wd=1e-6, decouple_wd=False)
     return partial(OptimWrapper, opt=partial(torch.optim.SGD, momentum=0.9, weight_decay=5e-4))
 
+# %% ../nbs/20_recipe.ipynb #57b58e00
 def recipe_schedule(recipe:str, lr:float)->list:
     "The fastai scheduler callbacks of a recipe at peak learning rate `lr`: linear decay, two ×0.1 steps, or none (constant)."
     if _check_recipe(recipe) == 'adam': return [ParamScheduler({'lr': SchedLin(lr, 0.)})]
     if recipe == 'sgd-step': return [ParamScheduler({'lr': combine_scheds([0.8, 0.15, 0.05], [SchedNo(lr, lr), SchedNo(lr / 10, lr / 10), SchedNo(lr / 100, lr / 100)])})]
     return []
 
+# %% ../nbs/20_recipe.ipynb #61dab343
 def _local_device(device):
     "Under a multi-process launch (`torchrun`, `accelerate launch`), CUDA means this process's own GPU (LOCAL_RANK)."
     if num_distrib() > 1 and device is not None and torch.device(device).type == 'cuda':
         return torch.device('cuda', int(os.environ.get('LOCAL_RANK', rank_distrib())))
     return device
 
+# %% ../nbs/20_recipe.ipynb #04a36663
 def training_dls(train, bs:int, seed:int, device):
     "DataLoaders for training on all of `train`; the first 128 images are a small validation set (for the Recorder, not for results). Under W processes `bs` stays the global batch: each process loads bs/W."
     W, valid = num_distrib(), train.subset(torch.arange(min(len(train), bs, 128)))
@@ -206,6 +220,7 @@ def training_dls(train, bs:int, seed:int, device):
         bs //= W
     return probe_dls(train, valid, bs=bs, seed=seed, device=_local_device(device))
 
+# %% ../nbs/20_recipe.ipynb #a7a3aec2
 def fit_recipe(learn, epochs:int, lr:float, seed:int=0, recipe:str='adam', cbs=None):
     "Train with the recipe's schedule (`RECIPES`; the optimiser is the Learner's), quietly, with `cbs` added; under W processes through fastai's `distrib_ctx` (DDP via Accelerate, the loss gathering every rank's batch), each rank drawing its own augmentations."
     ctx = contextlib.nullcontext()
@@ -237,11 +252,13 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
                                 opt_func=recipe_opt(recipe), **kwargs)
     return fit_recipe(learn, epochs, recipe_lr(recipe, lr), seed, recipe)
 
+# %% ../nbs/20_recipe.ipynb #7a6c7f9f
 def default_views(ds):
     "The views an experiment trains with when it names none: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour ones."
     x = ds.batch(torch.arange(1))[0]
     return crop_only(x.shape[-1]) if x.shape[1] == 1 else simclr_augment(x.shape[-1])
 
+# %% ../nbs/20_recipe.ipynb #bea5899a
 def untrained_contrastive(train, encoder='convn', aug=None, loss='nt_xent', loss_kwargs:dict|None=None, bs:int=256, device=None, seed:int=0,
                           **kwargs, # to `contrastive_learner` (head_dim, head_layers, ...)
                          )->nn.Module:
@@ -264,10 +281,12 @@ class Targets(torch.utils.data.Dataset):
     @property
     def nbytes(self)->int: return self.ds.nbytes + self.y.nbytes
 
+# %% ../nbs/20_recipe.ipynb #52998cd2
 def n_outputs(y:Tensor, n_classes:int)->int:
     "Width of the classifier for targets `y`: C for labels or multi-hot, k·C for k labels per image."
     return n_classes * y.shape[1] if (y.ndim == 2 and not y.is_floating_point()) else n_classes
 
+# %% ../nbs/20_recipe.ipynb #ab439a29
 def supervised_loss(pred, y:Tensor)->Tensor:
     "Cross-entropy for (B,) labels, the sum over heads for (B, k) labels (−1 = absent), binary cross-entropy for (B, C) multi-hot targets."
     logits = pred[1]
@@ -285,6 +304,7 @@ class OneView(Callback):
         if self.training: x = self.aug(x)
         self.learn.xb = (add_bit_channels(x, self.xb[1]) if len(self.xb) > 1 else x,)
 
+# %% ../nbs/20_recipe.ipynb #da0a7b15
 def _model(train, encoder, n_out:int, device):
     "`ContrastiveModel(encoder, Linear head)` built for the channels (+ bits) of `train`."
     b = train.batch(torch.arange(2))
@@ -292,6 +312,7 @@ def _model(train, encoder, n_out:int, device):
     enc = make_encoder(encoder, x.shape[1], x.shape[-1])
     return ContrastiveModel(enc, nn.Linear(encoder_dim(enc, x), n_out)).to(device or 'cpu')
 
+# %% ../nbs/20_recipe.ipynb #64a96efc
 def fit_supervised(train, # ProbeDataset or RandBit of raw images
                    y:Tensor|None=None, # targets (see `Targets`); default: the dataset's primary labels
                    encoder='convn', aug=None, epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0):
@@ -304,21 +325,25 @@ def fit_supervised(train, # ProbeDataset or RandBit of raw images
     learn = Learner(training_dls(ds, bs, seed, device), model, loss_func=supervised_loss, cbs=[OneView(aug), NoSync()], opt_func=colab_adam())
     return fit_recipe(learn, epochs, lr, seed)
 
+# %% ../nbs/20_recipe.ipynb #a399d091
 def random_model(train, encoder='convn', device=None, seed:int=0):
     "The encoder at its random initialisation (eval mode), as a `ContrastiveModel`: the untrained baseline."
     seed_everything(seed)
     return _model(train, encoder, 1, device).eval()
 
+# %% ../nbs/20_recipe.ipynb #d1ef03df
 METHODS = ('simclr', 'supervised', 'random')
 
 def is_user_loss(method)->bool:
     "Whether a method name is a user's loss: 'module:function' or a name `losses.register_loss` added."
     return isinstance(method, str) and (':' in method or method.lower() in USER_LOSSES)
 
+# %% ../nbs/20_recipe.ipynb #4b288212
 def takes_tau(method:str)->bool:
     "Whether a method trains at a temperature: SimCLR does, a user's loss when it has a `tau` parameter."
     return method == 'simclr' or (is_user_loss(method) and 'tau' in get_loss(method).params)
 
+# %% ../nbs/20_recipe.ipynb #07dbe45f
 def train_encoder(method:str, # 'simclr' (NT-Xent, 2N−2 negatives), 'supervised' (cross-entropy on `y`), 'random' (untrained) or a user's loss (`is_user_loss`)
                   train, encoder='convn', aug=None,
                   tau:float|None=0.2, # SimCLR's temperature (a user's loss gets it when it takes `tau`)
@@ -340,6 +365,7 @@ def features(model:nn.Module, ds, # a ProbeDataset, RandBit or `Targets`
     dev = device or next(model.parameters()).device
     return encode(model, ProbeDL(ds, bs=bs, shuffle=False, drop_last=False, n_inp=ds.n_inp, device=dev), what=what)
 
+# %% ../nbs/20_recipe.ipynb #81492dfb
 def probe_accuracy(model:nn.Module, train, test,
                    labels=(None,), # label sets to probe: None = the primary `y`, or keys of `ds.labels`
                    epochs:int=100, # linear-probe epochs (Adam, cosine decay, on standardised features)

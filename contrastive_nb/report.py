@@ -36,6 +36,7 @@ def summarize(res:dict)->list[dict]:
         out.append(row)
     return out
 
+# %% ../nbs/21_report.ipynb #fe9127c6
 def paper_row(res:dict, row:dict)->dict|None:
     "The paper's row for one of our rows: every setting the paper's row names must match (metrics and `source` aside)."
     exp = EXPERIMENTS[res['experiment']]
@@ -44,22 +45,27 @@ def paper_row(res:dict, row:dict)->dict|None:
         if all(k in row['_rows'][0] and row['_rows'][0][k] == v for k, v in sets.items()): return p
     return None
 
+# %% ../nbs/21_report.ipynb #5f444ff8
 def _fmt_setting(v)->str:
     "A setting as written: 0.05 stays 0.05, None is a dash."
     return '–' if v is None else f"{v:g}" if isinstance(v, float) else str(v)
 
+# %% ../nbs/21_report.ipynb #0d252ea8
 def is_accuracy(metric:str)->bool:
     "Whether a metric is an accuracy in %: `acc` is one of its words (`acc`, `linear_acc`, `sub_acc_z`)."
     return 'acc' in metric.split('_')
 
+# %% ../nbs/21_report.ipynb #61f91bcc
 def metric_digits(metric:str)->int:
     "Decimals a metric is printed with: 1 for accuracies in %, 3 for the rest (uniformity, tolerance, similarities)."
     return 1 if is_accuracy(metric) else 3
 
+# %% ../nbs/21_report.ipynb #3d0f9be4
 def fmt_mean(mean, std=None, digits:int=1)->str:
     "A metric: `digits` decimals, ± std when there are several seeds."
     return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if std is not None else '')
 
+# %% ../nbs/21_report.ipynb #6463b216
 SMOKE_NOTE = "**Smoke test** (`scale='smoke'`): a tiny run that exercises the code; its numbers are not results."
 
 def results_table(res:dict, metrics=None)->str:
@@ -92,6 +98,7 @@ def scale_title(res:dict, title:str)->str:
     "`title`, marked ' (smoke test)' when `res` is a smoke run, so that no figure of a smoke run reads as a result."
     return title + (' (smoke test)' if res['config'].get('scale') == 'smoke' else '')
 
+# %% ../nbs/21_report.ipynb #55999282
 def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=None, paper_x:str|None=None,
               ylabel:str|None=None, chance:float|None=None):
     "`y` against `x`, one line per `hue` combination (mean ± std over seeds), the paper's numbers dashed (matched on `paper_x`, default `x`)."
@@ -122,10 +129,12 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
     ax.legend(fontsize=7)
     return ax
 
+# %% ../nbs/21_report.ipynb #910872d8
 def save_json(res:dict, path)->Path:
     "Write a result dict to `path` as JSON (folders made as needed): the rows, config and paper numbers, enough to redraw its table and figure."
     return atomic_write(path, json.dumps(res, indent=1, default=str))
 
+# %% ../nbs/21_report.ipynb #6f5c5b98
 def result_figure(path)->"Figure":
     "The registered figure of a saved result (`results.json`, `save_json`), closed: `display(fig)` then shows it once, and saves it in the notebook, whatever matplotlib's backend. Experiments not yet imported are loaded (`load_experiments`)."
     import matplotlib.pyplot as plt
@@ -135,10 +144,12 @@ def result_figure(path)->"Figure":
     plt.close(fig)
     return fig
 
+# %% ../nbs/21_report.ipynb #e2c3ec9e
 def load_json(path)->dict:
     "A result dict written by `save_json` or `save_results` (its `results.json`)."
     return json.loads(Path(path).read_text())
 
+# %% ../nbs/21_report.ipynb #4da8e576
 def save_results(res:dict, out)->list[Path]:
     "Write `results.json`, `NAME.png` (the experiment's figure) and `NAME.md` (the table) into folder `out`."
     import matplotlib.pyplot as plt
@@ -178,6 +189,7 @@ class FramesSlider:
                 f'oninput="{esc(show)}" aria-label="{esc(self.label)}"></label>'
                 f'<div>{imgs}</div></div>')
 
+# %% ../nbs/21_report.ipynb #0141759b
 def frames_slider(draw, # draw(value, ax): draws the frame for `value` on the axes `ax`
                   values, # the values the slider steps through, in order
                   label:str='value', # the slider's name, shown beside it

@@ -24,6 +24,7 @@ __all__ = ['SOURCES', 'FASHION_CLASSES', 'DEBIAN_FASHION_MNIST', 'IMAGE_SUFFIXES
 class DataSourceError(RuntimeError):
     "A dataset could not be loaded: the message names the source and how to point the loader at local files."
 
+# %% ../nbs/11_sources.ipynb #f35fa94a
 def _source_error(name, why, hint):
     return DataSourceError(f"could not load {name}: {why}. {hint}")
 
@@ -71,6 +72,7 @@ class ProbeDataset(torch.utils.data.Dataset):
         labs = self.y if label is None else self.labels[label]
         return show_grid([self.x[i] for i in idx], [label_text(labs[i], self.classes if label is None else None) for i in idx], ncols, figsize, title)
 
+# %% ../nbs/11_sources.ipynb #949f3263
 def show_grid(images, titles, ncols:int=8, figsize=None, title=None):
     "Images (C, H, W) in a grid with a small title each: what `ProbeDataset.show` and `ProbeDL.show_batch` draw."
     import matplotlib.pyplot as plt
@@ -82,11 +84,13 @@ def show_grid(images, titles, ncols:int=8, figsize=None, title=None):
     if title: fig.suptitle(title)
     return fig
 
+# %% ../nbs/11_sources.ipynb #5f53d2f7
 def label_text(lab, classes=None):
     lab = torch.as_tensor(lab)
     if lab.ndim: return ' '.join(str(int(v)) for v in lab if v >= 0)
     return classes[int(lab)] if classes is not None else str(int(lab))
 
+# %% ../nbs/11_sources.ipynb #4946430a
 def show_image(img:Tensor, ax):
     img = img.detach().cpu()
     img = img.float() / 255 if img.dtype == torch.uint8 else img.float()
@@ -114,6 +118,7 @@ def data_home()->Path:
     "Where downloads go: `$CONTRASTIVE_NB_DATA`, else `~/.contrastive_nb/data` (read on every call, so setting the variable takes effect at once)."
     return Path(os.environ.get('CONTRASTIVE_NB_DATA') or Path.home()/'.contrastive_nb'/'data')
 
+# %% ../nbs/11_sources.ipynb #0d5039cf
 SOURCES = {  # file name (saved under its last path part) -> (official URL, MD5 of the official file)
     **{f: ('https://ossci-datasets.s3.amazonaws.com/mnist/' + f, md5) for f, md5 in [
         ('train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'), ('train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'),
@@ -135,6 +140,7 @@ def source_url(fname:str, mirror:str|None=None)->tuple[str, str|None]:
         raise ValueError(f"`mirror` must be a base URL (http://, https:// or file://), got {mirror!r}")
     return f"{mirror.rstrip('/')}/{fname}", None
 
+# %% ../nbs/11_sources.ipynb #1ca05553
 def fetch(fname:str, # a file name of `SOURCES`
           folder, # where it is saved
           mirror:str|None=None, # base URL serving the same file names (default `$CONTRASTIVE_NB_MIRROR`, else the official source)
@@ -160,6 +166,7 @@ def fetch(fname:str, # a file name of `SOURCES`
                             f"Nothing was kept in {dest.parent}. Check the network or pass `mirror=` a URL serving {fname}, or put the file there yourself.") from e
     return dest
 
+# %% ../nbs/11_sources.ipynb #7eddc064
 def _extract(archive:Path, folder:str, members:list[str])->Path:
     "Extract `archive` (a tar) into its folder atomically: into a temporary folder first, checked for `members`, then `folder` is renamed into place."
     root, final = archive.parent, archive.parent/folder
@@ -173,6 +180,7 @@ def _extract(archive:Path, folder:str, members:list[str])->Path:
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return final
 
+# %% ../nbs/11_sources.ipynb #0d8a27c4
 def _check_tar(members:list[str]):
     "A `check` for `fetch`: the file is a readable tar archive holding `members` (files or folders)."
     def check(p:Path):
@@ -193,16 +201,19 @@ def read_idx(path)->np.ndarray:
     if len(body) != math.prod(dims): raise ValueError(f"{path.name}: the header says {dims}, that is {math.prod(dims)} bytes, but the file holds {len(body)}")
     return np.frombuffer(body, np.uint8).reshape(dims)
 
+# %% ../nbs/11_sources.ipynb #b5800176
 def _idx_file(root:Path, stem:str, download:bool, mirror, prefix:str='')->Path:
     for p in (root/stem, root/(stem + '.gz')):
         if p.exists(): return p
     if not download: raise FileNotFoundError(f"neither {stem} nor {stem}.gz in {root}")
     return fetch(prefix + stem + '.gz', root, mirror, check=read_idx)
 
+# %% ../nbs/11_sources.ipynb #ce08507a
 def _has_idx(folder:Path, split:str)->bool:
     "`folder` holds the images and labels of `split` ('train' or 't10k'), gzipped or not."
     return all((folder/f"{split}-{k}").exists() or (folder/f"{split}-{k}.gz").exists() for k in ('images-idx3-ubyte', 'labels-idx1-ubyte'))
 
+# %% ../nbs/11_sources.ipynb #b34f5d77
 def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, download:bool, mirror, extra=())->ProbeDataset:
     "An MNIST-format dataset: the first of `path` (flat, or with `raw` inside), `data_home()/raw` and the `extra` folders holding the split; else downloaded into `data_home()/raw`."
     split = 'train' if train else 't10k'
@@ -226,12 +237,12 @@ def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, downlo
     x, y = _CACHE[key]
     return ProbeDataset(x, y, list(classes), name=f"{name} {'train' if train else 'test'}")
 
+# %% ../nbs/11_sources.ipynb #501140ab
 def mnist(path=None, # a folder holding the four idx files, or `MNIST/raw` with them (default `data_home()`); downloaded when missing
           train:bool=True, download:bool=True,
           mirror:str|None=None)->ProbeDataset: # base URL serving MNIST's four `.gz` files (default `$CONTRASTIVE_NB_MIRROR`, else the official mirror)
     "Full MNIST (60,000 train / 10,000 test): the idx files, downloaded once (torchvision's folder layout, so an existing download is reused)."
     return _idx_source('MNIST', 'MNIST/raw', '', [str(i) for i in range(10)], path, train, download, mirror)
-
 
 # %% ../nbs/11_sources.ipynb #0484e6e5
 FASHION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
@@ -246,10 +257,15 @@ def fashion_mnist(path=None, # a folder holding the four idx files, or `FashionM
 
 # %% ../nbs/11_sources.ipynb #27e4d090
 def _cifar_folder(n): return 'cifar-10-batches-py' if n == 10 else 'cifar-100-python'
+
+# %% ../nbs/11_sources.ipynb #b04b19b7
 def _cifar_files(n, train):
     return ([f'data_batch_{i}' for i in range(1, 6)] if train else ['test_batch']) if n == 10 else ['train' if train else 'test']
+
+# %% ../nbs/11_sources.ipynb #aa4a0931
 def _cifar_members(n): return [f"{_cifar_folder(n)}/{f}" for f in _cifar_files(n, True) + _cifar_files(n, False) + ['batches.meta' if n == 10 else 'meta']]
 
+# %% ../nbs/11_sources.ipynb #26b90d8d
 def cifar(n_classes:int=10, # 10 or 100
           path=None, # folder holding `cifar-10-batches-py` or `cifar-100-python` (default `data_home()`); downloaded there when missing
           train:bool=True, download:bool=True,
@@ -315,6 +331,7 @@ def image_folder(path, # torchvision's ImageFolder layout: one subfolder of imag
                             "An image folder holds one subfolder per class, each with image files (torchvision's ImageFolder layout).") from e
     return ProbeDataset(torch.stack(xs), torch.tensor(ys), classes, name=name or f"image folder {path.name}")
 
+# %% ../nbs/11_sources.ipynb #dbc7e1c2
 def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ inside); default: `data_home()/imagenette2-160`, downloaded when missing
                split:str='train', size:int=128,
                mirror:str|None=None)->ProbeDataset: # base URL serving `imagenette2-160.tgz`
@@ -335,7 +352,6 @@ def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ 
         raise _source_error('Imagenette', f"{type(e).__name__}: {e}",
                             "Pass `path=` an extracted imagenette folder (with train/ and val/), or use `skimage_textures()` offline.") from e
     return image_folder(path/split, size, gray=False, name=f"Imagenette {split}")
-
 
 # %% ../nbs/11_sources.ipynb #95abfb77
 TEXTURES = ('brick', 'grass', 'gravel', 'camera', 'coins', 'moon', 'astronaut', 'chelsea', 'coffee', 'rocket')

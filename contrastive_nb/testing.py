@@ -21,11 +21,13 @@ def free_port()->int:
     "A free TCP port on 127.0.0.1 for a local process group."
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
+# %% ../nbs/09_testing.ipynb #b06a2ec8
 def init_local_group(rank:int, world_size:int, port:int, timeout:float=60.):
     "In a worker of `run_local_group`: join the gloo process group on 127.0.0.1:`port`."
     dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world_size,
                             timeout=datetime.timedelta(seconds=timeout))
 
+# %% ../nbs/09_testing.ipynb #3be02502
 def run_local_group(target, # a module-level function target(rank, world_size, port, q, *args) that puts (rank, result) on q
                     world_size:int, *args, timeout:float=60.)->list: # the results, in rank order
     "Start `world_size` spawned processes on this machine (call `init_local_group` in `target`), collect one result from each, and kill what is left: a `TimeoutError` after `timeout` seconds instead of a hang."
@@ -45,24 +47,28 @@ def run_local_group(target, # a module-level function target(rank, world_size, p
             if p.is_alive(): p.kill()
     return [got[r] for r in range(world_size)]
 
+# %% ../nbs/09_testing.ipynb #4c29db4d
 def _global_batch(sizes, d:int, n_classes:int, seed:int):
     g = torch.Generator().manual_seed(seed)
     n = sum(sizes)
     return (torch.randn(n, d, generator=g, dtype=torch.float64), torch.randn(n, d, generator=g, dtype=torch.float64),
             torch.randint(0, n_classes, (n,), generator=g))
 
+# %% ../nbs/09_testing.ipynb #5383d5a1
 def _call(loss:str, z1, z2, y, gather:bool, kwargs:dict):
     if isinstance(kwargs.get('generator'), int): kwargs = dict(kwargs, generator=torch.Generator().manual_seed(kwargs['generator']))  # a fresh generator per call: the same draws in every process
     mod = get_loss(loss, **kwargs)
     mod.gather = gather
     return mod(z1, z2, y) if mod.supervised else mod(z1, z2)
 
+# %% ../nbs/09_testing.ipynb #8b5a9bb7
 def _cases(loss)->list:
     "[(name, kwargs), …] from a name, a (name, kwargs) pair or a list of either."
     if isinstance(loss, str): return [(loss, {})]
     if isinstance(loss, tuple) and len(loss) == 2 and isinstance(loss[0], str) and isinstance(loss[1], dict): return [loss]
     return [c for l in loss for c in _cases(l)]
 
+# %% ../nbs/09_testing.ipynb #cb12047b
 def _gather_worker(rank:int, world_size:int, port:int, q, cases, sizes, d:int, seed:int):
     try:
         init_local_group(rank, world_size, port)
@@ -79,6 +85,7 @@ def _gather_worker(rank:int, world_size:int, port:int, q, cases, sizes, d:int, s
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
 
+# %% ../nbs/09_testing.ipynb #646f9aed
 def check_gather(loss='nt_xent', # a loss name (`losses.get_loss`), a (name, kwargs) pair, or a list of either: all checked in one set of processes
                  sizes=(4, 4), # rows on each rank: one process per entry (uneven is allowed)
                  d:int=8, # embedding width

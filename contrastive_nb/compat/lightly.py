@@ -30,6 +30,7 @@ class _LightlyQueue(MemoryQueue):
         else: self.queue[p:p + len(z)] = z; self._p = p + len(z)
         self.ptr.fill_(self._p)
 
+# %% ../../nbs/10_compat.ipynb #c993e6f8
 def _bank_size(memory_bank_size)->tuple[int, int|None]:
     "lightly's `memory_bank_size`: 0 (no bank), `(size, dim)`, or an int size (older lightly; the width is read from the first batch)."
     if isinstance(memory_bank_size, bool): raise TypeError(f"`memory_bank_size` must be an int or a (size, dim) pair, got {memory_bank_size!r}")
@@ -39,6 +40,7 @@ def _bank_size(memory_bank_size)->tuple[int, int|None]:
     if size < 0 or (dim is not None and dim < 1): raise ValueError(f"`memory_bank_size` must be >= 0 (and its dim >= 1), got {memory_bank_size!r}")
     return size, dim
 
+# %% ../../nbs/10_compat.ipynb #45467970
 class NTXentLoss(nn.Module):
     "lightly's `NTXentLoss(temperature=0.5, memory_bank_size=0, gather_distributed=False)`: its arguments, defaults and values. Without a bank it is `nt_xent(out0, out1, temperature)`; with one, lightly's first-view-anchors, bank-only negatives. Adds `chunk_size` (O(N·d) memory)."
     def __init__(self, temperature:float=0.5, memory_bank_size:int|Sequence[int]=0, gather_distributed:bool=False,
@@ -65,6 +67,7 @@ def negative_mises_fisher_weights(out0:Tensor, out1:Tensor, sigma:float=0.5)->Te
     "lightly's DCLW weight 2 − N·softmax(out0·out1/σ) per pair, on detached inputs (no gradient through the weight)."
     return 2 - out0.shape[0] * torch.softmax((out0.detach() * out1.detach()).sum(1) / sigma, 0)
 
+# %% ../../nbs/10_compat.ipynb #2e714384
 class DCLLoss(nn.Module):
     "lightly's `DCLLoss(temperature=0.1, weight_fn=None, gather_distributed=False)`: `dcl(out0, out1, temperature)`, or with lightly's `weight_fn(out0, out1)` on the positive term. Adds `chunk_size`."
     def __init__(self, temperature:float=0.1, weight_fn:Callable[[Tensor, Tensor], Tensor]|None=None, gather_distributed:bool=False,
@@ -86,6 +89,7 @@ class DCLLoss(nn.Module):
         w = torch.cat([self.weight_fn(f, g), self.weight_fn(g, f)]).to(pos)
         return (-pos / self.temperature * w + neg_lse).mean()
 
+# %% ../../nbs/10_compat.ipynb #dd012dd0
 class DCLWLoss(DCLLoss):
     "lightly's `DCLWLoss(temperature=0.1, sigma=0.5, gather_distributed=False)`: DCL with lightly's detached von Mises-Fisher weight."
     def __init__(self, temperature:float=0.1, sigma:float=0.5, gather_distributed:bool=False, chunk_size:int|str|None=None):

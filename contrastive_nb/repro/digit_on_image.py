@@ -34,6 +34,7 @@ def _doi_fits(cfg):
     if last + cfg['digit_size'] > cfg['size']:
         raise ExperimentArgError('digit_size', f"{cfg['digit_size']} px does not fit at the grid offsets of a {cfg['size']} px image (at most {cfg['size'] - last} px)")
 
+# %% ../../nbs/tutorials/digit_on_image.ipynb #c836b3c4
 @experiment('digit-on-image', "DigitOnImage (Chen et al. 2021, Fig. 6): more unique digits make SimCLR learn the digit and lose the image class; supervised training on image labels is unaffected",
             cpu_time='≈ 4 min on 2 cores', keys=('method', 'tau', 'K'), metrics=('digit_acc', 'image_acc'),
             paper_note='Fig. 6 (a figure; no numbers are published): as K grows, SimCLR\'s digit accuracy rises and its ImageNet accuracy falls sharply, at every temperature; a supervised ResNet-50 trained on ImageNet labels keeps its ImageNet accuracy whatever K.',
@@ -80,6 +81,7 @@ def digit_on_image_tradeoff(
         t = time.perf_counter()
         yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
 
+# %% ../../nbs/tutorials/digit_on_image.ipynb #d4883930
 def digit_on_image_figure(res:dict):
     "Digit accuracy (left) and image-class accuracy (right) against K, a line per method and τ; the random network dotted."
     import matplotlib.pyplot as plt

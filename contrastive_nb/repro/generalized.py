@@ -39,10 +39,12 @@ def generalized_loss(name:str, # a name in `GEN_LOSSES`
     if name == 'decoupled': return 'decoupled_nt_xent', dict(tau=tau, lam=lam)
     return 'generalized', dict(prior=name.split('-')[1], distribution='swd', lam=lam)
 
+# %% ../../nbs/tutorials/generalized.ipynb #dfe56166
 def prior_space(name:str, z:Tensor)->Tensor:
     "The z each loss matches to its prior: ℓ2-normalised for the hypersphere losses, raw for the hypercube and normal priors."
     return z if name in ('swd-hypercube', 'swd-normal') else l2_normalize(z)
 
+# %% ../../nbs/tutorials/generalized.ipynb #6e7ccf17
 def kurtosis(z:Tensor)->float:
     "Mean over coordinates of the kurtosis E[(x − μ)⁴]/σ⁴: 1.8 for a uniform coordinate (hypercube), 3 for a normal one, 3d/(d + 2) for a coordinate of a uniform point on the sphere. Constant coordinates (dead ReLUs in h) are left out."
     x = z.float() - z.float().mean(0)
@@ -61,6 +63,7 @@ def geometry(model, test, name:str, aug=None, seed:int=0)->dict:
 # %% ../../nbs/tutorials/generalized.ipynb #351cc578
 def _gen_sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
 
+# %% ../../nbs/tutorials/generalized.ipynb #fd0105d9
 @experiment('generalized', "Chen et al. (2021), Fig. 1 and Table 2: the generalized contrastive loss with hypersphere, hypercube and normal priors performs about as well as NT-Xent, and a deeper projection head evens the losses out",
             cpu_time='≈ 19 min on 2 cores', keys=('loss', 'lam', 'head_layers', 'batch_size'),
             metrics=('acc', 'acc_z', 'alignment', 'uniformity', 'kurtosis'),
@@ -160,6 +163,7 @@ def _blocks(encoder:nn.Module)->list:
     if all(hasattr(encoder, f'layer{i}') for i in range(1, 5)): return [getattr(encoder, f'layer{i}') for i in range(1, 5)]
     raise TypeError(f"`encoder` must be a ConvN or a torchvision ResNet, got {type(encoder).__name__}")
 
+# %% ../../nbs/tutorials/generalized.ipynb #034e2fa7
 @torch.no_grad()
 def feature_maps(model:nn.Module, # a `ContrastiveModel` or a bare encoder
                  x:Tensor, # images (B, C, H, W) in [0, 1]
@@ -181,6 +185,7 @@ def feature_maps(model:nn.Module, # a `ContrastiveModel` or a bare encoder
         enc.train(was)
     return out
 
+# %% ../../nbs/tutorials/generalized.ipynb #f237fe0b
 def pixel_patches(x:Tensor, stride:int)->Tensor:
     "Raw pixels as local features: the stride×stride patch under each cell of a stride-`stride` grid, flattened (B, C·stride², H/stride, W/stride)."
     B, C, H, W = x.shape
@@ -223,6 +228,7 @@ def kmeans(x:Tensor, # (B, L, C): B independent problems of L points each
             best_lab, best_in = torch.where(better[:, None], lab, best_lab), torch.minimum(inertia, best_in)
     return best_lab, best_in
 
+# %% ../../nbs/tutorials/generalized.ipynb #4f897748
 def best_iou(clusters:Tensor, # (B, H, W) cluster ids
              regions:Tensor, # (B, H, W) true region ids in [0, n_regions)
              n_regions:int)->Tensor: # (B, n_regions) best IoU, NaN where a region is absent
@@ -269,6 +275,7 @@ def local_data(data:str, # 'two-digits' or 'digit-on-image'
                     y=train.y, aug=simclr_augment(canvas))
     raise ValueError(f"`data` must be one of {LOCAL_DATA}, got {data!r}")
 
+# %% ../../nbs/tutorials/generalized.ipynb #22b045ad
 def local_models(d:dict, # from `local_data`
                  methods=('simclr', 'supervised', 'random'), encoder:str='convn_pool', tau:float=0.2,
                  epochs:int=8, batch_size:int=256, lr:float=1e-3, device=None, seed:int=0)->dict:
@@ -276,12 +283,14 @@ def local_models(d:dict, # from `local_data`
     return {m: None if m == 'pixels' else train_encoder(m, d['train'], encoder, d['aug'], tau, d['y'], epochs, batch_size, lr, device, seed)
             for m in methods}
 
+# %% ../../nbs/tutorials/generalized.ipynb #2d571620
 def local_feature_maps(model, x:Tensor, layers, ref:nn.Module)->dict:
     "Feature maps of `model` at `layers`, or (model None) raw pixel patches on the same grids as `ref`'s layers."
     if model is not None: return feature_maps(model, x, layers)
     grids = feature_maps(ref, x[:1], layers)
     return {l: pixel_patches(x, x.shape[-1] // f.shape[-1]) for l, f in grids.items()}
 
+# %% ../../nbs/tutorials/generalized.ipynb #949a070d
 def region_scores(clusters:Tensor, regions:Tensor, n_regions:int)->dict:
     "`score`: mean over images of the mean over regions of the best cluster IoU (%); `object_iou`: the same over the object regions only (not region 0)."
     iou = best_iou(clusters.cpu(), regions, n_regions)
@@ -293,6 +302,7 @@ def _local_sizes(cfg:dict):
     cells = (cfg['canvas'] // 8) ** 2
     if max(cfg['ks']) > cells: raise ExperimentArgError('ks', f"must be at most {cells}, the cells of the deepest {cfg['canvas'] // 8}×{cfg['canvas'] // 8} map")
 
+# %% ../../nbs/tutorials/generalized.ipynb #e528cd1b
 @experiment('local-features', "Chen et al. (2021), Figs. 3-4: K-means on the local features of a contrastively trained encoder groups image regions by object, as a supervised encoder's do and raw pixels' do not",
             cpu_time='≈ 13 min on 2 cores', keys=('data', 'features', 'layer', 'k'), metrics=('score', 'object_iou'),
             paper_note="Figs. 3-4 (figures; no numbers are published): K-means on the l2-normalised block-group 2-4 features of a SimCLR ResNet groups regions by object and by object part as k grows, like a supervised ResNet's; raw 14×14 pixel patches do not.",
@@ -352,7 +362,7 @@ def local_table(res:dict, metric:str='score', k:dict|None=None)->str:
         out.append(f"| {f} | " + ' | '.join(cells) + ' |')
     return '\n'.join(out)
 
-#| export
+# %% ../../nbs/tutorials/generalized.ipynb #6357fb69
 def local_features_figure(res:dict, metric:str='score'):
     "`metric` against k, one panel per dataset and layer, a line per feature type; mean ± std over seeds."
     import matplotlib.pyplot as plt
@@ -369,6 +379,7 @@ def local_features_figure(res:dict, metric:str='score'):
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/tutorials/generalized.ipynb #ecd848d7
 local_features.experiment.figure = local_features_figure
 
 def cluster_maps_figure(d:dict, # from `local_data`

@@ -53,6 +53,7 @@ def huang_data(data:str='mnist-sample', # a source (`recipe.data_source`): mnist
     "(train, test): seeded subsets of a source's training and test splits (the MNIST sample, one pool, is split under `seed`)."
     return data_split(data, n_test, seed, n_train=n_train)
 
+# %% ../../nbs/tutorials/huang.ipynb #43281e40
 huang_aug = default_views  # crop_only for grayscale images, SimCLR's four augmentations for colour ones (the paper's, on CIFAR-10)
 
 @torch.no_grad()
@@ -64,6 +65,7 @@ def view_sensitivity(model, ds, # a ProbeDataset
     z1, z2 = view_embeddings(model, ds, aug, seed, bs)
     return semantic_sensitivity(z1, z2, ds.y.to(z1.device)).item()
 
+# %% ../../nbs/tutorials/huang.ipynb #da04ce06
 def evaluate(model, train, test, # the frozen model, its training images and held-out images
              probe_epochs:int=100, seed:int=0, aug=None)->dict:
     "The paper's three measurements: weighted kNN accuracy (%, k = 200, t = 0.1) and linear-probe accuracy (%) on h, and S on z of the held-out images."
@@ -99,13 +101,16 @@ def _paper_rows()->list:
     rows.append(dict(method='macl-w', batch_size=256, tau0=0.1, source='Huang et al., Table 4: CIFAR10 (their "MACL-c")', **HUANG_TABLE4['macl-w']))
     return rows
 
+# %% ../../nbs/tutorials/huang.ipynb #547da7b3
 def settings(batch_sizes:list, tau0s:list, batch_size:int, tau0:float)->list:
     "The (batch size, τ0) pairs of Table 2's two sweeps: every batch size at `tau0`, then every τ0 at `batch_size` (no pair twice)."
     out = [(b, tau0) for b in batch_sizes] + [(batch_size, t) for t in tau0s]
     return list(dict.fromkeys(out))
 
+# %% ../../nbs/tutorials/huang.ipynb #92b1bb89
 def _sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
 
+# %% ../../nbs/tutorials/huang.ipynb #0d8c32a1
 _CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=optional(positive), recipe=one_of(*RECIPES), n_train=between(100), n_test=between(50), data=takes_data('digits', 'images'),
                encoder=optional(one_of(*ENCODERS)), probe_epochs=between(1), negatives=one_of('cross', 'all'))
 
@@ -155,7 +160,6 @@ def macl_comparison(
             if progress: print(f"macl {m} bs={bs} τ0={t0} seed={seed}: kNN {row['knn_acc']:.1f} %, linear {row['linear_acc']:.1f} %, S {row['semantic_sensitivity']:.3f} ({row['seconds']:.0f} s)", flush=True)
             yield row
 
-
 # %% ../../nbs/tutorials/huang.ipynb #357efb9f
 def _sweep(res:dict, x:str)->dict:
     "The rows of one sweep: x='batch_size' keeps τ0 = the run's `tau0`; x='tau0' keeps batch = the run's `batch_size`."
@@ -163,6 +167,7 @@ def _sweep(res:dict, x:str)->dict:
     keep = (lambda r: r['tau0'] == cfg['tau0']) if x == 'batch_size' else (lambda r: r['batch_size'] == cfg['batch_size'])
     return dict(res, rows=[r for r in res['rows'] if keep(r)], paper=[])
 
+# %% ../../nbs/tutorials/huang.ipynb #b509fac2
 def macl_figure(res:dict):
     "Linear-probe and kNN accuracy and S against batch size (τ0 fixed) and against τ0 (batch fixed), a row per sweep the run has (two or more values), a line per method; mean ± std over seeds."
     import matplotlib.pyplot as plt
@@ -183,15 +188,18 @@ macl_comparison.experiment.figure = macl_figure
 # %% ../../nbs/tutorials/huang.ipynb #684dd4ca
 def _sign(v:float, digits:int)->str: return '+' if round(v, digits) >= 0 else '−'   # a true minus sign; −0.0 reads +0.0
 
+# %% ../../nbs/tutorials/huang.ipynb #e2132178
 def _plus(v:float, digits:int)->str:
     "A signed number: +0.3, −1.7."
     return _sign(v, digits) + f"{abs(v):.{digits}f}"
 
+# %% ../../nbs/tutorials/huang.ipynb #bd3ceb13
 def _signed(d:list, digits:int)->str:
     "Mean ± std of differences with an explicit sign: +0.3 ± 0.4, −0.2 ± 1.2."
     m = statistics.fmean(d)
     return _sign(m, digits) + fmt_mean(abs(m), statistics.stdev(d) if len(d) > 1 else None, digits)
 
+# %% ../../nbs/tutorials/huang.ipynb #3b1ab116
 def seed_gains(rows:list[dict], metric:str='linear_acc', base:str='infonce')->dict:
     "(method, batch size, τ0) → the per-seed gains over `base` in `metric`, for the seeds both ran; the untrained floor (`random`) has no setting to compare at and is left out."
     vals = {(r['method'], r['batch_size'], r['tau0'], r['seed']): r[metric] for r in rows if r['method'] != 'random' and r.get(metric) is not None}
@@ -200,6 +208,7 @@ def seed_gains(rows:list[dict], metric:str='linear_acc', base:str='infonce')->di
         if m != base and (base, b, t, s) in vals: out.setdefault((m, b, t), []).append(v - vals[(base, b, t, s)])
     return out
 
+# %% ../../nbs/tutorials/huang.ipynb #c856fc2a
 def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
     "Markdown table: each method's gain over `base` in `metric`, paired by seed (mean ± std of the per-seed differences), per (batch size, τ0); the paper's gain beside it where it has both numbers."
     trained = [r for r in res['rows'] if r['method'] != 'random']
@@ -228,6 +237,7 @@ def paired_gains(res:dict, x:str='batch_size', metric:str='linear_acc', base:str
     for (m, b, t), g in seed_gains(_sweep(res, x)['rows'], metric, base).items(): out.setdefault(m, {})[b if x == 'batch_size' else t] = g
     return {m: dict(sorted(d.items())) for m, d in out.items()}
 
+# %% ../../nbs/tutorials/huang.ipynb #fc1455af
 def gain_figure(res:dict, metric:str='linear_acc', base:str='infonce', x:str='batch_size', ax=None):
     "Each method's gain over `base` against batch size (or τ0): mean ± std of the per-seed gains (solid), and the paper's gain at the same setting (dashed, hollow) where Table 2 prints both numbers."
     import matplotlib.pyplot as plt
@@ -249,7 +259,6 @@ def gain_figure(res:dict, metric:str='linear_acc', base:str='infonce', x:str='ba
     ax.legend(fontsize=7, ncol=2)
     return fig
 
-
 # %% ../../nbs/tutorials/huang.ipynb #6d0b4805
 HUANG_SCHEDULES = ('fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')
 HUANG_TABLE1 = {'fixed': (78.70, 82.03), 'linear-1': (85.46, 87.38), 'linear-2': (87.06, 88.75)}  # schedule -> (kNN, LE) %, CIFAR10, 200 epochs
@@ -265,6 +274,7 @@ def schedule_loss(schedule:str, # a name in `HUANG_SCHEDULES`
         return 'nt_xent', dict(tau=s0, negatives=negatives), Temperature(s0, s0 + c * PAPER_EPOCHS)
     return method_loss(schedule, 0.1, negatives)
 
+# %% ../../nbs/tutorials/huang.ipynb #d776b37b
 class EpochProbe(Callback):
     "kNN accuracy, linear-probe accuracy and S on held-out images (`evaluate`) before training, after the first epoch, every `every` epochs and after the last, with the mean τ the epoch used; rows in `self.rows`. The random generators are left as they were."
     order = 90
@@ -278,6 +288,7 @@ class EpochProbe(Callback):
         with keep_rng(next(self.model.parameters()).device):
             self.rows.append(dict(epoch=epoch, tau=None if tau is None else round(tau, 4), **evaluate(self.model, self.train, self.test, self.probe_epochs, self.seed, self.aug)))
 
+# %% ../../nbs/tutorials/huang.ipynb #be1b128f
 @experiment('semantic-sensitivity', "Huang et al. (MACL), Fig. 2 and Table 1: semantic sensitivity rises during training, and a linearly increasing τ reaches higher S and accuracy than a fixed one",
             cpu_time='≈ 10 min on 2 cores', keys=('schedule', 'epoch'), metrics=('semantic_sensitivity', 'knn_acc', 'linear_acc', 'tau'),
             paper=[dict(schedule=s, final=True, knn_acc=k, linear_acc=l, source='Huang et al., Table 1: CIFAR10, after 200 epochs (beside our last epoch)') for s, (k, l) in HUANG_TABLE1.items()],
@@ -318,6 +329,7 @@ def semantic_sensitivity_curve(
             print(f"semantic-sensitivity {s} seed={seed}: S {f['semantic_sensitivity']:.3f}, kNN {f['knn_acc']:.1f} % ({secs:.0f} s)", flush=True)
         yield [dict(schedule=s, **r, final=r is probe.rows[-1], seconds=secs) for r in probe.rows]
 
+# %% ../../nbs/tutorials/huang.ipynb #5be4b7b2
 def sensitivity_figure(res:dict):
     "S, kNN accuracy and the mean τ of each epoch against epoch, a line per schedule (Fig. 2); mean ± std over seeds."
     import matplotlib.pyplot as plt

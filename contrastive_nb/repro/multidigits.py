@@ -29,6 +29,7 @@ def multi_hot(digits:torch.Tensor, n_classes:int=10)->torch.Tensor:
     "(N, 16) digit labels, −1 padded → (N, n_classes) float multi-hot: which classes are on the canvas."
     return F.one_hot(digits.clamp(min=0), n_classes).mul((digits >= 0)[..., None]).amax(1).float()
 
+# %% ../../nbs/tutorials/multidigits.ipynb #4e6fa25e
 def _grid_fits(cfg):
     if 'grid' in cfg['placements'] and cfg['digit_size'] > cfg['canvas'] // 4:
         raise ExperimentArgError('digit_size', f"{cfg['digit_size']} px does not fit a grid cell of {cfg['canvas'] // 4} px (canvas {cfg['canvas']} / 4)")
@@ -86,6 +87,7 @@ def multidigits_count(
         t = time.perf_counter()
         yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
 
+# %% ../../nbs/tutorials/multidigits.ipynb #d0e9ff14
 def multidigits_figure(res:dict):
     "Single-digit accuracy against the number of digits per training canvas, a line per method and placement, the paper's Table 3 dashed; the random network as a dotted floor."
     rows = [r for r in res['rows'] if r['method'] == 'random']

@@ -45,6 +45,7 @@ class ConvVAE(nn.Module):
         n = self.input_size
         return h, mu, logvar, self.decoder(z)[..., :n, :n]
 
+# %% ../../nbs/tutorials/randbit.ipynb #de9b1998
 def vae_loss(pred, x:Tensor, # the input: image channels, then constant bit channels
              image_channels:int=1)->Tensor:
     "Negative ELBO per image: Bernoulli likelihood of every image pixel and of every bit once (bit channels' logits averaged over the image), + KL(q(z|x) ‖ N(0, I))."
@@ -55,6 +56,7 @@ def vae_loss(pred, x:Tensor, # the input: image channels, then constant bit chan
     kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum()
     return (rec + kl) / len(x)
 
+# %% ../../nbs/tutorials/randbit.ipynb #07fed8aa
 class Reconstruct(Callback):
     "The VAE's batch: the clean image with its bits appended is both the input and the target."
     order = -5
@@ -63,6 +65,7 @@ class Reconstruct(Callback):
         if len(self.xb) > 1: x = add_bit_channels(x, self.xb[1])
         self.learn.xb, self.learn.yb = (x,), (x,)
 
+# %% ../../nbs/tutorials/randbit.ipynb #aed10fd6
 def fit_vae(train, # RandBit (or ProbeDataset) of raw images
             epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0, latent:int=64)->Learner:
     "Train `ConvVAE` with the same optimiser and schedule as the contrastive runs; returns the fitted `Learner`."
@@ -84,12 +87,14 @@ def _takes_tau(method:str)->bool:
     if method in ('vae', 'random'): return False
     return method in RANDBIT_METHODS or 'tau' in get_loss(method).params
 
+# %% ../../nbs/tutorials/randbit.ipynb #68a9ae5d
 def _randbit_loss(method:str, tau:float|None)->tuple:
     "(loss name, loss kwargs) of a contrastive method at temperature τ (a user's loss, 'module:function' or registered, gets τ when it takes one)."
     if method == 'simclr': return 'nt_xent', dict(tau=tau, negatives='cross')  # the colab's N−1 cross-view negatives
     if method == 'macl': return 'macl', dict(tau0=tau)
     return method, ({} if tau is None else dict(tau=tau))
 
+# %% ../../nbs/tutorials/randbit.ipynb #b06bc9ad
 @experiment('randbit', "RandBit (Chen et al. 2021, Fig. 7): random bits suppress the digit in a contrastive representation, less at small τ; a VAE is barely affected",
             cpu_time='≈ 9 min on 2 cores', keys=('method', 'tau', 'batch_size', 'bits'), metrics=('acc',),
             paper=[dict(method='simclr', tau=t, bits=b, acc=a, source='randbits_mnist colab, full MNIST (Fig. 7a)') for t, d in COLAB_RANDBIT.items() for b, a in d.items()],
@@ -131,6 +136,7 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
                     if progress: print(f"randbit {m} τ={tau} batch={bs} bits={b:>2} seed={seed}: {acc:.1f} % ({row['seconds']:.0f} s)", flush=True)
                     yield row
 
+# %% ../../nbs/tutorials/randbit.ipynb #7323b459
 def randbit_figure(res:dict):
     "Probe accuracy against bits, a line per method and τ, the colab's numbers dashed."
     ax = line_plot(res, 'bits', 'acc', hue=('method', 'tau', 'batch_size'), chance=10, ylabel='linear probe accuracy (%)',

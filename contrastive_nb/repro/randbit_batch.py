@@ -36,6 +36,7 @@ def _check(cfg:dict):
     check_data_sizes(cfg); check_batches_fit(cfg)
     if 0 not in cfg['bits']: raise ExperimentArgError('bits', f"must include 0 (the reference accuracy), got {cfg['bits']}")
 
+# %% ../../nbs/tutorials/randbit_batch.ipynb #34aacad5
 @experiment('randbit-batch', "Bits vs batch size (Chen et al. 2021, App. B.2): the random bits a contrastive encoder tolerates grow only with log batch size",
             cpu_time='≈ 27 min on 2 cores (3 seeds)', keys=('batch_size', 'bits'), metrics=('acc', 'tolerated_bits'),
             paper_note='App. B.2: a linear increase in bits requires an exponential increase in batch size (a figure; no numbers are published).',
@@ -94,6 +95,7 @@ def randbit_batch_figure(res:dict):
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/tutorials/randbit_batch.ipynb #3cfa64d4
 def slope_per_doubling(res:dict)->list[float]:
     "Per seed: the least-squares slope of b* against log₂ B (bits per doubling of the batch), over the batch sizes with a finite b*."
     per_seed = {}

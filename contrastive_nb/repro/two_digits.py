@@ -79,6 +79,7 @@ def two_digits_suppression(
                 if progress: print(f"two-digits {m} τ={tau} second={size}px seed={seed}: first {acc['first_acc']:.1f} %, second {acc['second_acc']:.1f} % ({row['seconds']:.0f} s)", flush=True)
                 yield row
 
+# %% ../../nbs/tutorials/two_digits.ipynb #53aa12a3
 def two_digits_figure(res:dict):
     "First-digit (left) and second-digit (right) accuracy against the second digit's size ratio, the paper's Table 4 dashed."
     import matplotlib.pyplot as plt

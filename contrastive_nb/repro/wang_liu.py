@@ -40,6 +40,7 @@ def wl_loss(loss:str, # one of WL_LOSSES
     if loss == 'hard_simple': return 'hard_simple', dict(alpha=alpha)
     raise ValueError(f"`loss` must be one of {WL_LOSSES[:-1]}, got {loss!r}")
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #3fbaad23
 def fit_wang_liu(train, # ProbeDataset of raw images
                  loss:str='nt_xent', tau:float|None=0.3, alpha:float|None=None,
                  bank:str='ema', # the per-image EMA bank of Wu et al. ('ema') or in-batch negatives only ('none')
@@ -57,6 +58,7 @@ def fit_wang_liu(train, # ProbeDataset of raw images
     return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs, lr=recipe_lr(recipe, lr), device=device,
                            seed=seed, recipe=recipe, cbs=bank_cb + list(cbs or []))
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #d7d769e1
 class EpochCurves(Callback):
     "Uniformity L_u and tolerance of the normalised z of fixed held-out images before training and after every epoch, with the epoch's training loss: the convergence curves."
     order = 90  # after the Recorder, which holds the epoch's loss
@@ -107,10 +109,12 @@ WL_SOURCE = 'Wang & Liu 2021, Table 1 (CIFAR-10, ResNet-18, 200 epochs); uniform
 def _wl_paper(loss, tau, acc, unif, tol, **extra):
     return dict(loss=loss, tau=tau, **extra, linear_acc=acc, uniformity=-unif, tolerance=tol, source=WL_SOURCE)
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #0d86bdb5
 def _wl_fits(cfg):
     "Cross-option check: the training and test images fit in the source (by default the 5,000-image MNIST sample)."
     check_data_sizes(cfg)
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #6f7ec1c6
 _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999), epochs=between(1), batch_size=between(2),
                   lr=optional(positive), recipe=one_of(*RECIPES), curves=between(0), n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images'))
 
@@ -131,6 +135,7 @@ def _wl_runs(name:str, runs, # (loss, τ, α) triples
                            f"L_u {row['uniformity']:.3f}, tolerance {row['tolerance']:.3f} ({row['seconds']:.0f} s)", flush=True)
         yield row
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #e956bd58
 @experiment('tau-sweep', "Wang & Liu (2021), Figs. 4–9, Table 1: as τ grows the embedding gets less uniform and more tolerant; accuracy peaks at an intermediate τ",
             cpu_time='≈ 7 min on 2 cores', keys=('tau',), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper('nt_xent', t, *v)  for (l, t), v in WL_TABLE1.items() if l == 'nt_xent'],
@@ -163,6 +168,7 @@ def _tau_axis(ax, taus):
     taus = sorted(set(t for t in taus if t is not None))
     ax.set_xscale('log'); ax.minorticks_off(); ax.set_xticks(taus, [f"{t:g}" for t in taus]); ax.set_xlabel('τ')
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #f23fb5fb
 def tau_sweep_figure(res:dict):
     "Linear and kNN accuracy, uniformity L_u and tolerance against τ (log scale), the paper's CIFAR-10 numbers dashed."
     import matplotlib.pyplot as plt
@@ -186,6 +192,7 @@ def _by(res:dict, key:str, field:str)->dict:
     for r in res['rows']: out.setdefault(r[key], []).append(torch.tensor(r[field]))
     return {k: torch.stack(v).mean(0) for k, v in out.items()}
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #0349e0f5
 def profile_figure(res:dict, taus=None, ax=None):
     "Wang & Liu Fig. 8 on trained models: the positive's similarity and the 10 nearest negatives', averaged over anchors (and seeds), per τ."
     import matplotlib.pyplot as plt
@@ -198,6 +205,7 @@ def profile_figure(res:dict, taus=None, ax=None):
     ax.legend(fontsize=7)
     return ax
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #ca8970b7
 def similarity_histograms(res:dict, taus=None, axs=None):
     "Densities of the positive and negative cross-view similarities of held-out images, one panel per τ."
     import matplotlib.pyplot as plt
@@ -242,6 +250,7 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
             for alpha in (alphas if loss in ('hard_nt_xent', 'hard_simple') else [None])]
     return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data, recipe, curves)
 
+# %% ../../nbs/tutorials/wang_liu.ipynb #29f2bf91
 def hard_negatives_figure(res:dict):
     "Accuracy, uniformity and tolerance against τ for the contrastive and hard contrastive losses; the τ-free simple losses as horizontal lines."
     import matplotlib.pyplot as plt

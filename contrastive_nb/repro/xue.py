@@ -40,6 +40,7 @@ def superclasses(ds:ProbeDataset, data:str)->ProbeDataset:
         return ProbeDataset(ds.x, ds.labels['coarse'], names, {'sub': ds.y}, name=f"{ds.name} (coarse)")
     raise ValueError(f"`data` {data!r} has no superclasses; use one of {', '.join(XUE_SOURCES)}")
 
+# %% ../../nbs/tutorials/xue.ipynb #618cdc4c
 def has_superclasses(v)->str|None:
     "Check for a `data` option: a source `superclasses` knows."
     msg = takes_data('digits', 'images')(v)
@@ -47,6 +48,7 @@ def has_superclasses(v)->str|None:
         msg = f"{v!r} has no superclasses; this experiment needs one of {', '.join(XUE_SOURCES)}"
     return msg
 
+# %% ../../nbs/tutorials/xue.ipynb #6d29a142
 def xue_data(data:str='mnist-sample', # a source with superclasses: mnist-sample, mnist (parity), fashion-mnist (tops, footwear, other), cifar100 (coarse classes; a download)
              n_train:int=4000, # training images
              n_test:int=1000, # held-out images
@@ -70,6 +72,7 @@ def sub_super_probe(model, train, test, # datasets from `xue_data`
     acc = probe_accuracy(model, train, test, labels=('sub', None), epochs=epochs, seed=seed, what=what)
     return {'sub': acc['sub'], 'super': acc[None]}
 
+# %% ../../nbs/tutorials/xue.ipynb #76355d7e
 class SubclassProbe(Callback):
     "Subclass and superclass probes (`sub_super_probe`) before training and after every `every` epochs, on `h` and `z`; rows in `self.rows`. The random generators are left as they were, so training is the same with or without it."
     order = 90
@@ -97,6 +100,7 @@ def _fits(cfg:dict):
     if cfg.get('embedding') == 'h' and (cfg['encoder'] or data_source(cfg['data']).encoder) != 'convn':
         raise ExperimentArgError('embedding', f"'h' sets the width of ConvN's representation: use --encoder convn, got {cfg['encoder']!r}")
 
+# %% ../../nbs/tutorials/xue.ipynb #774cc58e
 _XUE_CHECKS = dict(bits=between(0, 64), tau=positive, data=has_superclasses, encoder=optional(one_of(*ENCODERS)),
                    batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1))
 
@@ -138,17 +142,18 @@ def class_collapse(
                 print(f"class-collapse β={beta:g} bits={b} seed={seed}: sub {f['sub_acc']:.1f} %, super {f['super_acc']:.1f} % ({secs:.0f} s)", flush=True)
             yield [dict(beta=beta, bits=b, **r, seconds=secs) for r in probe.rows]
 
-
 # %% ../../nbs/tutorials/xue.ipynb #d4e8c5ec
 def final_epoch(res:dict)->dict:
     "`res` with only the last epoch's rows."
     last = max(r['epoch'] for r in res['rows'])
     return dict(res, rows=[r for r in res['rows'] if r['epoch'] == last])
 
+# %% ../../nbs/tutorials/xue.ipynb #d2b12668
 def _ms(v:list, digits:int=1)->str:
     "mean ± std of a list (just the value for one)."
     return fmt_mean(statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else None, digits)
 
+# %% ../../nbs/tutorials/xue.ipynb #49708e19
 def collapse_summary(res:dict, what:str='h')->str:
     "Markdown table per β and bits: subclass accuracy (%) at epoch 0, at its peak over epochs ≥ 1 (and the epoch), at the end, the drop peak − end, and the final superclass accuracy; mean ± std over seeds."
     sfx = '' if what == 'h' else f"_{what}"
@@ -175,6 +180,7 @@ def _no_paper(res:dict)->dict:
     "`res` without the paper's rows: CIFAR-100's levels are not drawn on MNIST's axes (the tables carry them)."
     return dict(res, paper=[])
 
+# %% ../../nbs/tutorials/xue.ipynb #f1204782
 def _label_names(res:dict)->tuple:
     "(subclass name, superclass name, their chance levels in %) of the run's source."
     data = res['config'].get('data', 'mnist-sample')
@@ -182,9 +188,11 @@ def _label_names(res:dict)->tuple:
     if data == 'fashion-mnist': return 'subclass (item)', 'superclass (tops, footwear, other)', 10, 40
     return 'subclass', 'superclass', None, None
 
+# %% ../../nbs/tutorials/xue.ipynb #b1018355
 def _hue(res:dict)->tuple:
     return ('beta', 'bits') if len({r['bits'] for r in res['rows']}) > 1 else ('beta',)
 
+# %% ../../nbs/tutorials/xue.ipynb #23a7b737
 def class_collapse_figure(res:dict):
     "Subclass (left) and superclass (right) accuracy against epoch, a line per β; top: probes on h, bottom: on z. Mean ± std over seeds."
     import matplotlib.pyplot as plt
@@ -199,6 +207,7 @@ def class_collapse_figure(res:dict):
     fig.tight_layout()
     return fig
 
+# %% ../../nbs/tutorials/xue.ipynb #70943571
 def beta_figure(res:dict):
     "The last epoch's subclass and superclass accuracy against β, probes on h (solid) and z (dashed)."
     import matplotlib.pyplot as plt
@@ -271,6 +280,7 @@ def embedding_size(
                 if progress: print(f"embedding-size {m} {embedding}={d} bits={b} seed={seed}: {h['sub']:.1f} % on h, {z['sub']:.1f} % on z ({row['seconds']:.0f} s)", flush=True)
                 yield row
 
+# %% ../../nbs/tutorials/xue.ipynb #9228b657
 def embedding_size_figure(res:dict):
     "Digit accuracy against the embedding size (log scale), probes on h (left, the paper's CIFAR10-RandBit numbers dashed) and on z (right)."
     import matplotlib.pyplot as plt
