@@ -16,7 +16,8 @@ from torch import Tensor
 __all__ = ['TAU_MIN', 'NEGATIVES', 'set_check_finite', 'check_finite_enabled', 'finite_checks', 'no_finite_checks', 'check_flag',
            'want_finite', 'check_tensor', 'check_finite', 'check_pair', 'check_bank', 'check_scalar', 'check_positive',
            'check_tau', 'check_int', 'check_labels', 'upcast', 'l2_normalize', 'cosine_sim', 'two_view_sim',
-           'positive_index', 'check_negatives', 'pair_masks', 'contrastive_sim', 'split_pos_neg', 'show_pairs']
+           'positive_index', 'choice_error', 'check_choice', 'check_negatives', 'pair_masks', 'contrastive_sim',
+           'split_pos_neg', 'show_pairs']
 
 # %% ../nbs/00_core.ipynb #c0dc5523
 _CHECK_FINITE = [True]
@@ -214,14 +215,27 @@ def positive_index(n:int, # batch size N
     "For the stacked `[z1; z2]` layout: row `i` pairs with row `(i + N) mod 2N`."
     return torch.arange(2 * n, device=device).add(n).remainder(2 * n)
 
+# %% ../nbs/00_core.ipynb #1fbf5544
+def choice_error(x, # the value to check
+                 choices, # the allowed values
+                 extra:str='', # more allowed forms, after the list (e.g. " or folder:PATH")
+                )->str|None: # None when `x` is allowed
+    "The message for a value that is not one of `choices`: 'must be one of a, b, c; got x'."
+    if any(x == c for c in choices): return None
+    return f"must be one of {', '.join(map(str, choices))}{extra}; got {x!r}"
+
+# %% ../nbs/00_core.ipynb #616c680f
+def check_choice(x, name:str, choices, extra:str=''):
+    "Raise `ValueError` naming `name` unless `x` is one of `choices`; returns `x`."
+    if (msg := choice_error(x, choices, extra)) is not None: raise ValueError(f"`{name}` {msg}")
+    return x
+
 # %% ../nbs/00_core.ipynb #9926aad1
 NEGATIVES = ('all', 'cross')
 
 def check_negatives(negatives:str)->str:
     "Raise `ValueError` unless `negatives` names a known negative-set convention."
-    if negatives not in NEGATIVES:
-        raise ValueError(f"`negatives` must be one of {NEGATIVES}, got {negatives!r}")
-    return negatives
+    return check_choice(negatives, 'negatives', NEGATIVES)
 
 # %% ../nbs/00_core.ipynb #e95b88ab
 def pair_masks(n:int, # batch size N (number of images)

@@ -16,6 +16,7 @@ from fastai.callback.core import Callback
 from torch import Tensor
 from fastai.torch_core import num_distrib, rank_distrib
 from .losses import USER_LOSSES, check_loss
+from .core import choice_error
 
 # %% auto #0
 __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'ExperimentArgError', 'positive', 'between', 'loss_or_method',
@@ -50,7 +51,7 @@ def loss_or_method(*choices, supervised:bool|None=False # whether the experiment
     def check(v):
         if v in choices: return None
         if not (isinstance(v, str) and (':' in v or v.lower() in USER_LOSSES)):
-            return f"must be one of {', '.join(map(str, choices))}, a registered loss or 'module:function'; got {v!r}"
+            return choice_error(v, choices, ", a registered loss or 'module:function'")
         try: mod = check_loss(v)
         except ValueError as e: return f"cannot train with it: {e}"
         if supervised is not None and mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
@@ -64,7 +65,7 @@ def optional(check):
 # %% ../nbs/19_experiments.ipynb #c9b7157a
 def one_of(*choices):
     "Check: v is one of `choices`."
-    def check(v): return None if v in choices else f"must be one of {', '.join(map(str, choices))}; got {v!r}"
+    def check(v): return choice_error(v, choices)
     check.choices = choices
     return check
 
@@ -100,7 +101,7 @@ class Experiment:
 
     def resolve(self, scale:str='cpu', seeds=(0,), **kwargs)->dict:
         "The options a run uses: defaults < `scale` preset < `kwargs`, every value checked."
-        if scale not in SCALES: raise ExperimentArgError('scale', f"must be one of {', '.join(SCALES)}; got {scale!r}")
+        if (msg := choice_error(scale, SCALES)) is not None: raise ExperimentArgError('scale', msg)
         opts = self.options
         unknown = set(kwargs) - set(opts)
         if unknown: raise ExperimentArgError(sorted(unknown)[0], f"is not an option of {self.name}; options: {', '.join(opts)}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from .experiments import load_experiments
 from .report import load_json, summarize, fmt_mean, is_accuracy
+from .core import check_choice
 
 # %% auto #0
 __all__ = ['ANY', 'FIRST', 'SECOND', 'LAST', 'MARKERS', 'TESTS', 'STATUSES', 'SCALES', 'CHEN', 'WL', 'XUE', 'HUANG', 'FINDINGS',
@@ -43,7 +44,7 @@ class Finding:
     floor_from:str = ''  # file name of the result that holds the `above` row, when it is another experiment's (same split and probe)
 
     def __post_init__(self):
-        if self.test not in TESTS: raise ValueError(f"`test` must be one of {', '.join(TESTS)}; got {self.test!r}")
+        check_choice(self.test, 'test', TESTS)
         if not isinstance(self.a, dict): raise TypeError(f"`a` must be a dict of settings, got {type(self.a).__name__}")
         if not self.bs or not all(isinstance(b, dict) for b in self.bs): raise TypeError("`b` must be a dict of settings or a non-empty list of them")
         if self.tol < 0: raise ValueError(f"`tol` must be >= 0, got {self.tol}")
@@ -289,7 +290,7 @@ def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None
                    floor:bool=False, # the result that holds the untrained floor (`f.floor_from`) instead
                   )->dict|None:
     "The saved result that scores `f` at `scale` ('cpu': `results/NAME.json`, 'full': `results/full/NAME.json`, 'gpu': `results/gpu/NAME.json`), or None; `cache` keeps files read once."
-    if scale not in SCALES: raise ValueError(f"`scale` must be one of {', '.join(SCALES)}, got {scale!r}")
+    check_choice(scale, 'scale', SCALES)
     p = Path(results)/('' if scale == 'cpu' else scale)/(f.floor_file if floor else f.file)
     if cache is None: cache = {}
     if p not in cache: cache[p] = load_json(p) if p.exists() else None

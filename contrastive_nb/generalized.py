@@ -10,7 +10,7 @@ import math
 from typing import NamedTuple
 import torch
 from torch import Tensor
-from .core import check_pair, check_positive, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, want_finite
+from .core import check_pair, check_positive, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, want_finite, check_choice
 from .distributed import gatherable
 from .chunked import resolve_chunk, masked_lse
 
@@ -28,7 +28,7 @@ def sample_prior(prior:str, # 'hypersphere' (uniform on the unit sphere), 'hyper
                  device=None, dtype=torch.float32,
                 )->Tensor: # (n, d)
     "Draw `n` samples of a Table-1 prior. A uniform hypersphere sample is a normalised Gaussian."
-    if prior not in PRIORS: raise ValueError(f"`prior` must be one of {PRIORS}, got {prior!r}")
+    check_choice(prior, 'prior', PRIORS)
     gdev = generator.device if generator is not None else device
     if prior == 'hypercube': x = torch.rand(n, d, generator=generator, device=gdev) * 2 - 1
     else: x = torch.randn(n, d, generator=generator, device=gdev)
@@ -93,8 +93,8 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
                      )->GeneralizedTerms:
     "Alignment and distribution terms of the generalized contrastive loss (Chen et al. 2021, Table 1)."
     check_pair(z1, z2, check)
-    if prior not in PRIORS: raise ValueError(f"`prior` must be one of {PRIORS}, got {prior!r}")
-    if distribution not in DISTRIBUTIONS: raise ValueError(f"`distribution` must be one of {DISTRIBUTIONS}, got {distribution!r}")
+    check_choice(prior, 'prior', PRIORS)
+    check_choice(distribution, 'distribution', DISTRIBUTIONS)
     if distribution == 'logsumexp' and prior != 'hypersphere':
         raise ValueError(f"`distribution='logsumexp'` matches only the 'hypersphere' prior; use distribution='swd' for prior={prior!r}")
     check_tau(tau)                                         # validated even when SWD does not use it

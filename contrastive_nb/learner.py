@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_int, check_tau, check_positive, check_flag, finite_checks
+from .core import check_int, check_tau, check_positive, check_flag, finite_checks, check_choice
 from fastcore.basics import store_attr, patch, patch_to
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner, Metric, ValueMetric, Recorder, AvgLoss, AvgSmoothLoss
@@ -179,7 +179,7 @@ def linear_tau(start:float|None=None, # τ at the first step (default: the sched
                schedule:str='linear-1', # a name in `MACL_SCHEDULES`: 'linear-1' (c = 1.4e-4) or 'linear-2' (c = 2.8e-4)
               )->Temperature:
     "MACL Table 1's linear schedule τ = start + c·epoch by name (Linear-1 ends at 0.098 after 200 epochs, Linear-2 at 0.126), or with explicit constants; a `Temperature` callback, linear in training progress."
-    if schedule not in MACL_SCHEDULES: raise ValueError(f"`schedule` must be one of {sorted(MACL_SCHEDULES)}, got {schedule!r}")
+    check_choice(schedule, 'schedule', MACL_SCHEDULES)
     s0, c = MACL_SCHEDULES[schedule]
     start, per_epoch = (s0 if start is None else start), (c if per_epoch is None else per_epoch)
     return Temperature(start, start + per_epoch * epochs)
@@ -405,7 +405,7 @@ ENCODERS = {'convn': lambda c, size: ConvN(c, input_size=size),
 def make_encoder(encoder, in_channels, size):
     if isinstance(encoder, nn.Module): return encoder
     if encoder in ENCODERS: return ENCODERS[encoder](in_channels, size)
-    raise ValueError(f"`encoder` must be an nn.Module or one of {sorted(ENCODERS)}, got {encoder!r}")
+    raise ValueError(f"`encoder` must be an nn.Module or one of {', '.join(sorted(ENCODERS))}; got {encoder!r}")
 
 # %% ../nbs/18_learner.ipynb #01b4a1cc
 def _check_learner_args(dls, aug):

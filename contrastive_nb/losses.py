@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from fastcore.docments import docments
 from torch import nn, Tensor
-from .core import set_check_finite, no_finite_checks, NEGATIVES, check_int, l2_normalize
+from .core import set_check_finite, no_finite_checks, NEGATIVES, check_int, l2_normalize, check_choice
 from .ntxent import nt_xent, nt_xent_terms, NTXentTerms
 from .generalized import (generalized_contrastive, generalized_terms, decoupled_nt_xent, swd, sample_prior,
                                         PRIORS, DISTRIBUTIONS)
@@ -157,7 +157,7 @@ def get_loss(loss, # a registered name, 'module:function', a loss function of (z
     if isinstance(loss, str) and ':' in loss: return get_loss(load_loss(loss), **kwargs)   # a user's 'module:function'
     if isinstance(loss, str):
         key = LOSS_ALIASES.get(loss.lower(), loss.lower())
-        if key not in LOSSES: raise ValueError(f"`loss` must be one of {sorted(LOSSES)} (or an alias in {sorted(LOSS_ALIASES)}), got {loss!r}")
+        if key not in LOSSES: check_choice(loss, 'loss', sorted(LOSSES), f" (or an alias: {', '.join(sorted(LOSS_ALIASES))})")
         cls = LOSSES[key]
         if key == 'dcl' and loss.lower() == 'dclw': kwargs.setdefault('weighted', True)
         return cls(**kwargs)

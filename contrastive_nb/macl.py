@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import check_pair, check_positive, check_tau, check_flag, check_scalar, check_negatives, l2_normalize, upcast
+from .core import check_pair, check_positive, check_tau, check_flag, check_scalar, check_negatives, l2_normalize, upcast, check_choice
 from .distributed import gatherable
 from .chunked import pair_chunk, pair_lse, unit_views
 
@@ -30,7 +30,7 @@ def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean po
     "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9) from the mean positive cosine similarity, or from the squared-distance alignment; a tensor input is detached."
     if (mean_cos is None) == (distance is None): raise TypeError("pass exactly one of `mean_cos` (E[f·g], in [-1, 1]) and `distance` (E‖f − g‖², in [0, 4])")
     tau0 = check_tau(tau0, 'tau0'); alpha = check_positive(alpha, 'alpha')
-    if form not in MACL_FORMS: raise ValueError(f"`form` must be one of {MACL_FORMS}, got {form!r}")
+    check_choice(form, 'form', MACL_FORMS)
     beta = check_scalar(beta, 'beta', -1., 1., lo_open=True, hi_open=True) if form == 'linear' else check_scalar(beta, 'beta')  # |β| < 1: τ_b = τ0(1 + β·c) > 0 for every c in [-1, 1]
     if distance is not None:
         if isinstance(distance, Tensor): distance = distance.detach()

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import check_int
+from .core import check_int, check_choice
 from .sources import ProbeDataset, as_uint8
 
 # %% auto #0
@@ -36,7 +36,7 @@ def _composite(a:Tensor, b:Tensor, composite:str)->Tensor:
 
 # %% ../nbs/12_probes.ipynb #0d264a4b
 def _check_composite(composite):
-    if composite not in COMPOSITES: raise ValueError(f"`composite` must be one of {COMPOSITES}, got {composite!r}")
+    check_choice(composite, 'composite', COMPOSITES)
     return composite
 
 # %% ../nbs/12_probes.ipynb #010d5e09
@@ -64,7 +64,7 @@ def multi_digits(digits:ProbeDataset, # source of digits (e.g. `mnist_sample()`)
     check_int(n, 'n', 1); check_int(canvas, 'canvas', 8); check_int(digit_size, 'digit_size', 4, canvas)
     lo, hi = (n_digits, n_digits) if not isinstance(n_digits, (tuple, list)) else tuple(n_digits)
     check_int(lo, 'n_digits', 1, 16); check_int(hi, 'n_digits', lo, 16)
-    if placement not in PLACEMENTS: raise ValueError(f"`placement` must be one of {PLACEMENTS}, got {placement!r}")
+    check_choice(placement, 'placement', PLACEMENTS)
     _check_composite(composite)
     cell = canvas // 4
     if placement == 'grid' and digit_size > cell:

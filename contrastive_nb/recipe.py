@@ -30,6 +30,7 @@ from fastai.learner import Learner
 from fastai.optimizer import OptimWrapper
 from fastai.callback.schedule import ParamScheduler, SchedLin, SchedNo, combine_scheds
 from fastai.torch_core import set_seed, num_distrib, rank_distrib
+from .core import check_choice, choice_error
 
 # %% auto #0
 __all__ = ['MNIST_SAMPLE_SIZE', 'DATA_SOURCES', 'RECIPES', 'METHODS', 'seed_everything', 'digit_split', 'keep_rng',
@@ -115,7 +116,7 @@ def data_source(name:str)->DataSource:
         root = Path(name[len('folder:'):]).expanduser()
         if not root.is_dir(): raise ExperimentArgError('data', f"{name!r}: {str(root)!r} is not a folder")
         return DataSource(name, 'images', 64, None, 'convn', partial(_folder_split, root))
-    if name not in DATA_SOURCES: raise ExperimentArgError('data', f"must be one of {', '.join(DATA_SOURCES)} or folder:PATH; got {name!r}")
+    if (msg := choice_error(name, DATA_SOURCES, ' or folder:PATH')) is not None: raise ExperimentArgError('data', msg)
     return DATA_SOURCES[name]
 
 # %% ../nbs/20_recipe.ipynb #3ca5db72
@@ -182,7 +183,7 @@ RECIPES = {  # name → (what it is, its learning rate when none is given)
 }
 
 def _check_recipe(recipe):
-    if recipe not in RECIPES: raise ValueError(f"`recipe` must be one of {', '.join(RECIPES)}, got {recipe!r}")
+    check_choice(recipe, 'recipe', RECIPES)
     return recipe
 
 # %% ../nbs/20_recipe.ipynb #589cc8dc
@@ -356,7 +357,7 @@ def train_encoder(method:str, # 'simclr' (NT-Xent, 2N−2 negatives), 'supervise
     if is_user_loss(method):
         kw = dict(tau=tau) if tau is not None and takes_tau(method) else {}
         return fit_contrastive(train, encoder, aug, method, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
-    raise ValueError(f"`method` must be one of {METHODS} or a user's loss ('module:function'), got {method!r}")
+    check_choice(method, 'method', METHODS, " or a user's loss ('module:function')")
 
 # %% ../nbs/20_recipe.ipynb #a286daa9
 def features(model:nn.Module, ds, # a ProbeDataset, RandBit or `Targets`

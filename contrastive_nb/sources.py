@@ -12,7 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import check_int
+from .core import check_int, check_choice
 from fastai.torch_core import TensorImage, TensorCategory
 
 # %% auto #0
@@ -133,7 +133,7 @@ SOURCES = {  # file name (saved under its last path part) -> (official URL, MD5 
 
 def source_url(fname:str, mirror:str|None=None)->tuple[str, str|None]:
     "Where `fname` comes from: `mirror` (or `$CONTRASTIVE_NB_MIRROR`) joined with the file name and no MD5, else the official URL and its MD5."
-    if fname not in SOURCES: raise ValueError(f"`fname` must be one of {', '.join(SOURCES)}; got {fname!r}")
+    check_choice(fname, 'fname', SOURCES)
     mirror = mirror or os.environ.get('CONTRASTIVE_NB_MIRROR') or None
     if mirror is None: return SOURCES[fname]
     if not isinstance(mirror, str) or not mirror.startswith(('http://', 'https://', 'file://')):

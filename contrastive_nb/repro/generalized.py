@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from ..augment import crop_only, simclr_augment
-from ..core import l2_normalize
+from ..core import l2_normalize, check_choice
 from ..probes import two_digits, digit_on_image, box_masks
 from ..sources import skimage_textures
 from ..generalized import sample_prior
@@ -34,7 +34,7 @@ def generalized_loss(name:str, # a name in `GEN_LOSSES`
                      tau:float=0.1, # temperature of nt_xent and decoupled's log-sum-exp
                     )->tuple:
     "(loss name, loss kwargs) of one of Table 1's instantiations, or NT-Xent (2N − 2 negatives)."
-    if name not in GEN_LOSSES[:-1]: raise ValueError(f"`name` must be one of {GEN_LOSSES[:-1]}, got {name!r}")  # 'random' trains nothing
+    check_choice(name, 'name', GEN_LOSSES[:-1])  # 'random' trains nothing
     if name == 'nt_xent': return 'nt_xent', dict(tau=tau)
     if name == 'decoupled': return 'decoupled_nt_xent', dict(tau=tau, lam=lam)
     return 'generalized', dict(prior=name.split('-')[1], distribution='swd', lam=lam)
@@ -273,7 +273,7 @@ def local_data(data:str, # 'two-digits' or 'digit-on-image'
         train, test = (digit_on_image(i, d, len(d), digit_size=ds, seed=seed + s) for i, d, s in ((itr, tr, 1), (ite, te, 2)))
         return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas, [1] * 9), names=('image', 'digit'),
                     y=train.y, aug=simclr_augment(canvas))
-    raise ValueError(f"`data` must be one of {LOCAL_DATA}, got {data!r}")
+    check_choice(data, 'data', LOCAL_DATA)
 
 # %% ../../nbs/tutorials/generalized.ipynb #22b045ad
 def local_models(d:dict, # from `local_data`

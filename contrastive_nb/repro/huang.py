@@ -19,6 +19,7 @@ from ..experiments import experiment, between, positive, one_of, pending, loss_o
 from ..recipe import RECIPES, untrained_contrastive, digit_split, fit_contrastive, features, view_embeddings, random_model, check_batches_fit, data_source, data_split, probe_subset, takes_data, check_data_sizes, default_views, is_user_loss, takes_tau
 from ..report import line_plot, summarize, scale_title, fmt_mean, metric_digits, is_accuracy
 from ..recipe import keep_rng
+from ..core import check_choice
 
 # %% auto #0
 __all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'huang_aug', 'HUANG_TABLE2', 'HUANG_TAUS', 'HUANG_BATCHES', 'HUANG_TABLE4',
@@ -36,7 +37,7 @@ def method_loss(method:str, # a name in `HUANG_METHODS`
                )->tuple:
     "(loss name, loss kwargs, `Temperature` callback) of one of the paper's methods, or of a user's loss (τ0 as its `tau` when it takes one): the callback records the τ of every step and, for 'linear', sets it."
     if is_user_loss(method): return method, (dict(tau=tau0) if takes_tau(method) else {}), Temperature()
-    if method not in HUANG_METHODS[:-1]: raise ValueError(f"`method` must be one of {HUANG_METHODS} or a user's loss ('module:function'), got {method!r}")  # 'random' trains nothing
+    check_choice(method, 'method', HUANG_METHODS[:-1], " or a user's loss ('module:function')")  # 'random' trains nothing
     t = dict(tau=tau0, negatives=negatives)
     if method == 'infonce': return 'nt_xent', t, Temperature()
     if method == 'linear': return 'nt_xent', t, Temperature(tau0, tau0 + MACL_SCHEDULES['linear-2'][1] * PAPER_EPOCHS)
@@ -267,7 +268,7 @@ def schedule_loss(schedule:str, # a name in `HUANG_SCHEDULES`
                   epochs:int, # our training epochs (the paper's 200-epoch schedule is compressed into them)
                   negatives:str='cross')->tuple:
     "(loss, kwargs, `Temperature`) of Fig. 2 / Table 1: τ fixed at 0.07, rising linearly from 0.07 by 1.4e-4 or 2.8e-4 per paper epoch (the paper's start and end τ, reached over our epochs), or MACL's adaptive τ (τ0 = 0.1)."
-    if schedule not in HUANG_SCHEDULES: raise ValueError(f"`schedule` must be one of {HUANG_SCHEDULES}, got {schedule!r}")
+    check_choice(schedule, 'schedule', HUANG_SCHEDULES)
     if schedule == 'fixed': return 'nt_xent', dict(tau=0.07, negatives=negatives), Temperature()
     if schedule.startswith('linear'):
         s0, c = MACL_SCHEDULES[schedule]

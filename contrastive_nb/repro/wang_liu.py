@@ -17,6 +17,7 @@ from ..experiments import experiment, between, positive, one_of, pending, loss_o
 from ..recipe import untrained_contrastive, digit_split, fit_contrastive, features, view_embeddings, random_model, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau, probe_subset, RECIPES, recipe_lr
 from ..report import line_plot, summarize, scale_title
 from fastai.callback.core import Callback  # after the package's modules: `core` filters fastai's import-time warning
+from ..core import check_choice
 
 # %% auto #0
 __all__ = ['WL_LOSSES', 'BANKS', 'HIST_BINS', 'WL_TABLE1', 'WL_SOURCE', 'wl_loss', 'fit_wang_liu', 'EpochCurves', 'wl_measure',
@@ -38,7 +39,7 @@ def wl_loss(loss:str, # one of WL_LOSSES
     if loss == 'simple': return 'simple', {}
     if loss == 'hard_nt_xent': return 'hard_nt_xent', dict(tau=tau, alpha=alpha)
     if loss == 'hard_simple': return 'hard_simple', dict(alpha=alpha)
-    raise ValueError(f"`loss` must be one of {WL_LOSSES[:-1]}, got {loss!r}")
+    check_choice(loss, 'loss', WL_LOSSES[:-1])
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #3fbaad23
 def fit_wang_liu(train, # ProbeDataset of raw images
