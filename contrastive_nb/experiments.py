@@ -21,8 +21,8 @@ from .core import choice_error
 # %% auto #0
 __all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'ExperimentArgError', 'positive', 'between', 'loss_or_method',
            'optional', 'one_of', 'Experiment', 'experiment', 'atomic_write', 'provenance', 'data_record', 'record_data',
-           'pending', 'reused_rows', 'RunLog', 'RunProgress', 'planned_models', 'run_callbacks', 'check_device',
-           'load_experiments']
+           'pending', 'reused_rows', 'progress_line', 'RunLog', 'RunProgress', 'planned_models', 'run_callbacks',
+           'check_device', 'load_experiments']
 
 # %% ../nbs/19_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -71,7 +71,7 @@ def one_of(*choices):
 
 # %% ../nbs/19_experiments.ipynb #3e3339c0
 SCALES = ('cpu', 'full', 'gpu', 'smoke')
-COMMON = ('seed', 'progress')  # parameters every experiment function takes that are not experiment options
+COMMON = ('seed',)  # parameters every experiment function takes that are not experiment options
 
 @dataclass
 class Experiment:
@@ -132,11 +132,12 @@ class Experiment:
         cfg = self.resolve(scale, seeds, **kwargs)
         opts = {k: v for k, v in cfg.items() if k not in ('scale', 'seeds')}
         with RunLog(self, cfg, out, resume) as log:
+            log.progress = progress
             if bar: log.bar = RunProgress(planned_models(self, opts, cfg['seeds']), sys.stdout if bar is True else bar)
             with contextlib.redirect_stdout(_AboveBar(log.bar, sys.stdout)) if bar else contextlib.nullcontext():
                 for s in cfg['seeds']:
-                    log.seed = s
-                    for unit in self.fn(**opts, seed=s, progress=progress): log.add(unit)
+                    log.seed, log.unit_t0 = s, time.perf_counter()
+                    for unit in self.fn(**opts, seed=s): log.add(unit)
             if log.bar is not None: log.bar.close()
         return log.result()
 
@@ -239,6 +240,13 @@ def _unit_seconds(rows:list)->float:
     "The training time of one model from its rows: every row of a model (one per probed epoch, say) carries that model's seconds, so they are not summed."
     return max((r.get('seconds') or 0 for r in rows), default=0)
 
+# %% ../nbs/19_experiments.ipynb #69efcbe8
+def progress_line(exp, row:dict)->str:
+    "One model's line for `progress=True`: the experiment, the row's settings and seed, its metrics and its seconds."
+    sets = ' '.join(f"{k}={row[k]}" for k in exp.keys if row.get(k) is not None)
+    mets = ', '.join(f"{m} {row[m]:.4g}" for m in exp.metrics if isinstance(row.get(m), (int, float)))
+    return f"{exp.name} {sets} seed={row.get('seed')}: {mets} ({row.get('seconds', 0):.0f} s)"
+
 # %% ../nbs/19_experiments.ipynb #f2a68c32
 class RunLog:
     "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused (its seeds and `grid` options may differ: a run can be extended)."
@@ -248,6 +256,7 @@ class RunLog:
         self.writes = self.out is not None and rank_distrib() == 0   # under torchrun every rank reads, rank 0 writes
         self.prov = dict(provenance(cfg.get('device')), data=[], started=_now(), finished=None)
         self.t0, self.prev_seconds, self._fh, self.bar = time.perf_counter(), 0., None, None
+        self.unit_t0, self.progress = self.t0, False   # when the model being trained started; print a line per model
         if self.out is not None and resume: self._load()
     def _load(self):
         path = self.out/ROWS_FILE
@@ -284,7 +293,7 @@ class RunLog:
         u = self.done.pop((self.seed, _key(settings)), None)
         self.last_reused = [] if u is None else u['rows']
         if u is None:
-            self.key = settings
+            self.key, self.unit_t0 = settings, time.perf_counter()
             if self.bar is not None: self.bar.start(dict(settings, seed=self.seed))
             return True
         self.rows.extend(u['rows']); self.prev_seconds += _unit_seconds(u['rows'])
@@ -293,13 +302,15 @@ class RunLog:
         return False
     def add(self, unit):
         "Take one model's rows (a dict or a list of dicts) from the experiment function: saved before the next model starts."
-        rows = [dict(r, seed=self.seed) for r in ([unit] if isinstance(unit, dict) else list(unit))]
+        secs = round(time.perf_counter() - self.unit_t0, 1)   # since `pending` said train it (or since the last model)
+        rows = [dict({'seconds': secs}, **r, seed=self.seed) for r in ([unit] if isinstance(unit, dict) else list(unit))]
         self.rows.extend(rows)
+        if self.progress and rows: print(progress_line(self.exp, rows[-1]), flush=True)
         self.save(False)   # results.json first: a kill between the two writes leaves it ahead of rows.jsonl, never behind (resume retrains that model)
         if self._fh is not None:
             self._fh.write(json.dumps(dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=_unit_seconds(rows))) + '\n')
             self._fh.flush(); os.fsync(self._fh.fileno())
-        self.key = None
+        self.key, self.unit_t0 = None, time.perf_counter()
         if self.bar is not None: self.bar.done()
     def record_data(self, datasets:dict):
         for role, ds in datasets.items():
@@ -395,7 +406,7 @@ def planned_models(exp, opts:dict, seeds)->int|None:
     try:
         for s in seeds:
             plan.seed = s
-            for _ in exp.fn(**opts, seed=s, progress=False): pass
+            for _ in exp.fn(**opts, seed=s): pass
     except _Unplannable: return None
     finally: _RUN.reset(token)
     return plan.n

@@ -6,7 +6,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/digit_on_image.h
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #7ca71ed3
 from __future__ import annotations
-import math, time
+import math
 import torch
 from ..probes import digit_on_image, COMPOSITES, GRID_OFFSETS
 from ..augment import simclr_augment
@@ -61,25 +61,22 @@ def digit_on_image_tradeoff(
         composite:str='absdiff', # absdiff (|image − digit|, visible on bright items), max (the colab) or add (clipped; the paper's "channel addition")
         probe_epochs:int=100, # epochs of each linear probe
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "Digit and image-class probe accuracy against the size K of the digit pool: one row per method, τ and K, yielded as each model is done."
     itr, dtr, probe = _doi_data(data, n_train, n_test, size, digit_size, composite, seed)
     aug = simclr_augment(size)
-    def row(m, tau, K, model, t):
+    def row(m, tau, K, model):
         acc = probe_accuracy(model, *probe, labels=('digit', 'image'), epochs=probe_epochs, device=device, seed=seed)
-        r = dict(method=m, tau=tau, K=K, digit_acc=acc['digit'], image_acc=acc['image'], seconds=round(time.perf_counter() - t, 1))
-        if progress: print(f"digit-on-image {m} τ={tau} K={K} seed={seed}: digit {acc['digit']:.1f} %, image {acc['image']:.1f} % ({r['seconds']:.0f} s)", flush=True)
+        r = dict(method=m, tau=tau, K=K, digit_acc=acc['digit'], image_acc=acc['image'])
         return r
     for K in pool_sizes:
         train = digit_on_image(itr, dtr, K, size, digit_size, composite=composite, seed=seed + K)
         for m in (m for m in methods if m != 'random'):
             for tau in (taus if takes_tau(m) else [None]):
                 if not pending(method=m, tau=tau, K=K): continue   # a resumed run has this model
-                t = time.perf_counter()
-                yield row(m, tau, K, train_encoder(m, train, encoder, aug, tau, train.y, epochs, batch_size, lr, device, seed), t)
+                yield row(m, tau, K, train_encoder(m, train, encoder, aug, tau, train.y, epochs, batch_size, lr, device, seed))
     if 'random' in methods and pending(method='random', tau=None, K=None):  # does not depend on K: evaluated once
-        t = time.perf_counter()
-        yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
+        yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed))
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #d4883930
 def digit_on_image_figure(res:dict):

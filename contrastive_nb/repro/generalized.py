@@ -6,7 +6,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/generalized.html
 
 # %% ../../nbs/tutorials/generalized.ipynb #4488a4e7
 from __future__ import annotations
-import time
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -87,7 +86,7 @@ def generalized(
         probe_epochs:int=100, # epochs of each linear probe
         data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "Linear-probe accuracy (%) of the held-out images on h and on z, and the geometry of z: one row per loss, λ, head depth and batch size, yielded as each model is done."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for name in losses:
@@ -97,7 +96,6 @@ def generalized(
             for L in one or head_layers:
                 for bs in one or batch_sizes:
                     if not pending(loss=name, lam=lam, head_layers=L, batch_size=bs): continue   # a resumed run has this model
-                    t = time.perf_counter()
                     if name == 'random': model = untrained_contrastive(tr, src.encoder, crop_only(src.size), device=device, seed=seed)
                     else:
                         loss, kw = (name, dict(tau=tau) if takes_tau(name) else {}) if user else generalized_loss(name, lam, tau)
@@ -105,9 +103,7 @@ def generalized(
                                                 head_layers=L).model
                     acc_h = probe_accuracy(model, tr, te, epochs=probe_epochs, device=device, seed=seed)[None]
                     acc_z = probe_accuracy(model, tr, te, epochs=probe_epochs, device=device, seed=seed, what='z')[None]
-                    row = dict(loss=name, lam=lam, head_layers=L, batch_size=bs, acc=acc_h, acc_z=acc_z, **geometry(model, te, name),
-                               seconds=round(time.perf_counter() - t, 1))
-                    if progress: print(f"generalized {name} λ={lam} head={L} batch={bs} seed={seed}: h {acc_h:.1f} %, z {acc_z:.1f} % ({row['seconds']:.0f} s)", flush=True)
+                    row = dict(loss=name, lam=lam, head_layers=L, batch_size=bs, acc=acc_h, acc_z=acc_z, **geometry(model, te, name))
                     yield row
 
 # %% ../../nbs/tutorials/generalized.ipynb #d5b26d33
@@ -326,7 +322,7 @@ def local_features(
         epochs:int=8, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "How well per-image K-means on each kind of local feature recovers the true regions (`region_scores`): one row per dataset, feature type, layer and k; the rows of one model are yielded together when it is done."
     for name in data:
         d = local_data(name, n_train, n_test, canvas, seed)
@@ -334,15 +330,11 @@ def local_features(
         x = d['test'].batch(torch.arange(len(d['test'])))[0].as_subclass(Tensor).to(next(ref.parameters()).device)
         for m in features:
             if not pending(data=name, features=m): continue   # a resumed run has this model
-            t = time.perf_counter()
             model = local_models(d, [m], encoder, tau, epochs, batch_size, lr, device, seed)[m]
             maps = local_feature_maps(model, x, layers, ref)
             unit = [dict(data=name, features=m, layer=l, k=k, stride=canvas // maps[l].shape[-1],
                          **region_scores(cluster_maps(maps[l], k, canvas, normalize=model is not None, seed=seed), d['regions'], len(d['names'])))
                     for l in layers for k in ks]
-            if progress:
-                best = max(unit, key=lambda r: r['score'])
-                print(f"local-features {name} {m} seed={seed}: best score {best['score']:.1f} (layer {best['layer']}, k={best['k']}) ({time.perf_counter() - t:.0f} s)", flush=True)
             yield unit
 
 # %% ../../nbs/tutorials/generalized.ipynb #8db29170

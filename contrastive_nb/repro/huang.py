@@ -6,7 +6,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/huang.html.md"""
 
 # %% ../../nbs/tutorials/huang.ipynb #be45635a
 from __future__ import annotations
-import statistics, time
+import statistics
 import torch
 from torch import Tensor
 from ..sources import ProbeDataset
@@ -142,7 +142,7 @@ def macl_comparison(
         data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's, e.g. convn at 28 px, cifar_resnet18 on CIFAR)
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "kNN and linear-probe accuracy (h) and semantic sensitivity (z) of the held-out images, and the τ at the first and last step: one row per method, batch size and τ0, yielded as each model is done."
     tr, te = huang_data(data, n_train, n_test, seed)
     aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
@@ -150,15 +150,13 @@ def macl_comparison(
         grid = [(batch_size, tau0)] if m in center_methods else settings(batch_sizes, tau0s, batch_size, tau0)
         for bs, t0 in ([(None, None)] if m == 'random' else grid):   # the untrained encoder has no batch or τ0
             if not pending(method=m, batch_size=bs, tau0=t0): continue   # a resumed run has this model
-            t = time.perf_counter()
             if m == 'random': model, taus = untrained_contrastive(tr, encoder, aug, device=device, seed=seed), []
             else:
                 loss, kw, temp = method_loss(m, t0, negatives)
                 model = fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, recipe=recipe, cbs=[temp]).model
                 taus = temp.taus
             row = dict(method=m, batch_size=bs, tau0=t0, **evaluate(model, tr, te, probe_epochs, seed, aug),
-                       tau_first=round(taus[0], 4) if taus else None, tau_last=round(taus[-1], 4) if taus else None, seconds=round(time.perf_counter() - t, 1))
-            if progress: print(f"macl {m} bs={bs} τ0={t0} seed={seed}: kNN {row['knn_acc']:.1f} %, linear {row['linear_acc']:.1f} %, S {row['semantic_sensitivity']:.3f} ({row['seconds']:.0f} s)", flush=True)
+                       tau_first=round(taus[0], 4) if taus else None, tau_last=round(taus[-1], 4) if taus else None)
             yield row
 
 # %% ../../nbs/tutorials/huang.ipynb #357efb9f
@@ -314,21 +312,16 @@ def semantic_sensitivity_curve(
         data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "S, kNN and linear-probe accuracy of the held-out images and the mean τ used, before training, after the first epoch and every `every` epochs: the rows of one schedule and seed are yielded together when its model is done."
     tr, te = huang_data(data, n_train, n_test, seed)
     aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
     for s in schedules:
         if not pending(schedule=s): continue   # a resumed run has this model
-        t = time.perf_counter()
         loss, kw, temp = schedule_loss(s, epochs, negatives)
         probe = EpochProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed), temp, probe_epochs, seed, every, aug)
         fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, recipe=recipe, cbs=[temp, probe])
-        secs = round(time.perf_counter() - t, 1)
-        if progress:
-            f = probe.rows[-1]
-            print(f"semantic-sensitivity {s} seed={seed}: S {f['semantic_sensitivity']:.3f}, kNN {f['knn_acc']:.1f} % ({secs:.0f} s)", flush=True)
-        yield [dict(schedule=s, **r, final=r is probe.rows[-1], seconds=secs) for r in probe.rows]
+        yield [dict(schedule=s, **r, final=r is probe.rows[-1]) for r in probe.rows]
 
 # %% ../../nbs/tutorials/huang.ipynb #5be4b7b2
 def sensitivity_figure(res:dict):

@@ -6,7 +6,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/multidigits.html
 
 # %% ../../nbs/tutorials/multidigits.ipynb #a52ce8ae
 from __future__ import annotations
-import time
 import torch
 import torch.nn.functional as F
 from ..probes import multi_digits, PLACEMENTS, COMPOSITES
@@ -65,27 +64,24 @@ def multidigits_count(
         probe_epochs:int=100, # epochs of the linear probe
         data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits: one row per method, placement and count, yielded as each model is done."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     probe = (multi_digits(tr, n_probe, 1, canvas, digit_size, 'random', composite, seed=seed + 1),
              multi_digits(te, n_test, 1, canvas, digit_size, 'random', composite, seed=seed + 2))
-    def row(m, p, k, model, t):
+    def row(m, p, k, model):
         acc = probe_accuracy(model, *probe, epochs=probe_epochs, device=device, seed=seed)[None]
-        r = dict(method=m, placement=p, count=k, acc=acc, seconds=round(time.perf_counter() - t, 1))
-        if progress: print(f"multidigits {m} {p} count={k} seed={seed}: {acc:.1f} % ({r['seconds']:.0f} s)", flush=True)
+        r = dict(method=m, placement=p, count=k, acc=acc)
         return r
     for p in placements:
         for k in counts:
             train = multi_digits(tr, n_train, k, canvas, digit_size, p, composite, seed=seed + 100 * k)
             for m in (m for m in methods if m != 'random'):
                 if not pending(method=m, placement=p, count=k): continue   # a resumed run has this model
-                t = time.perf_counter()
-                yield row(m, p, k, train_encoder(m, train, encoder, aug, tau if takes_tau(m) else None, multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed), t)
+                yield row(m, p, k, train_encoder(m, train, encoder, aug, tau if takes_tau(m) else None, multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed))
     if 'random' in methods and pending(method='random', placement=None, count=None):  # does not depend on the training canvases: evaluated once
-        t = time.perf_counter()
-        yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed), t)
+        yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed))
 
 # %% ../../nbs/tutorials/multidigits.ipynb #d0e9ff14
 def multidigits_figure(res:dict):

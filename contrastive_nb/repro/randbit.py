@@ -6,7 +6,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/randbit.html.md"
 
 # %% ../../nbs/tutorials/randbit.ipynb #5d563c8b
 from __future__ import annotations
-import math, time
+import math
 from functools import partial
 import torch
 import torch.nn.functional as F
@@ -116,7 +116,7 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
             data:str='mnist-sample', # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
             probe_epochs:int=100, # epochs of the linear probe
             device:str|None=None, # torch device (default: cuda when available)
-            seed:int=0, progress:bool=False):
+            seed:int=0):
     "Probe accuracy of the class (the digit on MNIST) for encoders trained with `bits` random bits: one row per method, τ, batch size and number of bits, yielded as each model is done."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for m in methods:
@@ -125,15 +125,13 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
                 for b in bits:
                     if not pending(method=m, tau=tau, batch_size=bs, bits=b): continue  # a resumed run has this model
                     train, test = RandBit(tr, b), RandBit(te, b)
-                    t = time.perf_counter()
                     if m == 'vae': model = fit_vae(train, epochs, bs, lr, device, seed).model
                     elif m == 'random': model = random_model(train, src.encoder, device, seed)
                     else:
                         loss, kw = _randbit_loss(m, tau)
                         model = fit_contrastive(train, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
                     acc = probe_accuracy(model, train, test, epochs=probe_epochs, device=device, seed=seed)[None]
-                    row = dict(method=m, tau=tau, batch_size=bs, bits=b, acc=acc, seconds=round(time.perf_counter() - t, 1))
-                    if progress: print(f"randbit {m} τ={tau} batch={bs} bits={b:>2} seed={seed}: {acc:.1f} % ({row['seconds']:.0f} s)", flush=True)
+                    row = dict(method=m, tau=tau, batch_size=bs, bits=b, acc=acc)
                     yield row
 
 # %% ../../nbs/tutorials/randbit.ipynb #7323b459

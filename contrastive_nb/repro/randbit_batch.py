@@ -6,7 +6,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/randbit_batch.ht
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #8f71412a
 from __future__ import annotations
-import math, statistics, time
+import math, statistics
 import torch
 from ..probes import RandBit
 from ..augment import crop_only
@@ -57,7 +57,7 @@ def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes 
                   data:str='mnist-sample', # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
                   chunk_size:int|str|None='auto', # the loss's block size (`chunked.resolve_chunk`): 'auto' switches to blocks past 256 MiB
                   device:str|None=None, # torch device (default: cuda when available)
-                  seed:int=0, progress:bool=False):
+                  seed:int=0):
     "Digit probe accuracy for every (batch size, bits), then each batch size's tolerated bits b* (`tolerated_bits`) as a summary row (`bits` None); each row yielded as soon as it exists."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     chance = 100 / len(tr.classes)
@@ -69,13 +69,11 @@ def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes 
             if not pending(batch_size=bs, bits=b):   # a resumed run has this model: its accuracy joins the curve
                 curve.update({r['bits']: r['acc'] for r in reused_rows()}); continue
             train, test = RandBit(tr, b), RandBit(te, b)
-            t = time.perf_counter()
             model = fit_contrastive(train, src.encoder, crop_only(src.size), 'nt_xent', dict(tau=tau, negatives='cross', chunk_size=chunk_size),
                                     epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
             acc = probe_accuracy(model, train, test, epochs=probe_epochs, device=device, seed=seed)[None]
             curve[b] = acc
-            row = dict(batch_size=bs, bits=b, steps=epochs * per_epoch, acc=acc, seconds=round(time.perf_counter() - t, 1))
-            if progress: print(f"randbit-batch batch={bs} bits={b:>2} seed={seed}: {acc:.1f} % ({row['seconds']:.0f} s)", flush=True)
+            row = dict(batch_size=bs, bits=b, steps=epochs * per_epoch, acc=acc)
             yield row
         if len(curve) == len(bits):   # every bit count measured (a dry pass that counts the models measures none)
             yield dict(batch_size=bs, bits=None, steps=epochs * per_epoch, tolerated_bits=tolerated_bits(curve, chance), seconds=0.0)

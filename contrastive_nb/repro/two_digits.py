@@ -6,7 +6,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/two_digits.html.
 
 # %% ../../nbs/tutorials/two_digits.ipynb #b412cdb9
 from __future__ import annotations
-import time
 import torch
 from ..probes import two_digits, multi_digits
 from ..augment import crop_only
@@ -58,7 +57,7 @@ def two_digits_suppression(
         probe_epochs:int=100, # epochs of each linear probe
         data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "Probe accuracy for the fixed first digit and the growing second digit: one row per method, τ and second-digit size, yielded as each model is done."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
@@ -70,13 +69,11 @@ def two_digits_suppression(
         for m in methods:
             for tau in (taus if takes_tau(m) else [None]):
                 if not pending(method=m, tau=tau, second_size=size): continue   # a resumed run has this model
-                t = time.perf_counter()
                 y = torch.stack([train.labels['small'], train.labels['large']], 1)  # supervised: one softmax head per digit
                 model = train_encoder(m, train, encoder, aug, tau, y, epochs, batch_size, lr, device, seed)
                 acc = {f"{k}_acc": probe_accuracy(model, *probes[s], epochs=probe_epochs, device=device, seed=seed)[None]
                        for k, s in (('first', first_size), ('second', size))}
-                row = dict(method=m, tau=tau, second_size=size, size_ratio=round(size / first_size, 2), **acc, seconds=round(time.perf_counter() - t, 1))
-                if progress: print(f"two-digits {m} τ={tau} second={size}px seed={seed}: first {acc['first_acc']:.1f} %, second {acc['second_acc']:.1f} % ({row['seconds']:.0f} s)", flush=True)
+                row = dict(method=m, tau=tau, second_size=size, size_ratio=round(size / first_size, 2), **acc)
                 yield row
 
 # %% ../../nbs/tutorials/two_digits.ipynb #53aa12a3

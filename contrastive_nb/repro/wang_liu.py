@@ -6,7 +6,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/wang_liu.html.md
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #7940ddf3
 from __future__ import annotations
-import time
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -120,20 +119,17 @@ _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999)
                   lr=optional(positive), recipe=one_of(*RECIPES), curves=between(0), n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images'))
 
 def _wl_runs(name:str, runs, # (loss, τ, α) triples
-             bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data='mnist-sample',
+             bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, data='mnist-sample',
              recipe:str='adam', curves:int=0):
     "Train and measure one model per (loss, τ, α) on one seed's split of `data`, yielding each row when its model is done: the loop both experiments share. With `curves`, a row also holds L_u, tolerance and loss per epoch on that many test images."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for loss, tau, alpha in runs:
         if not pending(loss=loss, tau=tau, alpha=alpha): continue   # a resumed run has this model
-        t = time.perf_counter()
         track = [EpochCurves(probe_subset(te, curves, seed))] if curves and loss != 'random' else []
         model = (untrained_contrastive(tr, src.encoder, crop_only(src.size), bs=batch_size, device=device, seed=seed) if loss == 'random' else   # the untrained encoder: the floor of every accuracy
                  fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed, encoder=src.encoder, recipe=recipe, cbs=track).model)
         row = dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
-                   **({'curve': track[0].rows} if track else {}), seconds=round(time.perf_counter() - t, 1))
-        if progress: print(f"{name} {loss} τ={tau} α={alpha} seed={seed}: linear {row['linear_acc']:.1f} %, "
-                           f"L_u {row['uniformity']:.3f}, tolerance {row['tolerance']:.3f} ({row['seconds']:.0f} s)", flush=True)
+                   **({'curve': track[0].rows} if track else {}))
         yield row
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #e956bd58
@@ -158,10 +154,10 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               probe_epochs:int=100, # epochs of the linear probe
               data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
               device:str|None=None, # torch device (default: cuda when available)
-              seed:int=0, progress:bool=False):
+              seed:int=0):
     "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ: one row per τ."
     return _wl_runs('tau-sweep', [('nt_xent', tau, None) for tau in taus], bank, momentum, epochs, batch_size, lr,
-                    n_train, n_test, probe_epochs, device, seed, progress, data, recipe, curves)
+                    n_train, n_test, probe_epochs, device, seed, data, recipe, curves)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #603731e9
 def _tau_axis(ax, taus):
@@ -245,11 +241,11 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    probe_epochs:int=100, # epochs of the linear probe
                    data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
                    device:str|None=None, # torch device (default: cuda when available)
-                   seed:int=0, progress:bool=False):
+                   seed:int=0):
     "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
     runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') or takes_tau(loss) else [None])
             for alpha in (alphas if loss in ('hard_nt_xent', 'hard_simple') else [None])]
-    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, progress, data, recipe, curves)
+    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, data, recipe, curves)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #29f2bf91
 def hard_negatives_figure(res:dict):

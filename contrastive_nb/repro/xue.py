@@ -6,7 +6,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/xue.html.md"""
 
 # %% ../../nbs/tutorials/xue.ipynb #2756ce48
 from __future__ import annotations
-import random, statistics, time
+import random, statistics
 from contextlib import contextmanager
 import numpy as np
 import torch
@@ -126,21 +126,17 @@ def class_collapse(
         probe_epochs:int=100, # epochs of each linear probe
         probe_size:int=5000, # at most this many training and test images are probed each epoch (a seeded subsample)
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "Subclass and superclass probe accuracy, on h and z, before training and after every epoch: the rows of one β and bits are yielded together when its model is done."
     encoder = encoder or data_source(data).encoder
     for b in bits:
         tr, te = xue_data(data, n_train, n_test, b, seed)
         for beta in betas:
             if not pending(beta=beta, bits=b): continue   # a resumed run has this model
-            t, probe = time.perf_counter(), SubclassProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed), epochs=probe_epochs, seed=seed)
+            probe = SubclassProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed), epochs=probe_epochs, seed=seed)
             fit_contrastive(tr, encoder, _xue_aug(tr), 'joint', dict(beta=beta, tau=tau), epochs=epochs, bs=batch_size, lr=lr,
                             device=device, seed=seed, cbs=[probe])
-            secs = round(time.perf_counter() - t, 1)
-            if progress:
-                f = probe.rows[-1]
-                print(f"class-collapse β={beta:g} bits={b} seed={seed}: sub {f['sub_acc']:.1f} %, super {f['super_acc']:.1f} % ({secs:.0f} s)", flush=True)
-            yield [dict(beta=beta, bits=b, **r, seconds=secs) for r in probe.rows]
+            yield [dict(beta=beta, bits=b, **r) for r in probe.rows]
 
 # %% ../../nbs/tutorials/xue.ipynb #d4e8c5ec
 def final_epoch(res:dict)->dict:
@@ -256,7 +252,7 @@ def embedding_size(
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of each linear probe
         device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0, progress:bool=False):
+        seed:int=0):
     "Class accuracy of linear probes on h (`acc`) and z (`acc_z`), and superclass accuracy on h, against the embedding size: one row per method, size and bits, yielded as each model is done."
     encoder = encoder or data_source(data).encoder
     for b in bits:
@@ -268,16 +264,13 @@ def embedding_size(
             loss, lkw = (m, dict(tau=tau) if takes_tau(m) else {}) if user else ('joint', dict(beta=bt, tau=tau))
             for d in ([None] if m == 'random' else dims):   # the untrained encoder: one row, its default widths
                 if not pending(method=m, dim=d, bits=b): continue   # a resumed run has this model
-                t = time.perf_counter()
                 if m == 'random': model = untrained_contrastive(tr, encoder, _xue_aug(tr), bs=batch_size, device=device, seed=seed)
                 else:
                     if embedding == 'z': enc, kw = encoder, dict(head_dim=d)
                     else: enc, kw = ConvN(x.shape[1] + b, rep_dim=d, input_size=x.shape[-1]), {}
                     model = fit_contrastive(tr, enc, _xue_aug(tr), loss, lkw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, **kw).model
                 h, z = (sub_super_probe(model, tr, te, w, probe_epochs, seed) for w in ('h', 'z'))
-                row = dict(method=m, beta=bt, embedding=embedding, dim=d, bits=b, acc=h['sub'], acc_z=z['sub'], super_acc=h['super'],
-                           seconds=round(time.perf_counter() - t, 1))
-                if progress: print(f"embedding-size {m} {embedding}={d} bits={b} seed={seed}: {h['sub']:.1f} % on h, {z['sub']:.1f} % on z ({row['seconds']:.0f} s)", flush=True)
+                row = dict(method=m, beta=bt, embedding=embedding, dim=d, bits=b, acc=h['sub'], acc_z=z['sub'], super_acc=h['super'])
                 yield row
 
 # %% ../../nbs/tutorials/xue.ipynb #9228b657
