@@ -77,7 +77,8 @@ def resized_crop(x:Tensor, # (B, C, H, W) float
                  top:Tensor, left:Tensor, h:Tensor, w:Tensor, # per-sample boxes in pixels, (B,) each
                  size:tuple, # output (h, w)
                  flip:Tensor|None=None, # (B,) bool: mirror horizontally
-                 method:str='auto', # 'matmul', 'grid' or 'auto' (matmul for small images, where the benchmark measured it faster on CPU)
+                 # 'matmul', 'grid' or 'auto' (matmul for small images, where the benchmark measured it faster on CPU)
+                 method:str='auto',
                 )->Tensor:
     "Crop every image to its own box and resize it to `size` bilinearly, flips folded in: two batched matmuls with per-sample interpolation matrices (small images) or one `grid_sample` (large ones)."
     B, C, H, W = x.shape
@@ -177,7 +178,8 @@ class Augment(nn.Module):
                  ratio=(3/4, 4/3), # crop aspect-ratio range
                  flip:float=0.5, # probability of a horizontal flip
                  jitter:float=0.8, # probability of colour jitter
-                 brightness:float=0.4, contrast:float=0.4, saturation:float=0.4, hue:float=0.1, # jitter strengths (torchvision's meaning)
+                 # jitter strengths (torchvision's meaning)
+                 brightness:float=0.4, contrast:float=0.4, saturation:float=0.4, hue:float=0.1,
                  gray:float=0.2, # probability of grayscale (3-channel images)
                  blur:float=0.0, # probability of Gaussian blur
                  blur_sigma=(0.1, 2.0), # σ range of the blur
@@ -229,7 +231,8 @@ class Augment(nn.Module):
         return x
 
     def two_views(self, x:Tensor, seed:int|None=None, generator=None,
-                  extra:Tensor|None=None, # (B, n) per-image constants (RandBit bits), appended as channels after augmentation
+                  # (B, n) per-image constants (RandBit bits), appended as channels after augmentation
+                  extra:Tensor|None=None,
                  ):
         "Both views from one pass over the doubled batch; `extra` channels are never augmented and are shared by both views."
         v = self(torch.cat([x, x]), seed=seed, generator=generator)
@@ -245,7 +248,8 @@ class Augment(nn.Module):
 
 # %% ../nbs/15_augment.ipynb #9b9e9fdd
 def simclr_augment(size:int|None=None, # output side
-                   strength:float=0.5, # colour-jitter strength s: brightness/contrast/saturation 0.8·s, hue 0.2·s (SimCLR)
+                   # colour-jitter strength s: brightness/contrast/saturation 0.8·s, hue 0.2·s (SimCLR)
+                   strength:float=0.5,
                    blur:float=0.0, # blur probability: SimCLR uses 0.5 on ImageNet, 0 on CIFAR
                    **kwargs)->Augment:
     "SimCLR's recipe: crop (0.08–1) + flip + jitter (p 0.8) + grayscale (p 0.2) [+ blur]."

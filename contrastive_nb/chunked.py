@@ -16,7 +16,8 @@ __all__ = ['CHUNK_AUTO_BYTES', 'resolve_chunk', 'pair_chunk', 'masked_lse', 'sav
            'unit_views', 'class_mean_sim', 'topk_rows']
 
 # %% ../nbs/02_chunked.ipynb #6a839b41
-CHUNK_AUTO_BYTES = 256 * 2**20  # 'auto' computes in blocks when one dense (M, K) float32 similarity matrix would exceed this
+# 'auto' computes in blocks when one dense (M, K) float32 similarity matrix would exceed this
+CHUNK_AUTO_BYTES = 256 * 2**20
 
 def resolve_chunk(chunk_size, # None, an int >= 1 or 'auto'
                   m:int, # rows (anchors)
@@ -84,7 +85,8 @@ class _MaskedLSE(torch.autograd.Function):
             p = (l - lse[s:e, None]).exp_().mul_(g[s:e, None] / tau)  # ∂ℓ_i/∂(a_i·b_k) = softmax_k / τ
             if ga is not None: ga[s:e] = p @ bf
             if gb is not None: gb.addmm_(p.T, upcast(a[s:e]))
-            if gt is not None: gt -= (p * l.nan_to_num(neginf=0.)).sum()    # ∂ℓ_i/∂τ = −Σ_k softmax_k·(a_i·b_k)/τ², excluded columns 0
+            # ∂ℓ_i/∂τ = −Σ_k softmax_k·(a_i·b_k)/τ², excluded columns 0
+            if gt is not None: gt -= (p * l.nan_to_num(neginf=0.)).sum()
         return (None if ga is None else ga.to(a.dtype)), (None if gb is None else gb.to(b.dtype)), (None if gt is None else _tau_grad(tau, gt)), None, None
 
 # %% ../nbs/02_chunked.ipynb #f47621f1
@@ -186,7 +188,8 @@ class _TopkRows(torch.autograd.Function):
                 v = upcast(a[s:e] @ b.T).gather(1, j)
                 w = (v / tau - out[s:e, None]).exp_().mul_(g[s:e, None] / tau)
                 gpos[s:e] = (pos[s:e] / tau - out[s:e]).exp() * g[s:e] / tau
-                if gt is not None: gt -= ((w * v).sum() + (gpos[s:e] * upcast(pos[s:e])).sum()) / tau   # ∂/∂τ of log Σ exp(x/τ) = −Σ softmax·x/τ²
+                # ∂/∂τ of log Σ exp(x/τ) = −Σ softmax·x/τ²
+                if gt is not None: gt -= ((w * v).sum() + (gpos[s:e] * upcast(pos[s:e])).sum()) / tau
             else: w = g[s:e, None].expand(-1, j.shape[1]).to(ga.dtype)
             p = torch.zeros(j.shape[0], b.shape[0], dtype=ga.dtype, device=a.device).scatter_(1, j, w)
             ga[s:e] = p @ bf

@@ -92,7 +92,8 @@ def main(argv=None)->int:
     why = _writable(out)
     if why: sub.error(f"--out: {why}")
     talk = not a.quiet and rank_distrib() == 0
-    try: res = exp(a.scale, a.seed, progress=talk, out=out, resume=a.resume, bar=talk and sys.stdout.isatty(), **kw)  # the progress line: terminals only
+    # the progress line: terminals only
+    try: res = exp(a.scale, a.seed, progress=talk, out=out, resume=a.resume, bar=talk and sys.stdout.isatty(), **kw)
     except ExperimentArgError as e:
         if e.param != 'resume': raise
         sub.error(f"--resume: {e.msg}")
@@ -103,4 +104,5 @@ def main(argv=None)->int:
     return 0
 
 # %% ../nbs/23_cli.ipynb #849d79be
-if __name__ == '__main__': sys.exit(main())  # `python -m contrastive_nb.cli` (not run in the notebook, whose __name__ is also '__main__')
+# `python -m contrastive_nb.cli` (not run in the notebook, whose __name__ is also '__main__')
+if __name__ == '__main__': sys.exit(main())

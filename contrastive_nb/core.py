@@ -125,7 +125,8 @@ def check_scalar(x, # number or one-element tensor
                  hi:float=math.inf, # upper bound
                  lo_open:bool=False, # exclude `lo` itself
                  hi_open:bool=False, # exclude `hi` itself
-                 check:bool|None=None, # kept for the callers' signatures: a range is always checked, a tensor's value too (one sync)
+                 # kept for the callers' signatures: a range is always checked, a tensor's value too (one sync)
+                 check:bool|None=None,
                 ):
     "Raise `TypeError`/`ValueError` naming `name` unless `x` is a finite real in the interval; returns `x` (floats as float). A hyper-parameter's range is checked even when the losses' finiteness checks are off (`check=False`): those cover the embeddings, not the settings."
     x = _scalar(x, name)
@@ -142,7 +143,8 @@ def check_positive(x, name:str, check:bool|None=None):
     return check_scalar(x, name, lo=0., lo_open=True, check=check)
 
 # %% ../nbs/00_core.ipynb #d4e8cd21
-TAU_MIN = 1e-4  # the smallest temperature a loss takes: cosines / τ stay below 1e4, far inside float32 (and half inputs are upcast)
+# the smallest temperature a loss takes: cosines / τ stay below 1e4, far inside float32 (and half inputs are upcast)
+TAU_MIN = 1e-4
 
 def check_tau(x, name:str='tau', check:bool|None=None):
     "Raise unless the temperature `x` is a finite number ≥ `TAU_MIN`: below it the logits s/τ leave float32's exact range (τ = 1e-40 gives inf), so the loss is refused, not computed as nan."
@@ -257,8 +259,10 @@ def pair_masks(n:int, # batch size N (number of images)
 def contrastive_sim(z1:Tensor, # first view, (N, d)
                     z2:Tensor, # second view, (N, d)
                     negatives:str='all', # 'all': (2N, 2N) rows; 'cross': (2N, N) rows (both directions)
-                    tau:float|Tensor|None=None, # divide by τ *before* masking: logits whose τ-gradient is finite (a learnable τ)
-                   )->tuple[Tensor,Tensor]: # (float32 similarities, or logits, with excluded entries = -inf; column of each row's positive)
+                    # divide by τ *before* masking: logits whose τ-gradient is finite (a learnable τ)
+                    tau:float|Tensor|None=None,
+                   # (float32 similarities, or logits, with excluded entries = -inf; column of each row's positive)
+                   )->tuple[Tensor,Tensor]:
     "Per-anchor similarity rows (or logits s/τ) for a softmax over {positive} ∪ negatives, and the positive's column."
     check_negatives(negatives)
     n = z1.shape[0]

@@ -85,7 +85,8 @@ def gatherable(fn):
         if 'generator' in sig.parameters and a.get('generator') is None: a['generator'] = shared_generator(a['z1'].device)
         out = fn(*b.args, **b.kwargs)
         value = out[0] if isinstance(out, tuple) else out
-        value = W * value - (W - 1) * value.detach()  # the value of the global loss, W× its gradient: DDP's average over W ranks undoes the W
+        # the value of the global loss, W× its gradient: DDP's average over W ranks undoes the W
+        value = W * value - (W - 1) * value.detach()
         return (value, *out[1:]) if isinstance(out, tuple) else value
     params = list(sig.parameters.values())
     loss.__signature__ = sig.replace(parameters=params + [gather_p])

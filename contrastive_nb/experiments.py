@@ -84,14 +84,18 @@ class Experiment:
     metrics:tuple # row keys that are measurements
     paper:list = field(default_factory=list) # published rows: settings, metrics and `source`
     paper_note:str = '' # the paper's claim where it gives no numbers (a figure)
-    full:dict = field(default_factory=dict) # overrides for --scale full: the full offline data, schedules long enough to converge on 2 cores
+    # overrides for --scale full: the full offline data, schedules long enough to converge on 2 cores
+    full:dict = field(default_factory=dict)
     full_time:str = '' # expected time per model of the full preset, measured, e.g. '≈ 15 min per model on 2 cores'
     gpu:dict = field(default_factory=dict) # overrides for --scale gpu
     smoke:dict = field(default_factory=dict) # overrides for --scale smoke (tests)
     checks:dict = field(default_factory=dict) # option -> check
-    validate:typing.Callable|None = None # checks that involve several options: config -> None, raising `ExperimentArgError`
+    # checks that involve several options: config -> None, raising `ExperimentArgError`
+    validate:typing.Callable|None = None
     figure:typing.Callable|None = None # result -> matplotlib Figure
-    grid:tuple = () # options that only choose which models run, each model's rows keyed by its setting (e.g. a list of batch sizes): a resumed run may change them, and the seeds
+    # options that only choose which models run, each model's rows keyed by its setting (e.g. a list of batch sizes): a
+    # resumed run may change them, and the seeds
+    grid:tuple = ()
 
     @property
     def options(self)->dict:
@@ -146,7 +150,8 @@ class Experiment:
         smoke = cfg.get('scale') == 'smoke'
         return dict(experiment=self.name, config=cfg, rows=rows, paper=[] if smoke else list(self.paper),
                     paper_note='' if smoke else self.paper_note, seconds=round(seconds, 1),
-                    processes=max(1, num_distrib()), **extra)  # > 1 under torchrun / accelerate launch: one global batch split across them
+                    # > 1 under torchrun / accelerate launch: one global batch split across them
+                    processes=max(1, num_distrib()), **extra)
 
 # %% ../nbs/19_experiments.ipynb #b8dbd87f
 EXPERIMENTS = {}
@@ -306,7 +311,9 @@ class RunLog:
         rows = [dict({'seconds': secs}, **r, seed=self.seed) for r in ([unit] if isinstance(unit, dict) else list(unit))]
         self.rows.extend(rows)
         if self.progress and rows: print(progress_line(self.exp, rows[-1]), flush=True)
-        self.save(False)   # results.json first: a kill between the two writes leaves it ahead of rows.jsonl, never behind (resume retrains that model)
+        # results.json first: a kill between the two writes leaves it ahead of rows.jsonl, never behind (resume retrains
+        # that model)
+        self.save(False)
         if self._fh is not None:
             self._fh.write(json.dumps(dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=_unit_seconds(rows))) + '\n')
             self._fh.flush(); os.fsync(self._fh.fileno())

@@ -36,12 +36,16 @@ class Finding:
     a:dict  # settings of the row(s) the claim is about
     b:dict|list  # settings of the row(s) it is compared with (a list: several, the strongest is used)
     test:str = 'greater'  # 'greater': a > b; 'less': a < b; 'close': |a - b| <= tol
-    tol:float = 0.  # 'close': the largest difference that counts as equal; otherwise the least difference that counts as reproduced
-    above:dict|None = None  # a baseline row (e.g. the untrained network) that `a` must beat by `above_by`, or the comparison says nothing
+    # 'close': the largest difference that counts as equal; otherwise the least difference that counts as reproduced
+    tol:float = 0.
+    # a baseline row (e.g. the untrained network) that `a` must beat by `above_by`, or the comparison says nothing
+    above:dict|None = None
     above_by:float = 0.
     paper_says:str = ''  # the paper's numbers in words; empty: read from the experiment's `paper` rows
-    result:str = ''  # file name of the result when it is not the experiment's name (a longer run of the same experiment)
-    floor_from:str = ''  # file name of the result that holds the `above` row, when it is another experiment's (same split and probe)
+    # file name of the result when it is not the experiment's name (a longer run of the same experiment)
+    result:str = ''
+    # file name of the result that holds the `above` row, when it is another experiment's (same split and probe)
+    floor_from:str = ''
 
     def __post_init__(self):
         check_choice(self.test, 'test', TESTS)

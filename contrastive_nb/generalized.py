@@ -89,7 +89,9 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
                       n_proj:int|None=None, # SWD directions (default d)
                       generator:torch.Generator|None=None, # for reproducible SWD prior samples and directions
                       check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
-                      chunk_size:int|str|None=None, # anchors per block of the log-sum-exp term, O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+                      # anchors per block of the log-sum-exp term, O(N·d) memory: None (dense), an int, or 'auto' (see
+                      # `chunked`)
+                      chunk_size:int|str|None=None,
                      )->GeneralizedTerms:
     "Alignment and distribution terms of the generalized contrastive loss (Chen et al. 2021, Table 1)."
     check_pair(z1, z2, check)
@@ -120,7 +122,8 @@ def generalized_contrastive(z1:Tensor, # first views, (N, d)
                             n_proj:int|None=None, # SWD directions (default d)
                             generator:torch.Generator|None=None, # for reproducible SWD draws
                             check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
-                            chunk_size:int|str|None=None, # anchors per block of the log-sum-exp term (see `generalized_terms`)
+                            # anchors per block of the log-sum-exp term (see `generalized_terms`)
+                            chunk_size:int|str|None=None,
                            )->Tensor:
     "Generalized contrastive loss L_alignment + λ·L_distribution (Chen et al. 2021 Eq. 2, Table 1)."
     lam = check_scalar(lam, 'lam', lo=0., check=check)
@@ -134,7 +137,8 @@ def decoupled_nt_xent(z1:Tensor, # first views, (N, d)
                       tau:float=0.1, # temperature τ > 0
                       lam:float=1., # weight λ of the distribution term, decoupled from τ
                       check:bool|None=None,
-                      chunk_size:int|str|None=None, # anchors per block of the log-sum-exp term (see `generalized_terms`)
+                      # anchors per block of the log-sum-exp term (see `generalized_terms`)
+                      chunk_size:int|str|None=None,
                      )->Tensor:
     "Decoupled NT-Xent: hypersphere prior matched by log-sum-exp with λ and τ as separate knobs (Table 1, row 1)."
     return generalized_contrastive(z1, z2, 'hypersphere', 'logsumexp', lam=lam, tau=tau, check=check, chunk_size=chunk_size)

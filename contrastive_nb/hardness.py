@@ -108,12 +108,14 @@ def _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, mod
 def hard_nt_xent(z1:Tensor, # first views, (N, d)
                  z2:Tensor, # second views, (N, d)
                  tau:float=0.1, # temperature τ > 0
-                 alpha:float=0.0819, # fraction of each anchor's candidate negatives (in-batch + bank) kept: the upper-α quantile, in (0, 1]
+                 # fraction of each anchor's candidate negatives (in-batch + bank) kept: the upper-α quantile, in (0, 1]
+                 alpha:float=0.0819,
                  bank:Tensor|None=None, # extra negatives (M, d), e.g. a memory bank; detached
                  negatives:str='all', # in-batch negative convention, as in `nt_xent`
                  check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
                  n_keep:int|None=None, # keep this many hardest negatives per anchor instead of a fraction α
-                 chunk_size:int|str|None=None, # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
+                 # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
+                 chunk_size:int|str|None=None,
                 )->Tensor:
     "Hard contrastive loss (Wang & Liu Eq. 9): NT-Xent over each anchor's negatives at or above its upper-α quantile."
     check_tau(tau)
@@ -131,7 +133,8 @@ def simple_contrastive(z1:Tensor, # first views, (N, d)
                        bank:Tensor|None=None, # extra negatives (M, d); detached
                        negatives:str='all', # in-batch negative convention, as in `nt_xent`
                        check:bool|None=None,
-                       chunk_size:int|str|None=None, # any value but None: the exact O(N·d) form z_i·Σ_j z_j (no matrix, no blocks needed)
+                       # any value but None: the exact O(N·d) form z_i·Σ_j z_j (no matrix, no blocks needed)
+                       chunk_size:int|str|None=None,
                       )->Tensor:
     "Simple contrastive loss (Wang & Liu Eq. 3): −s_ii + λ Σ_j s_ij, every negative weighted alike."
     return hard_simple(z1, z2, alpha=1., lam=lam, bank=bank, negatives=negatives, check=check, chunk_size=chunk_size)
@@ -146,7 +149,8 @@ def hard_simple(z1:Tensor, # first views, (N, d)
                 negatives:str='all', # in-batch negative convention, as in `nt_xent`
                 check:bool|None=None,
                 n_keep:int|None=None, # keep this many hardest negatives per anchor instead of a fraction α
-                chunk_size:int|str|None=None, # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
+                # anchors per block (see `chunked`): the kept negatives' indices, O(N·k), replace the 2N×2N matrix
+                chunk_size:int|str|None=None,
                )->Tensor:
     "Hard-simple loss (Wang & Liu §5.5): the simple loss over each anchor's negatives at or above its upper-α quantile."
     out = _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, 'sum')

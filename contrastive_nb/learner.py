@@ -47,13 +47,19 @@ class ContrastiveObjective(nn.Module):
     "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy. Predictions hold 2B rows (view 1, view 2) or 3B (…, clean images: validation)."
     def __init__(self, loss, # a name, function or module (see `losses.get_loss`)
                  probe_weight:float=1.0, # weight of the probe's cross-entropy (it only trains the probe: h is detached)
-                 gather:bool|None=None, # negatives from every rank (`distributed.gatherable`); None: on when torch.distributed runs more than one process
-                 check_finite:bool|None=None, # the losses' nan/inf input checks (a device sync each): None the global setting, False off (`NoSync` checks the loss once per epoch instead)
-                 compile:bool|dict=False, # `torch.compile` the loss call (a dict: its options); compiled on first use, never pickled
+                 # negatives from every rank (`distributed.gatherable`); None: on when torch.distributed runs more than
+                 # one process
+                 gather:bool|None=None,
+                 # the losses' nan/inf input checks (a device sync each): None the global setting, False off (`NoSync`
+                 # checks the loss once per epoch instead)
+                 check_finite:bool|None=None,
+                 # `torch.compile` the loss call (a dict: its options); compiled on first use, never pickled
+                 compile:bool|dict=False,
                  **kwargs):
         super().__init__()
         self.loss, self.probe_weight, self.gather, self.check_finite = get_loss(loss, **kwargs), probe_weight, gather, check_finite
-        self.compile_loss, self._compiled = compile_options(compile), None  # not `self.compile`: that is nn.Module's method
+        # not `self.compile`: that is nn.Module's method
+        self.compile_loss, self._compiled = compile_options(compile), None
     def _call_loss(self, *args): return self.loss(*args)
     def _loss_call(self):
         "The loss call, compiled the first time it is needed when `compile` is set."
@@ -62,7 +68,8 @@ class ContrastiveObjective(nn.Module):
             self._compiled = torch.compile(self._call_loss, **self.compile_loss)
         return self._compiled
     def __getstate__(self):
-        d = dict(super().__getstate__()); d['_compiled'] = None  # a compiled function does not pickle: `learn.export` keeps the option and recompiles
+        # a compiled function does not pickle: `learn.export` keeps the option and recompiles
+        d = dict(super().__getstate__()); d['_compiled'] = None
         return d
     @property
     def supervised(self): return getattr(self.loss, 'supervised', False)
@@ -83,7 +90,8 @@ class ContrastiveObjective(nn.Module):
         return out
 
 # %% ../nbs/18_learner.ipynb #f27e692e
-HAS_ACCELERATE = importlib.util.find_spec('accelerate') is not None  # fastai.distributed (distrib_ctx, to_distributed) needs it
+# fastai.distributed (distrib_ctx, to_distributed) needs it
+HAS_ACCELERATE = importlib.util.find_spec('accelerate') is not None
 
 def require_accelerate(what:str='training under several processes'):
     "Raise a one-line `ImportError` naming the `distributed` extra when Accelerate, which fastai's `distrib_ctx` needs, is missing."
@@ -107,7 +115,8 @@ class TwoViews(Callback):
     "Makes both augmented views on the device in `before_batch`; RandBit bits are appended after augmentation; validation views are fixed by `valid_seed` (reproducible validation loss) and the clean images are added for the probe."
     order = -5
     def __init__(self, aug:Augment, valid_seed:int=0, clean_valid:bool=True,
-                 channels_last:bool=False, # hand the model a channels-last batch (faster convolutions on tensor-core GPUs)
+                 # hand the model a channels-last batch (faster convolutions on tensor-core GPUs)
+                 channels_last:bool=False,
                 ): store_attr()
     def before_batch(self):
         x = self.xb[0].as_subclass(Tensor) if isinstance(self.xb[0], Tensor) else self.xb[0]
@@ -132,7 +141,8 @@ class Temperature(Callback):
     def __init__(self, start:float|None=None, # τ at the start of training (None with `end`: record only)
                  end:float|None=None, # τ at the end
                  sched=SchedLin, # a fastai schedule of (start, end)
-                 attr:str|None=None, # the loss's hyper-parameter to set; None: `tau`, or `tau0` for a loss that has no `tau` (MACL)
+                 # the loss's hyper-parameter to set; None: `tau`, or `tau0` for a loss that has no `tau` (MACL)
+                 attr:str|None=None,
                 ):
         if (start is None) != (end is None): raise ValueError(f"pass both `start` and `end` (a schedule) or neither (record only), got start={start!r}, end={end!r}")
         if start is not None: check_tau(start, 'start'); check_tau(end, 'end')
@@ -171,7 +181,8 @@ class Temperature(Callback):
         ax.plot(self.iters, self.taus); ax.set_xlabel('training step'); ax.set_ylabel('τ used'); return ax
 
 # %% ../nbs/18_learner.ipynb #5c5ec090
-MACL_SCHEDULES = {'linear-1': (0.07, 1.4e-4), 'linear-2': (0.07, 2.8e-4)}  # MACL Table 1: τ = 0.07 + c·epoch over 200 epochs
+# MACL Table 1: τ = 0.07 + c·epoch over 200 epochs
+MACL_SCHEDULES = {'linear-1': (0.07, 1.4e-4), 'linear-2': (0.07, 2.8e-4)}
 
 def linear_tau(start:float|None=None, # τ at the first step (default: the schedule's 0.07)
                per_epoch:float|None=None, # increase of τ per epoch (default: the schedule's c)
@@ -261,7 +272,8 @@ class EmbeddingMetrics(Callback):
         self.values.update(knn_acc=M.knn_accuracy(ftr, ytr, fva, yva, k=self.k, t=self.t),
                            alignment=M.alignment(a1, a2).item(), uniformity=M.uniformity(fva[:2048]).item(),
                            tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item(), rankme=M.rankme(fva).item(),
-                           semantic_sensitivity=M.semantic_sensitivity(z1, z2, b[-1].as_subclass(Tensor)).item())  # MACL Eq. 7, on z as MACL
+                           # MACL Eq. 7, on z as MACL
+                           semantic_sensitivity=M.semantic_sensitivity(z1, z2, b[-1].as_subclass(Tensor)).item())
 
 # %% ../nbs/18_learner.ipynb #22945359
 class KNNMonitor(Callback):
@@ -312,7 +324,8 @@ class MemoryBank(Callback):
         g = torch.Generator().manual_seed(self.seed)
         dev = next(self.learn.model.parameters()).device
         self.bank = F.normalize(torch.randn(len(self.dls.train.dataset), d, generator=g), dim=1).to(dev)
-        self._keep = torch.ones(len(self.bank), dtype=torch.bool, device=dev)  # reused every batch: the slots that are negatives
+        # reused every batch: the slots that are negatives
+        self._keep = torch.ones(len(self.bank), dtype=torch.bool, device=dev)
     def before_batch(self):
         loss = _loss_module_of(self.learn)
         if not self.training: loss.bank = None; return
@@ -320,7 +333,9 @@ class MemoryBank(Callback):
         self.idx = torch.as_tensor(self.dls.train.batch_indices(self.iter), dtype=torch.long)
         if self.bank is None: loss.bank = None; return
         i = self.idx.to(self.bank.device)
-        self._keep[i] = False  # the other images' slots, in order; a stable sort keeps the index free of a host sync (a boolean mask needs one)
+        # the other images' slots, in order; a stable sort keeps the index free of a host sync (a boolean mask needs
+        # one)
+        self._keep[i] = False
         loss.bank = self.bank[torch.argsort(self._keep.to(torch.uint8), descending=True, stable=True)[:len(self.bank) - len(i)]]
         self._keep[i] = True
     def after_loss(self):
@@ -341,8 +356,10 @@ class DeviceSmoothLoss(AvgSmoothLoss):
     def __init__(self, beta=0.98): super().__init__(beta); self.reset()  # fastai < 2.8.7 sets count only in reset
     def accumulate(self, learn):
         self.count += 1
-        v = to_detach(learn.loss.mean(), cpu=False).float()  # averaged over processes as fastai's (a collective on the device, not a host sync)
-        self.val = (1 - self.beta) * v if self.count == 1 else torch.lerp(v, self.val, self.beta)  # = fastai's lerp from 0 at the first batch
+        # averaged over processes as fastai's (a collective on the device, not a host sync)
+        v = to_detach(learn.loss.mean(), cpu=False).float()
+        # = fastai's lerp from 0 at the first batch
+        self.val = (1 - self.beta) * v if self.count == 1 else torch.lerp(v, self.val, self.beta)
 
 # %% ../nbs/18_learner.ipynb #7ad3e80b
 class DeviceAvgLoss(AvgLoss):
@@ -376,7 +393,8 @@ class NoSync(Callback):
     def after_train(self):
         r = self.learn.recorder
         new = r.losses[self._read:]
-        if new: r.losses[self._read:] = list(torch.stack(new).float().cpu().unbind())  # one copy per epoch; plots and `plot_loss` see host values, as with fastai's Recorder
+        # one copy per epoch; plots and `plot_loss` see host values, as with fastai's Recorder
+        if new: r.losses[self._read:] = list(torch.stack(new).float().cpu().unbind())
         self._read = len(r.losses)
         if self._bad is not None and bool(self._bad):
             self._restore()
@@ -389,7 +407,8 @@ class NoSync(Callback):
 
 # %% ../nbs/18_learner.ipynb #48d57285
 def torch_adam(mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, wd:float=0.01, # fastai `Adam`'s names and defaults
-               decouple_wd:bool=True, # True: AdamW's decoupled decay (fastai's default); False: L2 added to the gradient
+               # True: AdamW's decoupled decay (fastai's default); False: L2 added to the gradient
+               decouple_wd:bool=True,
                foreach:bool|None=None, # torch's multi-tensor kernels (None: torch's choice, on for CUDA)
                fused:bool|None=None, # torch's fused kernel (CUDA)
               ):
@@ -423,19 +442,25 @@ def _check_learner_args(dls, aug):
 
 # %% ../nbs/18_learner.ipynb #d640543f
 def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches, e.g. `data.probe_dls`
-                        encoder='convn', # an nn.Module or a name in ENCODERS; built for the batch's channels (+ RandBit bits)
-                        loss='nt_xent', # a name, loss function or module (see `losses.get_loss`); supervised losses get the labels
+                        # an nn.Module or a name in ENCODERS; built for the batch's channels (+ RandBit bits)
+                        encoder='convn',
+                        # a name, loss function or module (see `losses.get_loss`); supervised losses get the labels
+                        loss='nt_xent',
                         aug:Augment|None=None, # default: `crop_only` for 1-channel images, `simclr_augment` otherwise
                         head_dim:int=64, head_hidden:int=256, head_layers:int=2, # projection head
-                        n_classes:int|None=None, # add an online linear probe (and its `probe_acc` metric); default: from the dataset's classes
+                        # add an online linear probe (and its `probe_acc` metric); default: from the dataset's classes
+                        n_classes:int|None=None,
                         probe:bool=True,
-                        embedding_metrics:bool=False, # kNN/alignment/uniformity/tolerance every epoch (`EmbeddingMetrics`)
+                        # kNN/alignment/uniformity/tolerance every epoch (`EmbeddingMetrics`)
+                        embedding_metrics:bool=False,
                         valid_seed:int=0,
                         loss_kwargs:dict|None=None, # hyper-parameters of the loss, e.g. dict(tau=0.2)
                         sync_free:bool=True, # add `NoSync`: no device→host sync inside a training step
                         channels_last:bool|None=None, # model and batches in channels-last layout (None: on CUDA)
-                        bf16:bool|None=None, # bfloat16 autocast, fastai's `to_bf16` (None: on CUDA GPUs that support it)
-                        compile:bool|dict=False, # `torch.compile` the encoder and head (in place) and the loss (a dict: the options)
+                        # bfloat16 autocast, fastai's `to_bf16` (None: on CUDA GPUs that support it)
+                        bf16:bool|None=None,
+                        # `torch.compile` the encoder and head (in place) and the loss (a dict: the options)
+                        compile:bool|dict=False,
                         cbs=None, metrics=None,
                         opt_func=None, # default `torch_adam()`: fastai Adam's update with torch's multi-tensor kernels
                         **kwargs)->Learner:
@@ -460,9 +485,11 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     cbs = [TwoViews(aug, valid_seed, channels_last=channels_last)] + ([NoSync()] if sync_free else []) + (list(cbs) if cbs else [])
     if embedding_metrics: cbs.append(EmbeddingMetrics())
     metrics = (list(metrics) if metrics else []) + ([ProbeAccuracy()] if pr is not None else [])
-    objective = ContrastiveObjective(loss, compile=compile, **(loss_kwargs or {}))   # a bad hyper-parameter is refused here, not at the first batch
+    # a bad hyper-parameter is refused here, not at the first batch
+    objective = ContrastiveObjective(loss, compile=compile, **(loss_kwargs or {}))
     for cb in cbs:
-        if hasattr(cb, 'check_loss'): cb.check_loss(objective.loss)   # a callback that needs something of the loss says so now (MemoryBank, Temperature)
+        # a callback that needs something of the loss says so now (MemoryBank, Temperature)
+        if hasattr(cb, 'check_loss'): cb.check_loss(objective.loss)
     learn = Learner(dls, model, loss_func=objective, cbs=cbs, metrics=metrics,
                     opt_func=torch_adam() if opt_func is None else opt_func, **kwargs)
     if (cuda and torch.cuda.is_bf16_supported()) if bf16 is None else bf16: learn.to_bf16()

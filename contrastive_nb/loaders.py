@@ -122,7 +122,9 @@ def probe_dls(train, # a ProbeDataset or RandBit
               valid=None, # held-out set; default: `valid_pct` of `train`
               bs:int=256, valid_pct:float=0.2, seed:int=0,
               device=None, # where batches go (default: fastai's default device)
-              on_device:bool|str='auto', # keep the data on `device` (`DeviceDL`): True, False, or 'auto' (when the datasets can move, no workers are asked for and `fits_on_device`)
+              # keep the data on `device` (`DeviceDL`): True, False, or 'auto' (when the datasets can move, no workers
+              # are asked for and `fits_on_device`)
+              on_device:bool|str='auto',
               **kwargs)->DataLoaders:
     "fastai `DataLoaders` over probe datasets: shuffled, `drop_last` training batches; ordered validation batches; the data held on the device when it fits."
     import random

@@ -29,14 +29,17 @@ __all__ = ['NTXentLoss', 'DecoupledNTXentLoss', 'GeneralizedContrastiveLoss', 'H
            'no_finite_checks']
 
 # %% ../nbs/08_losses.ipynb #66c96c85
-_DRY = dict(generator=None, bank=None, n_keep=None, gather=False)   # left out of the construction-time dry call: state, batch-sized or process-wide
+# left out of the construction-time dry call: state, batch-sized or process-wide
+_DRY = dict(generator=None, bank=None, n_keep=None, gather=False)
 
 class ContrastiveLoss(nn.Module):
     "`nn.Module` around a pure contrastive loss; hyper-parameters are attributes that can change between calls."
     fn = None              # the pure loss function
     supervised = False     # whether `forward` requires labels
-    params = ()            # names of the hyper-parameters stored as attributes, in positional order (the temperature first)
-    validate = True        # check the hyper-parameters at construction (built-in losses; a user's loss is checked by `check_loss`)
+    # names of the hyper-parameters stored as attributes, in positional order (the temperature first)
+    params = ()
+    # check the hyper-parameters at construction (built-in losses; a user's loss is checked by `check_loss`)
+    validate = True
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -77,7 +80,8 @@ _TEMPERATURES = ('tau', 'tau0')
 def _module_doc(name:str, fn, params)->str:
     "The class docstring `help()` shows: the function's summary, each hyper-parameter with its default and meaning, and a runnable example."
     try: notes = docments(fn)
-    except Exception: notes = {}   # no source to read or parse (a lambda, a builtin): the docstring goes without the notes
+    # no source to read or parse (a lambda, a builtin): the docstring goes without the notes
+    except Exception: notes = {}
     sig, notes = inspect.signature(fn), {**notes, 'gather': 'negatives from every process under torch.distributed (see `distributed.gatherable`)'}
     lines = [f"`nn.Module` version of `{fn.__name__}`: {fn.__doc__}", '', 'Parameters:']
     for k in params:
@@ -93,7 +97,8 @@ def _loss_module(name, fn, supervised=False, skip=('return_tau',), validate=True
     "A `ContrastiveLoss` subclass for `fn`: its hyper-parameters read from `fn`'s signature (the temperature first), an explicit signature for `help()` and IDEs, and a docstring with an example."
     sig = inspect.signature(fn)
     params = [k for k, p in sig.parameters.items() if k not in ('z1', 'z2', 'labels', *skip) and p.kind != inspect.Parameter.VAR_KEYWORD]
-    params = tuple(sorted(params, key=lambda k: k not in _TEMPERATURES))   # stable: only the temperature moves to the front
+    # stable: only the temperature moves to the front
+    params = tuple(sorted(params, key=lambda k: k not in _TEMPERATURES))
     P = inspect.Parameter
     ps = [P(k, P.POSITIONAL_OR_KEYWORD if k not in ('gather',) else P.KEYWORD_ONLY, default=sig.parameters[k].default, annotation=sig.parameters[k].annotation) for k in params]
     ps = sorted(ps, key=lambda p: p.kind)   # keyword-only after the positional ones
@@ -125,7 +130,8 @@ class MACLLoss(_loss_module('_MACLLoss', macl)):
 # %% ../nbs/08_losses.ipynb #e0a11a01
 _all_ = ['nt_xent', 'nt_xent_terms', 'decoupled_nt_xent', 'generalized_contrastive', 'generalized_terms', 'swd', 'hard_nt_xent',
          'simple_contrastive', 'hard_simple', 'macl', 'macl_temperature', 'dcl', 'dual_temperature', 'supcon', 'joint_contrastive',
-         'gradient_ratio', 'set_check_finite', 'no_finite_checks']   # `from contrastive_nb.losses import *` gives the functions too
+         # `from contrastive_nb.losses import *` gives the functions too
+         'gradient_ratio', 'set_check_finite', 'no_finite_checks']
 
 # %% ../nbs/08_losses.ipynb #86148b06
 LOSSES = {'nt_xent': NTXentLoss, 'decoupled_nt_xent': DecoupledNTXentLoss, 'generalized': GeneralizedContrastiveLoss,
@@ -165,7 +171,8 @@ def get_loss(loss, # a registered name, 'module:function', a loss function of (z
         if loss in _FN2MOD: return _FN2MOD[loss](**kwargs)
         _check_loss_signature(loss)
         return _loss_module(f'{getattr(loss, "__name__", "Custom")}_loss', loss,
-                            supervised='labels' in inspect.signature(loss).parameters, validate=False)(**kwargs)   # a user's loss: `check_loss` dry-runs it
+                            # a user's loss: `check_loss` dry-runs it
+                            supervised='labels' in inspect.signature(loss).parameters, validate=False)(**kwargs)
     raise TypeError(f"`loss` must be a name, a function or an nn.Module, got {type(loss).__name__}")
 
 # %% ../nbs/08_losses.ipynb #1b4713a8
@@ -238,7 +245,9 @@ class MemoryQueue(nn.Module):
     "A FIFO of the last `size` detached, ℓ2-normalised projections: extra negatives for `nt_xent(..., bank=queue.negatives())` in a plain training loop, on the module's device and saved in its `state_dict`."
     def __init__(self, size:int, # rows kept
                  dim:int, # projection width
-                 init:str='empty', # 'empty' (only pushed rows are negatives) or 'random' (full of random unit rows from the start, as lightly's bank)
+                 # 'empty' (only pushed rows are negatives) or 'random' (full of random unit rows from the start, as
+                 # lightly's bank)
+                 init:str='empty',
                  seed:int=0, # seed of the 'random' rows
                 ):
         super().__init__()
@@ -249,7 +258,8 @@ class MemoryQueue(nn.Module):
         self.register_buffer('queue', q)
         self.register_buffer('ptr', torch.zeros((), dtype=torch.long))
         self.register_buffer('count', torch.tensor(size if full else 0))
-        self._n, self._p = (size if full else 0), 0        # host copies of count and ptr: reading them never waits for the GPU
+        # host copies of count and ptr: reading them never waits for the GPU
+        self._n, self._p = (size if full else 0), 0
     def _load_from_state_dict(self, *args, **kwargs):
         super()._load_from_state_dict(*args, **kwargs)
         self._n, self._p = int(self.count), int(self.ptr)

@@ -25,7 +25,8 @@ def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean po
                      alpha:float=2., # base α > 0 of the exponential form τ_a = τ0·α^c
                      form:str='exp', # 'exp' (Eq. 8, τ_a) or 'linear' (Eq. 9, τ_b)
                      beta:float=0.5, # slope β of the linear form τ_b = τ0 + β·τ0·c
-                     *, distance:float|Tensor|None=None, # or Eq. 5's alignment A = E‖f_i − g_i‖² (γ = 2), as `metrics.alignment` returns; c = 1 − A/2
+                     # or Eq. 5's alignment A = E‖f_i − g_i‖² (γ = 2), as `metrics.alignment` returns; c = 1 − A/2
+                     *, distance:float|Tensor|None=None,
                     ):
     "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9) from the mean positive cosine similarity, or from the squared-distance alignment; a tensor input is detached."
     if (mean_cos is None) == (distance is None): raise TypeError("pass exactly one of `mean_cos` (E[f·g], in [-1, 1]) and `distance` (E‖f − g‖², in [0, 4])")
@@ -94,9 +95,11 @@ def negatives_lse(s:Tensor, # a matrix from `pair_sims`
                  )->Tensor: # log Σ_negatives exp(s_ik/τ), (2N,): view-1 anchors, then view-2
     "Each anchor's log-sum-exp over its negatives only, from one similarity matrix: the positives (and self-similarities) are masked, never subtracted."
     check_negatives(negatives)
-    l = s.div_(tau) if inplace and not (isinstance(tau, Tensor) and tau.requires_grad) else s / tau   # an in-place divide has no τ-gradient
+    # an in-place divide has no τ-gradient
+    l = s.div_(tau) if inplace and not (isinstance(tau, Tensor) and tau.requires_grad) else s / tau
     l.diagonal().fill_(float('-inf'))
-    if negatives == 'cross': return torch.cat([l.logsumexp(1), l.logsumexp(0)])   # rows: view-1 anchors; columns: view-2 anchors
+    # rows: view-1 anchors; columns: view-2 anchors
+    if negatives == 'cross': return torch.cat([l.logsumexp(1), l.logsumexp(0)])
     m = l.shape[0]; i = torch.arange(m, device=l.device)
     l[i, (i + m // 2) % m] = float('-inf')                                          # the positives
     return _LogSumExp.apply(l, 1)
@@ -125,10 +128,13 @@ def macl(z1:Tensor, # first views, (N, d)
          form:str='exp', # 'exp' (τ_a) or 'linear' (τ_b = τ0 + β·τ0·c)
          beta:float=0.5, # slope of the linear schedule
          negatives:str='cross', # 'cross' (authors' code, N×N) or 'all' (2N−2 negatives)
-         reweight:bool|str=True, # True: sg(1/W_i) (Eq. 14); 'w': sg(W′/W_i), W′ = 2 − f_i·g_i (Eq. 15, MACL-w; "MACL-c" in Table 4); False: none (Eq. 10)
+         # True: sg(1/W_i) (Eq. 14); 'w': sg(W′/W_i), W′ = 2 − f_i·g_i (Eq. 15, MACL-w; "MACL-c" in Table 4); False:
+         # none (Eq. 10)
+         reweight:bool|str=True,
          return_tau:bool=False, # also return the temperature used (a 0-d tensor)
          check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
-         chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+         # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+         chunk_size:int|str|None=None,
         ):
     "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
     check_pair(z1, z2, check); check_flag(return_tau, 'return_tau')
@@ -140,7 +146,8 @@ def macl(z1:Tensor, # first views, (N, d)
     neg_lse = negatives_lse(s, tau, negatives, inplace=True) if chunk is None else pair_lse(f, g, tau, negatives, chunk, exclude_positive=True)
     x = neg_lse - pos / tau                                                  # log-odds of the negatives
     if reweight is False: nll = F.softplus(x)                                # −log P_ii
-    else: nll = reweighted_nll(x, None if reweight is True else 2 - pos.detach())   # sg(1/W_i)·(−log P_ii), or sg(W′/W_i)·…
+    # sg(1/W_i)·(−log P_ii), or sg(W′/W_i)·…
+    else: nll = reweighted_nll(x, None if reweight is True else 2 - pos.detach())
     loss = nll.mean()
     return (loss, tau) if return_tau else loss
 
@@ -153,7 +160,8 @@ def dcl(z1:Tensor, # first views, (N, d)
         weighted:bool=False, # DCLW: weight the positive term by 2 − N·softmax(s_pos/σ)
         sigma:float=0.5, # σ of the DCLW weight
         check:bool|None=None,
-        chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+        # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+        chunk_size:int|str|None=None,
        )->Tensor:
     "Decoupled contrastive loss (Yeh et al. 2021): NT-Xent with the positive removed from the denominator; DCLW optional."
     check_pair(z1, z2, check)
@@ -181,7 +189,8 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
                      tau_inter:float|None=None, # inter-anchor temperature (default 10·τ)
                      negatives:str='cross', # 'cross' (authors' code) or 'all'
                      check:bool|None=None,
-                     chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+                     # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+                     chunk_size:int|str|None=None,
                     )->Tensor:
     "Dual-temperature loss (Zhang et al. 2022): NT-Xent at τ reweighted by sg(W_i(τ_inter) / W_i(τ))."
     check_pair(z1, z2, check)

@@ -54,7 +54,8 @@ def _set_in_channels(conv:nn.Conv2d, in_channels:int)->nn.Conv2d:
 # %% ../nbs/17_models.ipynb #5dbeacf3
 def resnet_encoder(arch:str='resnet18', # any torchvision ResNet name
                    in_channels:int=3, # image channels plus any extra (RandBit) channels
-                   cifar_stem:bool=False, # 3×3 stride-1 first conv and no max-pool (the CIFAR variant every SSL paper uses at 32 px)
+                   # 3×3 stride-1 first conv and no max-pool (the CIFAR variant every SSL paper uses at 32 px)
+                   cifar_stem:bool=False,
                    weights=None, # torchvision weights (e.g. 'DEFAULT'); None = random init
                   )->nn.Module:
     "A torchvision ResNet without its classifier: returns the pooled representation (512-d for resnet18/34, 2048-d for resnet50)."
@@ -79,7 +80,8 @@ def cifar_resnet18(in_channels:int=3)->nn.Module:
 class ProjectionHead(nn.Module):
     "MLP projection head of 0–4 linear layers: hidden layers Linear + BN + ReLU, the last a plain Linear (no bias, as the RandBit colab); 0 layers is no head (z = h)."
     def __init__(self, in_dim:int, hidden_dim:int=256, out_dim:int=64,
-                 n_layers:int=2, # 0 = none (z = h, `out_dim` ignored), 1 = linear head; the papers' "2 layers / 3 layers" axis
+                 # 0 = none (z = h, `out_dim` ignored), 1 = linear head; the papers' "2 layers / 3 layers" axis
+                 n_layers:int=2,
                  last_bias:bool=False):
         super().__init__()
         if isinstance(n_layers, bool) or not isinstance(n_layers, int) or not 0 <= n_layers <= 4:
@@ -102,7 +104,8 @@ class ContrastiveModel(nn.Module):
     def forward(self, x):
         h = self.encoder(x)
         z = self.head(h)
-        return (h, z) if self.probe is None else (h, z, self.probe(h.detach()))  # no None in the output: fastai's mixed precision maps over it
+        # no None in the output: fastai's mixed precision maps over it
+        return (h, z) if self.probe is None else (h, z, self.probe(h.detach()))
 
 # %% ../nbs/17_models.ipynb #618e1e92
 def encoder_dim(encoder:nn.Module, x:Tensor)->int:

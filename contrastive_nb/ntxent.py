@@ -22,11 +22,16 @@ __all__ = ['nt_xent', 'NTXentTerms', 'nt_xent_terms']
 def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised inside
             z2:Tensor, # projections of the second views, (N, d)
             tau:float=0.1, # temperature τ > 0
-            negatives:str='all', # 'all': 2N−2 negatives per anchor (SimCLR); 'cross': N−1 cross-view negatives (MoCo-style)
+            # 'all': 2N−2 negatives per anchor (SimCLR); 'cross': N−1 cross-view negatives (MoCo-style)
+            negatives:str='all',
             reduction:str='mean', # 'mean' over the 2N anchors, or 'none' for the per-anchor losses (2N,)
-            check:bool|None=None, # validate finiteness (forces a GPU sync; None: global setting, see `core.set_check_finite`)
-            chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
-            bank:Tensor|None=None, # extra negatives (M, d) for every anchor, e.g. `losses.MemoryQueue.negatives()`; normalised inside, detached
+            # validate finiteness (forces a GPU sync; None: global setting, see `core.set_check_finite`)
+            check:bool|None=None,
+            # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+            chunk_size:int|str|None=None,
+            # extra negatives (M, d) for every anchor, e.g. `losses.MemoryQueue.negatives()`; normalised inside,
+            # detached
+            bank:Tensor|None=None,
            )->Tensor:
     "NT-Xent / InfoNCE (Chen et al. 2021 Eq. 1; SimCLR). Both directions averaged; with `bank`, each anchor's negatives are its in-batch ones plus every bank row (MoCo/InstDisc-style)."
     check_pair(z1, z2, check)
@@ -35,7 +40,8 @@ def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised insi
     if bank is not None: bank = l2_normalize(check_bank(bank, z1, check).detach().to(z1.dtype))
     k = (2 if check_negatives(negatives) == 'all' else 1) * len(z1) + (0 if bank is None else len(bank))
     chunk = resolve_chunk(chunk_size, 2 * len(z1), k)
-    if chunk is not None:  # blocks: the same per-anchor losses, log Σ exp over the candidates minus the positive's logit
+    # blocks: the same per-anchor losses, log Σ exp over the candidates minus the positive's logit
+    if chunk is not None:
         f, g, pos = unit_views(z1, z2)
         per = pair_lse(f, g, tau, negatives, chunk, bank=bank) - pos / tau
         return per.mean() if reduction == 'mean' else per

@@ -54,11 +54,14 @@ PLACEMENTS = ('random', 'grid')
 
 def multi_digits(digits:ProbeDataset, # source of digits (e.g. `mnist_sample()`)
                  n:int, # canvases to make
-                 n_digits:int|tuple=(1, 16), # digits per canvas: an int, or an inclusive (lo, hi) range drawn uniformly per canvas
+                 # digits per canvas: an int, or an inclusive (lo, hi) range drawn uniformly per canvas
+                 n_digits:int|tuple=(1, 16),
                  canvas:int=112, # canvas side
                  digit_size:int=28, # digit side after resizing
-                 placement:str='random', # 'random' (anywhere, overlaps allowed) or 'grid' (4×4 cells, at most one digit per cell)
-                 composite:str='max', # how overlapping digits combine: 'max' (the colab) or 'add' (clipped; the paper's text)
+                 # 'random' (anywhere, overlaps allowed) or 'grid' (4×4 cells, at most one digit per cell)
+                 placement:str='random',
+                 # how overlapping digits combine: 'max' (the colab) or 'add' (clipped; the paper's text)
+                 composite:str='max',
                  seed:int=0)->ProbeDataset:
     "MultiDigits (Chen et al. 2021): k digits composited (pixel-wise max or clipped sum) on a blank canvas. `y` is the first digit; `labels['digits']` holds all of them (−1 padded) and `labels['count']` k."
     check_int(n, 'n', 1); check_int(canvas, 'canvas', 8); check_int(digit_size, 'digit_size', 4, canvas)
@@ -127,11 +130,14 @@ GRID_OFFSETS = (0.15, 0.45, 0.75)
 
 def digit_on_image(images:ProbeDataset, # natural images (any number of channels; gray digits are composited into every channel)
                    digits:ProbeDataset, # digit source
-                   K:int, # size of the digit pool: the knob that makes the digit feature easy (small K) or hard (large K)
+                   # size of the digit pool: the knob that makes the digit feature easy (small K) or hard (large K)
+                   K:int,
                    size:int|None=None, # resize images to size×size first (the paper: 224)
                    digit_size:int|None=None, # digit side; default 28·size/224 (28 at 224 px)
                    offsets=GRID_OFFSETS, # grid offsets as fractions of the side (⌊size·r⌋)
-                   composite:str='max', # 'max' (the colab), 'add' (clipped at 255; the paper's "channel addition") or 'absdiff' (|image − digit|: visible on bright items too)
+                   # 'max' (the colab), 'add' (clipped at 255; the paper's "channel addition") or 'absdiff' (|image −
+                   # digit|: visible on bright items too)
+                   composite:str='max',
                    seed:int=0)->ProbeDataset:
     "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted (pixel-wise max, clipped sum or absolute difference) at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index, `labels['boxes']` (N, 9, 4) the 9 pasted boxes (top, left, height, width)."
     check_int(K, 'K', 1, len(digits)); _check_composite(composite)
@@ -228,7 +234,8 @@ class RandBit(torch.utils.data.Dataset):
 
 # %% ../nbs/12_probes.ipynb #edbc6822
 MNIST_PARITY = (0, 1, 0, 1, 0, 1, 0, 1, 0, 1)  # digit -> superclass (even / odd): 2 superclasses of 5 subclasses each
-FASHION_SUPERCLASSES = (0, 2, 0, 2, 0, 1, 0, 1, 2, 1)  # class -> tops (T-shirt, pullover, coat, shirt), footwear (sandal, sneaker, ankle boot), other (trouser, dress, bag)
+# class -> tops (T-shirt, pullover, coat, shirt), footwear (sandal, sneaker, ankle boot), other (trouser, dress, bag)
+FASHION_SUPERCLASSES = (0, 2, 0, 2, 0, 1, 0, 1, 2, 1)
 FASHION_SUPERCLASS_NAMES = ('tops', 'footwear', 'other')
 
 def with_superclasses(ds:ProbeDataset, mapping=MNIST_PARITY, names=('even', 'odd'))->ProbeDataset:

@@ -88,7 +88,8 @@ class DataSource:
     name:str
     kind:str # 'digits' or 'images'
     size:int # image side
-    sizes:tuple|None # (train, test) images; the MNIST sample: (5000, None), one pool split at random; None: known only once loaded
+    # (train, test) images; the MNIST sample: (5000, None), one pool split at random; None: known only once loaded
+    sizes:tuple|None
     encoder:str # a name in `learner.ENCODERS`
     load:typing.Callable # train: bool -> ProbeDataset (None: the source has no test split)
 
@@ -228,8 +229,10 @@ def fit_recipe(learn, epochs:int, lr:float, seed:int=0, recipe:str='adam', cbs=N
     if num_distrib() > 1:
         require_accelerate()
         cpu = torch.device(learn.dls.device or 'cpu').type == 'cpu'
-        ctx = learn.distrib_ctx(sync_bn=not cpu, cpu=cpu)  # SyncBatchNorm needs CUDA; Accelerate must be told about CPU processes
-        torch.manual_seed(seed * 1009 + rank_distrib() + 1)  # the model is built (DDP syncs rank 0's weights); views differ per rank
+        # SyncBatchNorm needs CUDA; Accelerate must be told about CPU processes
+        ctx = learn.distrib_ctx(sync_bn=not cpu, cpu=cpu)
+        # the model is built (DDP syncs rank 0's weights); views differ per rank
+        torch.manual_seed(seed * 1009 + rank_distrib() + 1)
     cbs = run_callbacks() + list(cbs or [])   # raises in a dry pass that counts the models
     with learn.no_logging(), learn.no_bar(), learn.added_cbs(cbs), ctx:
         learn.fit(epochs, lr, cbs=recipe_schedule(recipe, lr))

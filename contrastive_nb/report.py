@@ -27,7 +27,8 @@ def summarize(res:dict)->list[dict]:
         groups.setdefault(tuple(r.get(k) for k in exp.keys), []).append(r)
     out = []
     for key, rs in groups.items():
-        row = {k: v for k, v in rs[0].items() if k not in exp.metrics and k not in ('seed', 'seconds')}  # settings (and derived ones such as a size ratio)
+        # settings (and derived ones such as a size ratio)
+        row = {k: v for k, v in rs[0].items() if k not in exp.metrics and k not in ('seed', 'seconds')}
         for m in exp.metrics:
             v = [r[m] for r in rs if r.get(m) is not None]
             row[m] = (statistics.fmean(v), statistics.stdev(v) if len(v) > 1 else None, len(v)) if v else None

@@ -55,7 +55,8 @@ class ProbeDataset(torch.utils.data.Dataset):
         "A whole batch by one indexing operation (what `ProbeDL` uses instead of collating items)."
         return TensorImage(self.x[idx].float() / 255), TensorCategory(self.y[idx])
     def subset(self, idx):
-        idx = torch.as_tensor(idx, dtype=torch.long) if not isinstance(idx, Tensor) or idx.dtype != torch.bool else idx   # [] is a float tensor otherwise
+        # [] is a float tensor otherwise
+        idx = torch.as_tensor(idx, dtype=torch.long) if not isinstance(idx, Tensor) or idx.dtype != torch.bool else idx
         return ProbeDataset(self.x[idx], self.y[idx], self.classes, {k: v[idx] for k, v in self.labels.items()}, self.name)
     def new_empty(self): return self.subset(torch.zeros(0, dtype=torch.long))  # what fastai's `Learner.export` keeps
     def split(self, n_valid:int|float=0.2, seed:int=0):
@@ -68,7 +69,8 @@ class ProbeDataset(torch.utils.data.Dataset):
         return f"{type(self).__name__}({self.name}: {len(self)} images {tuple(self.x.shape[1:])}, {len(self.classes)} classes, labels={list(self.labels)})"
     def show(self, n:int=8, ncols:int=8, label:str|None=None, idx=None, figsize=None, title=None):
         "Draw `n` images with their labels (`label` picks one of `labels`; default the primary `y`)."
-        idx = list(range(0, len(self), max(1, len(self) // n)))[:n] if idx is None else list(idx)  # spread over the dataset (sources may be sorted by class)
+        # spread over the dataset (sources may be sorted by class)
+        idx = list(range(0, len(self), max(1, len(self) // n)))[:n] if idx is None else list(idx)
         labs = self.y if label is None else self.labels[label]
         return show_grid([self.x[i] for i in idx], [label_text(labs[i], self.classes if label is None else None) for i in idx], ncols, figsize, title)
 
@@ -143,7 +145,8 @@ def source_url(fname:str, mirror:str|None=None)->tuple[str, str|None]:
 # %% ../nbs/11_sources.ipynb #1ca05553
 def fetch(fname:str, # a file name of `SOURCES`
           folder, # where it is saved
-          mirror:str|None=None, # base URL serving the same file names (default `$CONTRASTIVE_NB_MIRROR`, else the official source)
+          # base URL serving the same file names (default `$CONTRASTIVE_NB_MIRROR`, else the official source)
+          mirror:str|None=None,
           check=None, # called with the downloaded file before it is kept; raises when the file is not what it should be
           timeout:float=60.)->Path:
     "`folder/NAME` (NAME: `fname`'s last part), downloaded when missing: written to a `.part` file, checked (size, MD5 when official, `check`), then renamed into place."
@@ -172,7 +175,8 @@ def _extract(archive:Path, folder:str, members:list[str])->Path:
     root, final = archive.parent, archive.parent/folder
     tmp = Path(tempfile.mkdtemp(prefix='.extract-', dir=root))
     try:
-        with tarfile.open(archive) as tf:  # the 'data' filter refuses absolute paths, links out of the folder and device files
+        # the 'data' filter refuses absolute paths, links out of the folder and device files
+        with tarfile.open(archive) as tf:
             tf.extractall(tmp, **({'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}))
         missing = [m for m in members if not (tmp/folder/m).exists()]
         if missing: raise OSError(f"{archive.name} lacks {', '.join(missing)}")
@@ -185,7 +189,8 @@ def _check_tar(members:list[str]):
     "A `check` for `fetch`: the file is a readable tar archive holding `members` (files or folders)."
     def check(p:Path):
         with tarfile.open(p) as tf: names = set(tf.getnames())  # reads every header: a truncated archive fails here
-        missing = [m for m in members if m not in names and not any(n.startswith(m + '/') for n in names)]  # a file, or a folder (with or without its own entry)
+        # a file, or a folder (with or without its own entry)
+        missing = [m for m in members if m not in names and not any(n.startswith(m + '/') for n in names)]
         if missing: raise OSError(f"not the expected archive: it lacks {', '.join(missing)}")
     return check
 
@@ -223,7 +228,8 @@ def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, downlo
     root = next((d for d in looked if _has_idx(d, split)), base/raw if base is not None else data_home()/raw)
     try:
         files = [_idx_file(root, f"{split}-{k}-ubyte", download, mirror, prefix) for k in ('images-idx3', 'labels-idx1')]
-        key = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files)  # a changed file is read again
+        # a changed file is read again
+        key = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
         if key not in _CACHE:
             x, y = map(read_idx, files)
             if x.ndim != 3 or y.ndim != 1 or len(x) != len(y): raise ValueError(f"images {x.shape} and labels {y.shape} do not match")
@@ -240,7 +246,8 @@ def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, downlo
 # %% ../nbs/11_sources.ipynb #501140ab
 def mnist(path=None, # a folder holding the four idx files, or `MNIST/raw` with them (default `data_home()`); downloaded when missing
           train:bool=True, download:bool=True,
-          mirror:str|None=None)->ProbeDataset: # base URL serving MNIST's four `.gz` files (default `$CONTRASTIVE_NB_MIRROR`, else the official mirror)
+          # base URL serving MNIST's four `.gz` files (default `$CONTRASTIVE_NB_MIRROR`, else the official mirror)
+          mirror:str|None=None)->ProbeDataset:
     "Full MNIST (60,000 train / 10,000 test): the idx files, downloaded once (torchvision's folder layout, so an existing download is reused)."
     return _idx_source('MNIST', 'MNIST/raw', '', [str(i) for i in range(10)], path, train, download, mirror)
 
@@ -250,7 +257,9 @@ DEBIAN_FASHION_MNIST = Path('/usr/share/datasets/fashion-mnist')  # Debian's dat
 
 def fashion_mnist(path=None, # a folder holding the four idx files, or `FashionMNIST/raw` with them; default: `data_home()`, then Debian's folder
                   train:bool=True, download:bool=True,
-                  mirror:str|None=None)->ProbeDataset: # base URL serving `fashion-mnist/*-ubyte.gz` (default `$CONTRASTIVE_NB_MIRROR`, else the official source)
+                  # base URL serving `fashion-mnist/*-ubyte.gz` (default `$CONTRASTIVE_NB_MIRROR`, else the official
+                  # source)
+                  mirror:str|None=None)->ProbeDataset:
     "Fashion-MNIST (60,000 train / 10,000 test, 28×28, 10 classes with their names): local files first, downloaded only when no folder has them."
     return _idx_source('Fashion-MNIST', 'FashionMNIST/raw', 'fashion-mnist/', FASHION_CLASSES, path, train, download, mirror,
                        extra=[DEBIAN_FASHION_MNIST])
@@ -267,7 +276,9 @@ def _cifar_members(n): return [f"{_cifar_folder(n)}/{f}" for f in _cifar_files(n
 
 # %% ../nbs/11_sources.ipynb #26b90d8d
 def cifar(n_classes:int=10, # 10 or 100
-          path=None, # folder holding `cifar-10-batches-py` or `cifar-100-python` (default `data_home()`); downloaded there when missing
+          # folder holding `cifar-10-batches-py` or `cifar-100-python` (default `data_home()`); downloaded there when
+          # missing
+          path=None,
           train:bool=True, download:bool=True,
           mirror:str|None=None)->ProbeDataset: # base URL serving `cifar-10-python.tar.gz` / `cifar-100-python.tar.gz`
     "CIFAR-10 or CIFAR-100 from the python-pickle release; CIFAR-100 also carries its 20 coarse labels in `labels['coarse']` and their names in `coarse_classes`."
@@ -303,7 +314,8 @@ IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.tif', '.tiff', '.we
 
 def image_folder(path, # torchvision's ImageFolder layout: one subfolder of images per class
                  size:int=64, # side of the square images: resized (shorter side) and centre-cropped
-                 gray:bool|None=None, # one channel (True), RGB (False), or None: one channel when every image is grayscale
+                 # one channel (True), RGB (False), or None: one channel when every image is grayscale
+                 gray:bool|None=None,
                  name:str|None=None)->ProbeDataset:
     "A folder of your own images as a probe dataset: `path/CLASS/*.png|jpg|...`, one class per subfolder in sorted order."
     from PIL import Image

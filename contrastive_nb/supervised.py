@@ -23,14 +23,16 @@ def supcon(z1:Tensor, # first views, (N, d)
            labels:Tensor, # class of each image, (N,) integer
            tau:float=0.1, # temperature τ > 0
            check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
-           chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+           # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+           chunk_size:int|str|None=None,
           )->Tensor:
     "Supervised contrastive loss L_out (Khosla et al. 2020 Eq. 2) over both views; equals `nt_xent` when labels are all distinct."
     n, _ = check_pair(z1, z2, check)
     check_tau(tau)
     check_labels(labels, n)
     chunk = resolve_chunk(chunk_size, 2 * n, 2 * n)
-    if chunk is not None:  # blocks: log Σ_{k≠i} exp(s_ik/τ) minus the mean positive logit, the latter from per-class sums
+    # blocks: log Σ_{k≠i} exp(s_ik/τ) minus the mean positive logit, the latter from per-class sums
+    if chunk is not None:
         f, g = l2_normalize(z1), l2_normalize(z2)
         y = torch.cat([labels, labels]).to(z1.device)
         return (pair_lse(f, g, tau, 'all', chunk) - class_mean_sim(torch.cat([f, g]), y) / tau).mean()
@@ -50,7 +52,8 @@ def joint_contrastive(z1:Tensor, # first views, (N, d)
                       beta:float=0.5, # weight of the supervised term, in [0, 1]
                       tau:float=0.1, # temperature τ > 0 of both terms
                       check:bool|None=None,
-                      chunk_size:int|str|None=None, # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+                      # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
+                      chunk_size:int|str|None=None,
                      )->Tensor:
     "Joint loss β·SupCon + (1−β)·NT-Xent (Xue et al. 2023)."
     beta = check_scalar(beta, 'beta', 0., 1.)

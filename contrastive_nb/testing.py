@@ -79,7 +79,8 @@ def _gather_worker(rank:int, world_size:int, port:int, q, cases, sizes, d:int, s
             a, b = z1[sl].clone().requires_grad_(), z2[sl].clone().requires_grad_()
             value = _call(name, a, b, y[sl], True, kw)
             value.backward()
-            out.append((value.item(), (a.grad / world_size).numpy(), (b.grad / world_size).numpy()))  # DDP averages over the ranks; numpy: sent by value
+            # DDP averages over the ranks; numpy: sent by value
+            out.append((value.item(), (a.grad / world_size).numpy(), (b.grad / world_size).numpy()))
         q.put((rank, out))
     except Exception as e: q.put((rank, repr(e)))
     finally:
@@ -90,7 +91,8 @@ def check_gather(loss='nt_xent', # a loss name (`losses.get_loss`), a (name, kwa
                  sizes=(4, 4), # rows on each rank: one process per entry (uneven is allowed)
                  d:int=8, # embedding width
                  timeout:float=60., # seconds before the check gives up (and kills the processes)
-                 seed:int=0)->dict|list: # {'value_err', 'grad_err'} per case (max abs differences); a list for a list of cases
+                 # {'value_err', 'grad_err'} per case (max abs differences); a list for a list of cases
+                 seed:int=0)->dict|list:
     "Start one gloo process per entry of `sizes` on 127.0.0.1, compute each gathered loss of each rank's rows in float64, and compare the value and the DDP-averaged gradients with one process's loss on the global batch. Pass `generator` as an int seed."
     sizes, cases = list(sizes), _cases(loss)
     if len(sizes) < 2 or not all(isinstance(s, int) and s >= 1 for s in sizes): raise ValueError(f"`sizes` must list >= 2 positive ints (rows per rank), got {sizes}")

@@ -56,7 +56,8 @@ class NTXentLoss(nn.Module):
         check_pair(out0, out1)
         if self.memory_bank is None: self.memory_bank = _LightlyQueue(self.size, out1.shape[1], init='random').to(out1.device)
         f, g = l2_normalize(out0), l2_normalize(out1)
-        neg = self.memory_bank(g, update=out0.requires_grad).to(f.dtype)      # the bank before this batch; lightly stores view 2
+        # the bank before this batch; lightly stores view 2
+        neg = self.memory_bank(g, update=out0.requires_grad).to(f.dtype)
         pos = upcast((f * g).sum(1)) / self.temperature
         chunk = resolve_chunk(self.chunk_size, len(f), len(neg))
         lse_neg = upcast(f @ neg.T).div(self.temperature).logsumexp(1) if chunk is None else masked_lse(f, neg, self.temperature, None, chunk)
@@ -109,7 +110,8 @@ class MACLLoss(nn.Module):
         self.alpha, self.A_0 = check_scalar(alpha, 'alpha', 0., 1.), check_scalar(A_0, 'A_0', 0., 1.)
         resolve_chunk(chunk_size, 1, 1); self.chunk_size = chunk_size
         self.last_tau = None
-        self._may_underflow = self.temperature * (1 - self.alpha * (1 + self.A_0)) < TAU_MIN   # τ's lowest value over A in [-1, 1]: checked per batch only if it can fall below the bound
+        # τ's lowest value over A in [-1, 1]: checked per batch only if it can fall below the bound
+        self._may_underflow = self.temperature * (1 - self.alpha * (1 + self.A_0)) < TAU_MIN
     def forward(self, z0:Tensor, z1:Tensor)->Tensor:
         check_pair(z0, z1)
         f, g = l2_normalize(z0), l2_normalize(z1)
@@ -117,6 +119,7 @@ class MACLLoss(nn.Module):
         if chunk is None: s, pos = pair_sims(f, g, 'all')
         else: pos = positive_sim(f, g)
         tau = self.temperature * (1 + self.alpha * (pos.detach().mean() - self.A_0))
-        self.last_tau = check_tau(tau, 'the batch temperature τ0(1 + α(A − A0))') if self._may_underflow else tau   # no host sync per step otherwise
+        # no host sync per step otherwise
+        self.last_tau = check_tau(tau, 'the batch temperature τ0(1 + α(A − A0))') if self._may_underflow else tau
         neg = negatives_lse(s, tau, 'all', inplace=True) if chunk is None else pair_lse(f, g, tau, 'all', chunk, exclude_positive=True)
         return reweighted_nll(neg - pos / tau).mean()

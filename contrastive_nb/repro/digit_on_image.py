@@ -48,8 +48,11 @@ def _doi_fits(cfg):
 def digit_on_image_tradeoff(
         pool_sizes:list[int]=[1, 10, 100, 1000], # K: unique digits pasted on the training images
         taus:list[float]=[0.2], # SimCLR temperatures
-        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (on the image labels), random (untrained), or your loss as module:function
-        data:str='fashion-mnist', # the images under the digits: fashion-mnist, textures (skimage photos), cifar10, cifar100, imagenette or folder:PATH
+        # simclr, supervised (on the image labels), random (untrained), or your loss as module:function
+        methods:list[str]=['simclr', 'supervised', 'random'],
+        # the images under the digits: fashion-mnist, textures (skimage photos), cifar10, cifar100, imagenette or
+        # folder:PATH
+        data:str='fashion-mnist',
         n_train:int=2000, # training images (a seeded subset of the source's training split)
         n_test:int=1000, # test images
         size:int=48, # image side: images are resized to it (the paper: 224 px)
@@ -58,7 +61,9 @@ def digit_on_image_tradeoff(
         batch_size:int=256, # training batch size
         epochs:int=8, # training epochs per model
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-        composite:str='absdiff', # absdiff (|image − digit|, visible on bright items), max (the colab) or add (clipped; the paper's "channel addition")
+        # absdiff (|image − digit|, visible on bright items), max (the colab) or add (clipped; the paper's "channel
+        # addition")
+        composite:str='absdiff',
         probe_epochs:int=100, # epochs of each linear probe
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0):

@@ -26,7 +26,8 @@ __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'gener
            'local_features', 'local_table', 'local_features_figure', 'cluster_maps_figure']
 
 # %% ../../nbs/tutorials/generalized.ipynb #26e403b1
-GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal', 'random')  # 'random': the untrained encoder, the floor
+# 'random': the untrained encoder, the floor
+GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal', 'random')
 
 def generalized_loss(name:str, # a name in `GEN_LOSSES`
                      lam:float=1., # λ of the distribution term (Table 1's normalisation); unused by nt_xent
@@ -74,7 +75,9 @@ def _gen_sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
                         epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images')),
             validate=_gen_sizes)
 def generalized(
-        losses:list[str]=list(GEN_LOSSES), # nt_xent decoupled swd-hypersphere swd-hypercube swd-normal random (the untrained encoder, once), or your loss as module:function
+        # nt_xent decoupled swd-hypersphere swd-hypercube swd-normal random (the untrained encoder, once), or your loss
+        # as module:function
+        losses:list[str]=list(GEN_LOSSES),
         lams:list[float]=[0.1, 1.0, 10.0], # λ of the distribution term (not nt_xent's)
         head_layers:list[int]=[0, 1, 2, 3], # projection-head depth (0: none, z = h)
         batch_sizes:list[int]=[256], # training batch sizes
@@ -84,7 +87,8 @@ def generalized(
         n_train:int=2000, # training images (a seeded subset of the source's training split)
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of each linear probe
-        data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+        # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+        data:str='mnist-sample',
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0):
     "Linear-probe accuracy (%) of the held-out images on h and on z, and the geometry of z: one row per loss, λ, head depth and batch size, yielded as each model is done."
@@ -95,7 +99,8 @@ def generalized(
         for lam in ([None] if name in ('nt_xent', 'random') or user else lams):
             for L in one or head_layers:
                 for bs in one or batch_sizes:
-                    if not pending(loss=name, lam=lam, head_layers=L, batch_size=bs): continue   # a resumed run has this model
+                    # a resumed run has this model
+                    if not pending(loss=name, lam=lam, head_layers=L, batch_size=bs): continue
                     if name == 'random': model = untrained_contrastive(tr, src.encoder, crop_only(src.size), device=device, seed=seed)
                     else:
                         loss, kw = (name, dict(tau=tau) if takes_tau(name) else {}) if user else generalized_loss(name, lam, tau)
@@ -214,7 +219,8 @@ def kmeans(x:Tensor, # (B, L, C): B independent problems of L points each
             lab = torch.cdist(x, cen).argmin(-1)
             oh = F.one_hot(lab, k).float()  # (B, L, k)
             cnt = oh.sum(1)[..., None]
-            cen = torch.where(cnt > 0, oh.transpose(1, 2) @ x / cnt.clamp(min=1), cen)  # an emptied cluster keeps its centre
+            # an emptied cluster keeps its centre
+            cen = torch.where(cnt > 0, oh.transpose(1, 2) @ x / cnt.clamp(min=1), cen)
         d = torch.cdist(x, cen).square()
         inertia, lab = d.min(-1)
         inertia = inertia.sum(1)
@@ -241,7 +247,8 @@ def best_iou(clusters:Tensor, # (B, H, W) cluster ids
 def cluster_maps(feats:Tensor, # (B, C, h, w) local features
                  k:int, # clusters per image
                  size:int|tuple, # image side (or (H, W)) to upsample the cluster map to
-                 normalize:bool=True, # ℓ2-normalise each location's feature first (the paper's choice for network features)
+                 # ℓ2-normalise each location's feature first (the paper's choice for network features)
+                 normalize:bool=True,
                  seed:int=0, **kwargs)->Tensor: # (B, H, W) cluster ids
     "K-means over the locations of each image's feature map separately, the cluster map upsampled (nearest) to the image."
     B, C, h, w = feats.shape
@@ -257,7 +264,8 @@ def local_data(data:str, # 'two-digits' or 'digit-on-image'
                n_train:int, n_test:int, canvas:int=48, seed:int=0)->dict:
     "Training images, held-out images with their true region map, the region names, the supervised targets and the views' augmentation."
     tr, te = digit_split(1000, seed)
-    if data == 'two-digits':  # a small and a large digit, never overlapping (Table 4's canvases); supervised on both digits
+    # a small and a large digit, never overlapping (Table 4's canvases); supervised on both digits
+    if data == 'two-digits':
         small, large = canvas // 4, canvas // 2
         train, test = two_digits(tr, n_train, small, large, canvas, seed=seed), two_digits(te, n_test, small, large, canvas, seed=seed + 1)
         return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas), names=('background', 'small digit', 'large digit'),
@@ -309,9 +317,12 @@ def _local_sizes(cfg:dict):
                         n_train=between(64), n_test=between(4, 1000), tau=positive, batch_size=between(2), epochs=between(1), lr=positive),
             validate=_local_sizes)
 def local_features(
-        data:list[str]=list(LOCAL_DATA), # two-digits (regions: background, small digit, large digit), digit-on-image (image, digit)
-        features:list[str]=list(LOCAL_FEATURES), # simclr, supervised, random (untrained), pixels (raw patches on each layer's grid)
-        layers:list[int]=[1, 2, 3, 4], # encoder stages whose feature maps are clustered (convn_pool: strides 1, 2, 4, 8)
+        # two-digits (regions: background, small digit, large digit), digit-on-image (image, digit)
+        data:list[str]=list(LOCAL_DATA),
+        # simclr, supervised, random (untrained), pixels (raw patches on each layer's grid)
+        features:list[str]=list(LOCAL_FEATURES),
+        # encoder stages whose feature maps are clustered (convn_pool: strides 1, 2, 4, 8)
+        layers:list[int]=[1, 2, 3, 4],
         ks:list[int]=[2, 3, 4, 5, 6, 7, 8], # K-means clusters per image
         canvas:int=48, # image side (the paper: 448 px photos)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
@@ -326,7 +337,8 @@ def local_features(
     "How well per-image K-means on each kind of local feature recovers the true regions (`region_scores`): one row per dataset, feature type, layer and k; the rows of one model are yielded together when it is done."
     for name in data:
         d = local_data(name, n_train, n_test, canvas, seed)
-        ref = random_model(d['train'], encoder, device, seed)  # any encoder gives the layers' grids; the untrained one costs nothing
+        # any encoder gives the layers' grids; the untrained one costs nothing
+        ref = random_model(d['train'], encoder, device, seed)
         x = d['test'].batch(torch.arange(len(d['test'])))[0].as_subclass(Tensor).to(next(ref.parameters()).device)
         for m in features:
             if not pending(data=name, features=m): continue   # a resumed run has this model

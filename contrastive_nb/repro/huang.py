@@ -28,7 +28,8 @@ __all__ = ['HUANG_METHODS', 'PAPER_EPOCHS', 'huang_aug', 'HUANG_TABLE2', 'HUANG_
            'schedule_loss', 'EpochProbe', 'semantic_sensitivity_curve', 'sensitivity_figure', 'final_gains']
 
 # %% ../../nbs/tutorials/huang.ipynb #c7fd98d2
-HUANG_METHODS = ('infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual', 'random')  # 'random': the untrained encoder, the floor
+# 'random': the untrained encoder, the floor
+HUANG_METHODS = ('infonce', 'linear', 'macl-a', 'macl-b', 'macl-w', 'dcl', 'dclw', 'dual', 'random')
 PAPER_EPOCHS = 200  # the paper trains 200 epochs; its linear schedules are defined over them
 
 def method_loss(method:str, # a name in `HUANG_METHODS`
@@ -37,7 +38,8 @@ def method_loss(method:str, # a name in `HUANG_METHODS`
                )->tuple:
     "(loss name, loss kwargs, `Temperature` callback) of one of the paper's methods, or of a user's loss (τ0 as its `tau` when it takes one): the callback records the τ of every step and, for 'linear', sets it."
     if is_user_loss(method): return method, (dict(tau=tau0) if takes_tau(method) else {}), Temperature()
-    check_choice(method, 'method', HUANG_METHODS[:-1], " or a user's loss ('module:function')")  # 'random' trains nothing
+    # 'random' trains nothing
+    check_choice(method, 'method', HUANG_METHODS[:-1], " or a user's loss ('module:function')")
     t = dict(tau=tau0, negatives=negatives)
     if method == 'infonce': return 'nt_xent', t, Temperature()
     if method == 'linear': return 'nt_xent', t, Temperature(tau0, tau0 + MACL_SCHEDULES['linear-2'][1] * PAPER_EPOCHS)
@@ -55,7 +57,8 @@ def huang_data(data:str='mnist-sample', # a source (`recipe.data_source`): mnist
     return data_split(data, n_test, seed, n_train=n_train)
 
 # %% ../../nbs/tutorials/huang.ipynb #43281e40
-huang_aug = default_views  # crop_only for grayscale images, SimCLR's four augmentations for colour ones (the paper's, on CIFAR-10)
+# crop_only for grayscale images, SimCLR's four augmentations for colour ones (the paper's, on CIFAR-10)
+huang_aug = default_views
 
 @torch.no_grad()
 def view_sensitivity(model, ds, # a ProbeDataset
@@ -126,21 +129,29 @@ _CHECKS = dict(tau0=positive, batch_size=between(2), epochs=between(1), lr=optio
             smoke=dict(methods=['infonce', 'macl-a', 'random'], batch_sizes=[64], tau0s=[0.1], batch_size=64, epochs=1, n_train=300, n_test=200, probe_epochs=5),
             checks=dict(_CHECKS, methods=loss_or_method(*HUANG_METHODS), center_methods=loss_or_method(*HUANG_METHODS), batch_sizes=between(2), tau0s=positive), validate=_sizes)
 def macl_comparison(
-        methods:list[str]=['infonce', 'dcl', 'dual', 'macl-a', 'macl-b', 'macl-w', 'random'], # infonce linear macl-a macl-b macl-w dcl dclw dual, random (untrained, once), or your loss as module:function (τ0 as its tau)
+        # infonce linear macl-a macl-b macl-w dcl dclw dual, random (untrained, once), or your loss as module:function
+        # (τ0 as its tau)
+        methods:list[str]=['infonce', 'dcl', 'dual', 'macl-a', 'macl-b', 'macl-w', 'random'],
         batch_sizes:list[int]=[64, 128, 256, 512], # Table 2 (right): each at `tau0`
         tau0s:list[float]=[0.07, 0.1, 0.2, 0.5], # Table 2 (left): each at `batch_size`
-        center_methods:list[str]=[], # methods trained only at (`batch_size`, `tau0`), the setting both sweeps share: Table 4's MACL-w without its sweeps
+        # methods trained only at (`batch_size`, `tau0`), the setting both sweeps share: Table 4's MACL-w without its
+        # sweeps
+        center_methods:list[str]=[],
         batch_size:int=256, # the batch size of the τ0 sweep
         tau0:float=0.1, # the τ0 of the batch-size sweep
         negatives:str='cross', # negative set of every method: cross (N − 1, MACL's code) or all (2N − 2)
         epochs:int=15, # training epochs per model
-        recipe:str='adam', # optimiser and schedule (`recipe.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's: constant lr, weight decay 1e-6) or sgd-step
+        # optimiser and schedule (`recipe.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's: constant
+        # lr, weight decay 1e-6) or sgd-step
+        recipe:str='adam',
         lr:float|None=None, # peak learning rate (None: the recipe's own, 1e-3 for both Adams)
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of the linear probe
-        data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
-        encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's, e.g. convn at 28 px, cifar_resnet18 on CIFAR)
+        # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+        data:str='mnist-sample',
+        # a name in `learner.ENCODERS` (None: the source's, e.g. convn at 28 px, cifar_resnet18 on CIFAR)
+        encoder:str|None=None,
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0):
     "kNN and linear-probe accuracy (h) and semantic sensitivity (z) of the held-out images, and the τ at the first and last step: one row per method, batch size and τ0, yielded as each model is done."
@@ -260,7 +271,8 @@ def gain_figure(res:dict, metric:str='linear_acc', base:str='infonce', x:str='ba
 
 # %% ../../nbs/tutorials/huang.ipynb #6d0b4805
 HUANG_SCHEDULES = ('fixed', 'linear-1', 'linear-2', 'macl-a', 'macl-b')
-HUANG_TABLE1 = {'fixed': (78.70, 82.03), 'linear-1': (85.46, 87.38), 'linear-2': (87.06, 88.75)}  # schedule -> (kNN, LE) %, CIFAR10, 200 epochs
+# schedule -> (kNN, LE) %, CIFAR10, 200 epochs
+HUANG_TABLE1 = {'fixed': (78.70, 82.03), 'linear-1': (85.46, 87.38), 'linear-2': (87.06, 88.75)}
 
 def schedule_loss(schedule:str, # a name in `HUANG_SCHEDULES`
                   epochs:int, # our training epochs (the paper's 200-epoch schedule is compressed into them)
@@ -303,13 +315,16 @@ def semantic_sensitivity_curve(
         batch_size:int=256, # training batch size
         epochs:int=30, # training epochs per model
         every:int=3, # probe every this many epochs
-        recipe:str='adam', # optimiser and schedule (`recipe.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's) or sgd-step
+        # optimiser and schedule (`recipe.RECIPES`): adam (lr decayed linearly to 0), adam-const (the paper's) or
+        # sgd-step
+        recipe:str='adam',
         lr:float|None=None, # peak learning rate (None: the recipe's own)
         n_train:int=4000, # training images
         n_test:int=1000, # held-out images
         probe_epochs:int=100, # epochs of the linear probe
         probe_size:int=5000, # at most this many training and test images are probed each epoch (a seeded subsample)
-        data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+        # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+        data:str='mnist-sample',
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0):

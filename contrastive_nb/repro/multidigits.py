@@ -18,7 +18,8 @@ from ..report import line_plot
 __all__ = ['MULTIDIGITS_PAPER', 'multi_hot', 'multidigits_count', 'multidigits_figure']
 
 # %% ../../nbs/tutorials/multidigits.ipynb #a0ddd360
-MULTIDIGITS_PAPER = {  # Chen et al. 2021, Table 3: top-1 linear evaluation (%), ResNet-18, 28 px digits on 112 px, one digit at evaluation
+# Chen et al. 2021, Table 3: top-1 linear evaluation (%), ResNet-18, 28 px digits on 112 px, one digit at evaluation
+MULTIDIGITS_PAPER = {
     ('supervised', 'random'): {1: 99.5, 2: 99.5, 4: 99.3, 8: 99.4, 12: 98.9, 16: 98.3},
     ('supervised', 'grid'): {1: 99.5, 2: 99.6, 4: 99.5, 8: 99.3, 12: 98.6, 16: 92.4},
     ('simclr', 'random'): {1: 98.9, 2: 98.9, 4: 99.0, 8: 98.9, 12: 98.2, 16: 96.4},
@@ -48,7 +49,8 @@ def _grid_fits(cfg):
 def multidigits_count(
         counts:list[int]=[1, 4, 16], # digits per training canvas
         placements:list[str]=['random', 'grid'], # random (overlaps allowed) or grid (one digit per 4×4 cell)
-        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (multi-hot over the digits present), random (untrained), or your loss as module:function
+        # simclr, supervised (multi-hot over the digits present), random (untrained), or your loss as module:function
+        methods:list[str]=['simclr', 'supervised', 'random'],
         tau:float=0.2, # SimCLR temperature
         canvas:int=48, # canvas side (the paper: 112 px)
         digit_size:int=12, # digit side (the paper: 28 px)
@@ -62,7 +64,8 @@ def multidigits_count(
         crop_scale:float=0.5, # smallest crop area of the views
         composite:str='max', # how overlapping digits combine: max (the colab) or add (the paper's text)
         probe_epochs:int=100, # epochs of the linear probe
-        data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
+        # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
+        data:str='mnist-sample',
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0):
     "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits: one row per method, placement and count, yielded as each model is done."
@@ -80,7 +83,8 @@ def multidigits_count(
             for m in (m for m in methods if m != 'random'):
                 if not pending(method=m, placement=p, count=k): continue   # a resumed run has this model
                 yield row(m, p, k, train_encoder(m, train, encoder, aug, tau if takes_tau(m) else None, multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed))
-    if 'random' in methods and pending(method='random', placement=None, count=None):  # does not depend on the training canvases: evaluated once
+    # does not depend on the training canvases: evaluated once
+    if 'random' in methods and pending(method='random', placement=None, count=None):
         yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed))
 
 # %% ../../nbs/tutorials/multidigits.ipynb #d0e9ff14

@@ -80,7 +80,8 @@ def fit_vae(train, # RandBit (or ProbeDataset) of raw images
 RANDBIT_METHODS = ('simclr', 'nt_xent', 'dcl', 'macl', 'decoupled', 'vae', 'random')
 COLAB_RANDBIT = {0.05: {0: 89.9, 5: 70.6, 10: 33.0, 15: 14.3, 20: 9.9},
                  0.1: {0: 89.2, 5: 61.2, 10: 18.7, 15: 9.8, 20: 10.3},
-                 0.2: {0: 90.0, 5: 33.0, 10: 10.4, 15: 10.0, 20: 9.9}}  # the randbits_mnist colab's stored test accuracies (%), full MNIST, batch 1000
+                 # the randbits_mnist colab's stored test accuracies (%), full MNIST, batch 1000
+                 0.2: {0: 90.0, 5: 33.0, 10: 10.4, 15: 10.0, 20: 9.9}}
 
 def _takes_tau(method:str)->bool:
     "Whether a method trains at a temperature: the built-in contrastive ones do; a user's loss when it has a `tau` parameter."
@@ -107,13 +108,17 @@ def _randbit_loss(method:str, tau:float|None)->tuple:
             validate=lambda cfg: (check_data_sizes(cfg), check_batches_fit(cfg)))
 def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to every image
             taus:list[float]=[0.2], # temperatures of the contrastive methods
-            methods:list[str]=['simclr', 'vae', 'random'], # simclr (the colab's cross-view NT-Xent), nt_xent, dcl, macl, decoupled, vae, random (untrained ConvN), or your loss as module:function
+            # simclr (the colab's cross-view NT-Xent), nt_xent, dcl, macl, decoupled, vae, random (untrained ConvN), or
+            # your loss as module:function
+            methods:list[str]=['simclr', 'vae', 'random'],
             batch_sizes:list[int]=[256], # training batch sizes
             epochs:int=20, # training epochs per model
             lr:float=1e-3, # Adam learning rate, decayed linearly to 0
             n_train:int=4000, # training images (a seeded subset of the source's training split)
             n_test:int=1000, # held-out test images
-            data:str='mnist-sample', # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+            # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette,
+            # textures or folder:PATH
+            data:str='mnist-sample',
             probe_epochs:int=100, # epochs of the linear probe
             device:str|None=None, # torch device (default: cuda when available)
             seed:int=0):

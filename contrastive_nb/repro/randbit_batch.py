@@ -54,8 +54,11 @@ def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes 
                   n_train:int=4000, # training images (a seeded subset of the source's training split)
                   n_test:int=1000, # held-out test images
                   probe_epochs:int=100, # epochs of the linear probe
-                  data:str='mnist-sample', # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
-                  chunk_size:int|str|None='auto', # the loss's block size (`chunked.resolve_chunk`): 'auto' switches to blocks past 256 MiB
+                  # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette,
+                  # textures or folder:PATH
+                  data:str='mnist-sample',
+                  # the loss's block size (`chunked.resolve_chunk`): 'auto' switches to blocks past 256 MiB
+                  chunk_size:int|str|None='auto',
                   device:str|None=None, # torch device (default: cuda when available)
                   seed:int=0):
     "Digit probe accuracy for every (batch size, bits), then each batch size's tolerated bits b* (`tolerated_bits`) as a summary row (`bits` None); each row yielded as soon as it exists."

@@ -17,7 +17,8 @@ from ..report import line_plot
 __all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure']
 
 # %% ../../nbs/tutorials/two_digits.ipynb #0941e5ce
-TWO_DIGITS_PAPER = {  # Chen et al. 2021, Table 4: (1st digit, 2nd digit) accuracy (%), 1st digit 20 px, 2nd 20…80 px on 112 px
+# Chen et al. 2021, Table 4: (1st digit, 2nd digit) accuracy (%), 1st digit 20 px, 2nd 20…80 px on 112 px
+TWO_DIGITS_PAPER = {
     ('supervised', None): {20: (99.1, 99.1), 30: (99.2, 99.5), 40: (99.2, 99.5), 50: (99.2, 99.6), 60: (99.1, 99.5), 70: (99.1, 99.5), 80: (99.0, 99.6)},
     ('simclr', 0.05): {20: (97.8, 97.8), 30: (97.6, 97.9), 40: (96.2, 97.8), 50: (96.5, 98.3), 60: (88.5, 98.2), 70: (74.5, 97.7), 80: (39.9, 98.2)},
     ('simclr', 0.2): {20: (98.7, 98.7), 30: (98.8, 99.2), 40: (98.3, 99.2), 50: (87.5, 99.0), 60: (24.9, 99.1), 70: (19.8, 98.9), 80: (20.3, 99.4)},
@@ -42,7 +43,8 @@ def _fits(cfg):
             validate=_fits)
 def two_digits_suppression(
         sizes:list[int]=[12, 24, 36], # sides of the second digit
-        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised (a softmax head per digit), random (untrained), or your loss as module:function
+        # simclr, supervised (a softmax head per digit), random (untrained), or your loss as module:function
+        methods:list[str]=['simclr', 'supervised', 'random'],
         taus:list[float]=[0.2], # SimCLR temperatures (the paper: 0.05 and 0.2)
         first_size:int=12, # side of the fixed first digit (the paper: 20 px)
         canvas:int=48, # canvas side (the paper: 112 px)
@@ -55,7 +57,8 @@ def two_digits_suppression(
         lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         crop_scale:float=0.5, # smallest crop area of the views (random resized crop, area crop_scale…1)
         probe_epochs:int=100, # epochs of each linear probe
-        data:str='mnist-sample', # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
+        # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
+        data:str='mnist-sample',
         device:str|None=None, # torch device (default: cuda when available)
         seed:int=0):
     "Probe accuracy for the fixed first digit and the growing second digit: one row per method, τ and second-digit size, yielded as each model is done."
@@ -69,7 +72,8 @@ def two_digits_suppression(
         for m in methods:
             for tau in (taus if takes_tau(m) else [None]):
                 if not pending(method=m, tau=tau, second_size=size): continue   # a resumed run has this model
-                y = torch.stack([train.labels['small'], train.labels['large']], 1)  # supervised: one softmax head per digit
+                # supervised: one softmax head per digit
+                y = torch.stack([train.labels['small'], train.labels['large']], 1)
                 model = train_encoder(m, train, encoder, aug, tau, y, epochs, batch_size, lr, device, seed)
                 acc = {f"{k}_acc": probe_accuracy(model, *probes[s], epochs=probe_epochs, device=device, seed=seed)[None]
                        for k, s in (('first', first_size), ('second', size))}

@@ -54,7 +54,8 @@ def fit_wang_liu(train, # ProbeDataset of raw images
                 ):
     "Train `ConvN` on `train` with one of Wang & Liu's losses and one of the `RECIPES`; returns the fitted `Learner`."
     name, kw = wl_loss(loss, tau, alpha, bank)
-    bank_cb = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' and not is_user_loss(loss) else []   # a user's loss sees the batch only
+    # a user's loss sees the batch only
+    bank_cb = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' and not is_user_loss(loss) else []
     return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs, lr=recipe_lr(recipe, lr), device=device,
                            seed=seed, recipe=recipe, cbs=bank_cb + list(cbs or []))
 
@@ -78,7 +79,9 @@ HIST_BINS = 40
 
 @torch.no_grad()
 def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0, aug=None,
-               n_views:int=5000, # held-out images whose two views give the profile and histograms (a seeded subsample beyond it: an N×N matrix)
+               # held-out images whose two views give the profile and histograms (a seeded subsample beyond it: an N×N
+               # matrix)
+               n_views:int=5000,
               )->dict:
     "Linear-probe and kNN accuracy (%, on h), uniformity L_u and tolerance (on normalised z, every test image), the Fig. 8 profile and the similarity histograms of one model."
     aug = aug or crop_only(test.x.shape[-1])
@@ -92,7 +95,8 @@ def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0
     prof = negative_profile(z1, z2, k=10)
     s = z1 @ z2.T
     eye = torch.eye(len(s), dtype=torch.bool, device=s.device)
-    hist = lambda v: (torch.histc(v.float().cpu(), HIST_BINS, -1, 1) / len(v) * HIST_BINS / 2).tolist()  # density on [-1, 1]
+    # density on [-1, 1]
+    hist = lambda v: (torch.histc(v.float().cpu(), HIST_BINS, -1, 1) / len(v) * HIST_BINS / 2).tolist()
     return dict(linear_acc=round(lin, 2), knn_acc=round(knn, 2), uniformity=round(uniformity(zte).item(), 4),
                 tolerance=round(tolerance(zte, yte).item(), 4),
                 profile=[round(v, 4) for v in [prof['pos'].mean().item()] + prof['neg'].mean(0).tolist()],
@@ -147,12 +151,15 @@ def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the
               epochs:int=15, # training epochs per model
               batch_size:int=256, # training batch size
               lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
-              recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `recipe.RECIPES`
+              # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see
+              # `recipe.RECIPES`
+              recipe:str='adam',
               curves:int=0, # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
               n_train:int=4000, # training images (a seeded subset of the source's training split)
               n_test:int=1000, # held-out test images (uniformity and tolerance are measured on them)
               probe_epochs:int=100, # epochs of the linear probe
-              data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+              # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+              data:str='mnist-sample',
               device:str|None=None, # torch device (default: cuda when available)
               seed:int=0):
     "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ: one row per τ."
@@ -227,19 +234,25 @@ def similarity_histograms(res:dict, taus=None, axs=None):
             smoke=dict(losses=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits, grid=('losses', 'taus', 'alphas'))
 def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], # nt_xent, simple, hard_nt_xent, hard_simple, random (the untrained encoder), or your loss as module:function (in-batch negatives)
-                   taus:list[float]=[0.07, 0.3, 0.7], # temperatures of nt_xent and hard_nt_xent (the simple losses have none)
+                   # temperatures of nt_xent and hard_nt_xent (the simple losses have none)
+                   taus:list[float]=[0.07, 0.3, 0.7],
                    alphas:list[float]=[0.0819], # fractions of each anchor's candidate negatives the hard losses keep
-                   bank:str='ema', # negatives: 'ema' (the paper's per-image EMA bank + the batch) or 'none' (the batch only)
+                   # negatives: 'ema' (the paper's per-image EMA bank + the batch) or 'none' (the batch only)
+                   bank:str='ema',
                    momentum:float=0.5, # EMA momentum of the bank
                    epochs:int=15, # training epochs per model
                    batch_size:int=256, # training batch size
                    lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
-                   recipe:str='adam', # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see `recipe.RECIPES`
-                   curves:int=0, # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
+                   # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see
+                   # `recipe.RECIPES`
+                   recipe:str='adam',
+                   # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
+                   curves:int=0,
                    n_train:int=4000, # training images (a seeded subset of the source's training split)
                    n_test:int=1000, # held-out test images
                    probe_epochs:int=100, # epochs of the linear probe
-                   data:str='mnist-sample', # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+                   # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
+                   data:str='mnist-sample',
                    device:str|None=None, # torch device (default: cuda when available)
                    seed:int=0):
     "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
@@ -258,7 +271,8 @@ def hard_negatives_figure(res:dict):
         for i, r in enumerate(r for r in rows if r['tau'] is None and r[m]):
             ax.axhline(r[m][0], color=f"C{5 + i}", ls='-.', label=f"{r['loss']}" + (f", alpha={r['alpha']:g}" if r['alpha'] else ''))
         _tau_axis(ax, [r['tau'] for r in rows]); ax.get_legend().remove()
-    handles, labels = axs[0].get_legend_handles_labels()   # one key for the three panels, below them: a legend inside a panel hid its data
+    # one key for the three panels, below them: a legend inside a panel hid its data
+    handles, labels = axs[0].get_legend_handles_labels()
     ncol = min(len(labels), 4); nrow = -(-len(labels) // ncol)
     fig.set_figheight(3.6 + 0.25 * nrow)
     fig.legend(handles, labels, loc='lower center', ncol=ncol, fontsize=8, frameon=False)

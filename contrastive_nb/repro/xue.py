@@ -92,7 +92,8 @@ class SubclassProbe(Callback):
 
 # %% ../../nbs/tutorials/xue.ipynb #27c2827d
 XUE_SOURCE = 'Xue et al. 2023 (ICML slides), CIFAR100-RandBit: class (sub) and coarse-class (super) accuracy; the joint row\'s β is not given there and is shown beside our β = 0.5'
-XUE_COLLAPSE = {1.0: (28.1, 61.1), 0.0: (34.1, 52.3), 0.5: (35.7, 63.9)}  # β -> (subclass, superclass) accuracy (%): SCL, UCL, joint
+# β -> (subclass, superclass) accuracy (%): SCL, UCL, joint
+XUE_COLLAPSE = {1.0: (28.1, 61.1), 0.0: (34.1, 52.3), 0.5: (35.7, 63.9)}
 
 def _fits(cfg:dict):
     "Options that involve each other: the source's size, and `embedding='h'` only with ConvN (whose width is an argument)."
@@ -116,7 +117,9 @@ def class_collapse(
         betas:list[float]=[0.0, 0.5, 1.0], # weights of the supervised term: 0 = UCL, 1 = SCL
         bits:list[int]=[5], # RandBit bits appended to every image
         tau:float=0.1, # temperature of both terms
-        data:str='mnist-sample', # mnist-sample or mnist (superclass = parity), fashion-mnist (tops, footwear, other) or cifar100 (the 20 coarse classes; a download)
+        # mnist-sample or mnist (superclass = parity), fashion-mnist (tops, footwear, other) or cifar100 (the 20 coarse
+        # classes; a download)
+        data:str='mnist-sample',
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         batch_size:int=256, # training batch size
         epochs:int=15, # training epochs per model
@@ -225,7 +228,8 @@ class_collapse.experiment.figure = class_collapse_figure
 
 # %% ../../nbs/tutorials/xue.ipynb #75b4d674
 XUE_EMBEDDING = {4: 86.73, 64: 96.82, 128: 97.65}  # embedding size -> downstream accuracy (%), UCL on CIFAR10-RandBit
-XUE_METHODS = {'ucl': 0.0, 'joint': None, 'scl': 1.0, 'random': None}  # method -> β (None: the `beta` option); 'random': the untrained encoder, the floor
+# method -> β (None: the `beta` option); 'random': the untrained encoder, the floor
+XUE_METHODS = {'ucl': 0.0, 'joint': None, 'scl': 1.0, 'random': None}
 EMBEDDINGS = ('z', 'h')
 
 @experiment('embedding-size', "Xue et al. (2023): with easy irrelevant bits, a small embedding suppresses the class features in UCL; a larger embedding (or the joint loss) relieves it",
@@ -239,11 +243,14 @@ EMBEDDINGS = ('z', 'h')
 def embedding_size(
         dims:list[int]=[4, 16, 64, 128], # embedding sizes
         bits:list[int]=[5], # RandBit bits appended to every image
-        methods:list[str]=['ucl', 'joint', 'random'], # ucl (β = 0), joint (β = `beta`), scl (β = 1), random (untrained, once per bits), or your loss as module:function (with labels: the superclass)
+        # ucl (β = 0), joint (β = `beta`), scl (β = 1), random (untrained, once per bits), or your loss as
+        # module:function (with labels: the superclass)
+        methods:list[str]=['ucl', 'joint', 'random'],
         beta:float=0.5, # the joint loss's weight of the supervised term
         embedding:str='z', # z: the projection head's output width; h: ConvN's representation width
         tau:float=0.1, # temperature of both terms
-        data:str='mnist-sample', # mnist-sample or mnist (superclass = parity), fashion-mnist (tops, footwear, other) or cifar100 (a download)
+        # mnist-sample or mnist (superclass = parity), fashion-mnist (tops, footwear, other) or cifar100 (a download)
+        data:str='mnist-sample',
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         batch_size:int=256, # training batch size
         epochs:int=15, # training epochs per model
