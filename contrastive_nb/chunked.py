@@ -6,7 +6,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/chunked.html.md"""
 
 # %% ../nbs/02_chunked.ipynb #bc0ea076
 from __future__ import annotations
-import math
 import torch
 from torch import Tensor
 from .core import upcast, check_negatives, l2_normalize

@@ -6,10 +6,9 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #208199d1
 from __future__ import annotations
-import math, numbers, warnings
+import math, numbers
 from contextlib import contextmanager
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0

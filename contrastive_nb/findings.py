@@ -7,7 +7,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/findings.html.md"""
 # %% ../nbs/22_findings.ipynb #901daaf2
 from __future__ import annotations
 import math, statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from .experiments import load_experiments
 from .report import load_json, summarize, fmt_mean, is_accuracy

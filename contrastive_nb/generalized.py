@@ -6,11 +6,10 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/generalized.html.md"""
 
 # %% ../nbs/04_generalized.ipynb #464dbea6
 from __future__ import annotations
-import math
 from typing import NamedTuple
 import torch
 from torch import Tensor
-from .core import check_pair, check_positive, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, want_finite, check_choice
+from .core import check_pair, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, want_finite, check_choice
 from .distributed import gatherable
 from .chunked import resolve_chunk, masked_lse
 

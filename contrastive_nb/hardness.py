@@ -8,10 +8,9 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/hardness.html.md"""
 from __future__ import annotations
 import math
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 from .chunked import resolve_chunk, unit_views, topk_rows
-from .core import (check_pair, check_positive, check_tau, check_bank, check_scalar, check_tensor, check_finite, want_finite,
+from .core import (check_pair, check_tau, check_bank, check_scalar, 
                                  contrastive_sim, split_pos_neg, l2_normalize, upcast, check_negatives)
 from .distributed import gatherable
 

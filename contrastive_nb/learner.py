@@ -12,7 +12,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_int, check_tau, check_positive, check_flag, finite_checks, check_choice
+from .core import check_int, check_tau, check_positive, finite_checks, check_choice
 from fastcore.basics import store_attr, patch, patch_to
 from fastai.data.core import DataLoaders
 from fastai.learner import Learner, Metric, ValueMetric, Recorder, AvgLoss, AvgSmoothLoss

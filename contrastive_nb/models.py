@@ -7,7 +7,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/models.html.md"""
 # %% ../nbs/17_models.ipynb #63862b8f
 from __future__ import annotations
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 # %% auto #0

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .chunked import pair_chunk, pair_lse, unit_views, resolve_chunk
-from .core import check_pair, check_tau, check_bank, l2_normalize, upcast, check_negatives, contrastive_sim, split_pos_neg
+from .core import check_pair, check_tau, check_bank, l2_normalize, upcast, check_negatives, contrastive_sim
 from .distributed import gatherable
 
 # %% auto #0

@@ -25,7 +25,7 @@ from .losses import USER_LOSSES, get_loss
 from .experiments import ExperimentArgError, record_data, run_callbacks
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
-from fastai.callback.progress import ProgressCallback  # patches `Learner.no_bar`
+from fastai.callback.progress import ProgressCallback  # noqa: F401 (imported for its patch: `Learner.no_bar`)
 from fastai.learner import Learner
 from fastai.optimizer import OptimWrapper
 from fastai.callback.schedule import ParamScheduler, SchedLin, SchedNo, combine_scheds

@@ -348,8 +348,7 @@ def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ 
                split:str='train', size:int=128,
                mirror:str|None=None)->ProbeDataset: # base URL serving `imagenette2-160.tgz`
     "Imagenette (10 ImageNet classes, the 160 px release), resized (shorter side) and centre-cropped to `size`."
-    from PIL import Image
-    if split not in ('train', 'val'): raise ValueError(f"`split` must be 'train' or 'val', got {split!r}")
+    check_choice(split, 'split', ('train', 'val'))
     try:
         if path is None:
             path = data_home()/'imagenette2-160'

@@ -8,7 +8,7 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/supervised.html.md"""
 from __future__ import annotations
 import torch
 from torch import Tensor
-from .core import check_pair, check_positive, check_tau, check_scalar, check_labels, contrastive_sim, l2_normalize
+from .core import check_pair, check_tau, check_scalar, check_labels, contrastive_sim, l2_normalize
 from .distributed import gatherable
 from .ntxent import nt_xent
 from .chunked import resolve_chunk, pair_lse, class_mean_sim

@@ -1,5 +1,5 @@
 "Shared fixtures: the project root and its notebooks."
-import json, re, subprocess, sys
+import json, sys
 from pathlib import Path
 import pytest
 

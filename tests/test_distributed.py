@@ -115,7 +115,7 @@ def test_without_gather_ddp_training_differs():
 def test_fastai_learner_trains_under_torchrun_with_distrib_ctx(tmp_path):
     "The Learner path: `torchrun` starts 2 CPU processes, fastai's `distrib_ctx` (Accelerate) wraps the model in DDP and the data in `DistributedDL`; the loss gathers on its own."
     pytest.importorskip('accelerate')
-    import shutil, subprocess, sys
+    import shutil, subprocess
     from pathlib import Path
     torchrun = shutil.which('torchrun') or pytest.skip('torchrun is not on PATH')
     script = Path(__file__).parent / 'ddp_learner.py'

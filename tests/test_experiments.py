@@ -1,7 +1,7 @@
 "The experiments registry and the `contrastive-nb` command, without training anything (the notebooks run the smoke-scale experiments)."
-import subprocess, sys
+import subprocess
 import pytest
-from contrastive_nb.experiments import load_experiments, EXPERIMENTS, ExperimentArgError
+from contrastive_nb.experiments import load_experiments, ExperimentArgError
 
 ROWS = {'randbit': {'method', 'tau', 'bits', 'batch_size', 'acc'},
         'two-digits': {'method', 'tau', 'second_size', 'first_acc', 'second_acc'},

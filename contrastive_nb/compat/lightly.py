@@ -8,7 +8,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/compat.html.md"""
 from __future__ import annotations
 from typing import Callable, Sequence
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 from ..core import TAU_MIN, check_tau, check_flag, check_scalar, check_pair, l2_normalize, upcast
 from ..chunked import pair_chunk, pair_lse, masked_lse, resolve_chunk, positive_sim

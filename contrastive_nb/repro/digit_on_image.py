@@ -7,7 +7,6 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/digit_on_image.h
 # %% ../../nbs/tutorials/digit_on_image.ipynb #7ca71ed3
 from __future__ import annotations
 import math
-import torch
 from ..probes import digit_on_image, COMPOSITES, GRID_OFFSETS
 from ..augment import simclr_augment
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, loss_or_method, pending

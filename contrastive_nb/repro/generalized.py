@@ -16,8 +16,8 @@ from ..sources import skimage_textures
 from ..generalized import sample_prior
 from ..metrics import alignment, uniformity
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method
-from ..recipe import untrained_contrastive, digit_split, fit_contrastive, train_encoder, random_model, probe_accuracy, view_embeddings, check_mnist_sizes, check_batches_fit, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau
-from ..report import line_plot, summarize, merge_runs, SMOKE_NOTE
+from ..recipe import untrained_contrastive, digit_split, fit_contrastive, train_encoder, random_model, probe_accuracy, view_embeddings, check_batches_fit, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau
+from ..report import line_plot, summarize, SMOKE_NOTE
 
 # %% auto #0
 __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'generalized_loss', 'prior_space', 'kurtosis',

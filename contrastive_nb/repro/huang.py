@@ -8,16 +8,13 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/huang.html.md"""
 from __future__ import annotations
 import statistics
 import torch
-from torch import Tensor
-from ..sources import ProbeDataset
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
-from ..augment import crop_only, simclr_augment
 from ..learner import Temperature, MACL_SCHEDULES, ENCODERS
 from ..metrics import knn_accuracy, linear_eval, semantic_sensitivity
 from ..experiments import experiment, between, positive, one_of, pending, loss_or_method, optional
-from ..recipe import RECIPES, untrained_contrastive, digit_split, fit_contrastive, features, view_embeddings, random_model, check_batches_fit, data_source, data_split, probe_subset, takes_data, check_data_sizes, default_views, is_user_loss, takes_tau
-from ..report import line_plot, summarize, scale_title, fmt_mean, metric_digits, is_accuracy
+from ..recipe import RECIPES, untrained_contrastive, fit_contrastive, features, view_embeddings, check_batches_fit, data_source, data_split, probe_subset, takes_data, check_data_sizes, default_views, is_user_loss, takes_tau
+from ..report import line_plot, scale_title, fmt_mean, metric_digits, is_accuracy
 from ..recipe import keep_rng
 from ..core import check_choice
 

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from ..probes import multi_digits, PLACEMENTS, COMPOSITES
 from ..augment import crop_only
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method
-from ..recipe import digit_split, train_encoder, probe_accuracy, METHODS, data_split, takes_data, takes_tau
+from ..recipe import train_encoder, probe_accuracy, METHODS, data_split, takes_data, takes_tau
 from ..report import line_plot
 
 # %% auto #0

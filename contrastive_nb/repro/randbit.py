@@ -12,13 +12,12 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from ..probes import RandBit, add_bit_channels
-from fastcore.basics import store_attr
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from ..augment import crop_only
 from ..models import ConvN
-from ..experiments import experiment, between, positive, one_of, pending, loss_or_method
-from ..recipe import digit_split, fit_contrastive, probe_accuracy, random_model, seed_everything, colab_adam, training_dls, fit_recipe, data_source, data_split, takes_data, check_data_sizes, check_batches_fit
+from ..experiments import experiment, between, positive, pending, loss_or_method
+from ..recipe import fit_contrastive, probe_accuracy, random_model, seed_everything, colab_adam, training_dls, fit_recipe, data_source, data_split, takes_data, check_data_sizes, check_batches_fit
 from ..report import line_plot
 from ..losses import get_loss
 from ..learner import NoSync

@@ -7,11 +7,10 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/randbit_batch.ht
 # %% ../../nbs/tutorials/randbit_batch.ipynb #8f71412a
 from __future__ import annotations
 import math, statistics
-import torch
 from ..probes import RandBit
 from ..augment import crop_only
 from ..experiments import experiment, between, positive, ExperimentArgError, pending, reused_rows
-from ..recipe import digit_split, fit_contrastive, probe_accuracy, check_data_sizes, check_batches_fit, data_source, data_split, takes_data
+from ..recipe import fit_contrastive, probe_accuracy, check_data_sizes, check_batches_fit, data_source, data_split, takes_data
 from ..report import line_plot, scale_title, summarize
 
 # %% auto #0

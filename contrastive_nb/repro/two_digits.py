@@ -9,8 +9,8 @@ from __future__ import annotations
 import torch
 from ..probes import two_digits, multi_digits
 from ..augment import crop_only
-from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method
-from ..recipe import digit_split, train_encoder, probe_accuracy, METHODS, data_split, takes_data, takes_tau
+from ..experiments import experiment, between, positive, ExperimentArgError, pending, loss_or_method
+from ..recipe import train_encoder, probe_accuracy, METHODS, data_split, takes_data, takes_tau
 from ..report import line_plot
 
 # %% auto #0

@@ -8,12 +8,11 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/wang_liu.html.md
 from __future__ import annotations
 import torch
 import torch.nn.functional as F
-from torch import Tensor
 from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
 from ..experiments import experiment, between, positive, one_of, pending, loss_or_method, optional
-from ..recipe import untrained_contrastive, digit_split, fit_contrastive, features, view_embeddings, random_model, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau, probe_subset, RECIPES, recipe_lr
+from ..recipe import untrained_contrastive, fit_contrastive, features, view_embeddings, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau, probe_subset, RECIPES, recipe_lr
 from ..report import line_plot, summarize, scale_title
 from fastai.callback.core import Callback  # after the package's modules: `core` filters fastai's import-time warning
 from ..core import check_choice

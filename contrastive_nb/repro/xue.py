@@ -6,20 +6,16 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/tutorials/xue.html.md"""
 
 # %% ../../nbs/tutorials/xue.ipynb #2756ce48
 from __future__ import annotations
-import random, statistics
-from contextlib import contextmanager
-import numpy as np
+import statistics
 import torch
-from torch import Tensor
 from ..sources import ProbeDataset
 from ..probes import RandBit, with_superclasses, FASHION_SUPERCLASSES, FASHION_SUPERCLASS_NAMES
 from fastcore.basics import store_attr
 from fastai.callback.core import Callback
-from ..augment import crop_only, simclr_augment
 from ..models import ConvN
 from ..learner import ENCODERS
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method, optional
-from ..recipe import untrained_contrastive, digit_split, fit_contrastive, check_data_sizes, data_source, data_split, probe_subset, takes_data, default_views, is_user_loss, takes_tau, probe_accuracy, random_model, keep_rng
+from ..recipe import untrained_contrastive, fit_contrastive, check_data_sizes, data_source, data_split, probe_subset, takes_data, default_views, is_user_loss, takes_tau, probe_accuracy, keep_rng
 from ..report import line_plot, summarize, scale_title, fmt_mean
 
 # %% auto #0
