@@ -127,7 +127,7 @@ def check_scalar(x, # number or one-element tensor
                  # kept for the callers' signatures: a range is always checked, a tensor's value too (one sync)
                  check:bool|None=None,
                 ):
-    "Raise `TypeError`/`ValueError` naming `name` unless `x` is a finite real in the interval; returns `x` (floats as float). A hyper-parameter's range is checked even when the losses' finiteness checks are off (`check=False`): those cover the embeddings, not the settings."
+    "Raise `TypeError`/`ValueError` naming `name` unless `x` is a finite real in the interval; returns `x`."
     x = _scalar(x, name)
     v = float(x.detach()) if isinstance(x, Tensor) else x
     ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)

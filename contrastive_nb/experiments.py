@@ -254,7 +254,7 @@ def progress_line(exp, row:dict)->str:
 
 # %% ../nbs/19_experiments.ipynb #f2a68c32
 class RunLog:
-    "One run's rows as they come: each model's rows appended to `out/rows.jsonl` and `out/results.json` rewritten atomically; with `resume`, the models a previous run of the same options saved are reused (its seeds and `grid` options may differ: a run can be extended)."
+    "One run's rows as they come: saved to `out` model by model, and reused from there with `resume`."
     def __init__(self, exp, cfg:dict, out=None, resume:bool=False):
         self.exp, self.cfg, self.seed, self.rows, self.done, self.key = exp, cfg, None, [], {}, None
         self.out = Path(out) if out is not None else None

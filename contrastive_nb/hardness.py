@@ -73,7 +73,7 @@ def _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep):
 
 # %% ../nbs/05_hardness.ipynb #e94137ef
 def _hard_pos_and(z1, z2, alpha, negatives, bank, check, n_keep, chunk_size, mode, tau=1.):
-    "Validate once, then: the dense path's (positive similarities, top-k negative similarities (2N, k)) when `chunk_size` resolves to dense, else the blocked path's (positive similarities, each anchor's reduced top-k (2N,) via `chunked.topk_rows`, k)."
+    "Validate once; (positive sims, top-k negative sims: (2N, k) dense, (2N,) reduced when blocked, k)."
     check_pair(z1, z2, check)
     alpha = check_scalar(alpha, 'alpha', 0., 1., lo_open=True)
     n, m = len(z1), (0 if bank is None else len(bank))

@@ -277,7 +277,7 @@ class EmbeddingMetrics(Callback):
 
 # %% ../nbs/18_learner.ipynb #22945359
 class KNNMonitor(Callback):
-    "After each validation, the weighted kNN accuracy of the validation images against the training images (cosine similarity, k neighbours, weights exp(s/t), as InstDisc and lightly), as the fastai metric `knn_acc`; the lone monitor of `EmbeddingMetrics`."
+    "After each validation, the weighted kNN accuracy of the validation images: the fastai metric `knn_acc`."
     order = 40
     distance = 'cosine'
     def __init__(self, k:int=200, # neighbours
@@ -371,7 +371,7 @@ class DeviceAvgLoss(AvgLoss):
 
 # %% ../nbs/18_learner.ipynb #c5038ea9
 class NoSync(Callback):
-    "Keeps training steps free of device→host syncs: the Recorder's losses stay on the device (read once per epoch), the losses' nan/inf input checks become one device-side flag read after each training epoch, and a progress bar reads the loss every `bar_every` batches."
+    "Keeps training steps free of device→host syncs."
     order = Recorder.order + 1  # after the Recorder records a batch, before ProgressCallback shows it
     def __init__(self, bar_every:int=20): self.bar_every = check_int(bar_every, 'bar_every', 1)
     def before_fit(self):

@@ -100,7 +100,7 @@ def two_digits(digits:ProbeDataset, n:int,
                canvas:int=112,
                composite:str='max', # 'max' or 'add'; the digits never overlap, so both give the same canvases
                seed:int=0)->ProbeDataset:
-    "Two non-overlapping digits of different sizes (Chen et al. 2021, Table 4). `y` and `labels['small']` are the small digit's class, `labels['large']` the other's; `labels['boxes']` (N, 2, 4) their boxes (top, left, height, width), small first."
+    "Two non-overlapping digits of different sizes on each canvas (Chen et al. 2021, Table 4)."
     check_int(n, 'n', 1); check_int(small, 'small', 4, canvas); check_int(large, 'large', 4, canvas)
     _check_composite(composite)
     if small + large > canvas: raise ValueError(f"`small`+`large` = {small + large} must fit side by side in `canvas`={canvas}")
@@ -139,7 +139,7 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
                    # digit|: visible on bright items too)
                    composite:str='max',
                    seed:int=0)->ProbeDataset:
-    "DigitOnImage(Net) (Chen et al. 2021): each image gets one digit from a pool of K, pasted (pixel-wise max, clipped sum or absolute difference) at 9 grid positions. `y` is the image class; `labels['digit']` the digit's class, `labels['pool']` its pool index, `labels['boxes']` (N, 9, 4) the 9 pasted boxes (top, left, height, width)."
+    "DigitOnImage(Net) (Chen et al. 2021): one digit from a pool of K, pasted at 9 grid positions of each image."
     check_int(K, 'K', 1, len(digits)); _check_composite(composite)
     size = images.x.shape[-1] if size is None else check_int(size, 'size', 8)
     digit_size = max(4, round(28 * size / 224)) if digit_size is None else check_int(digit_size, 'digit_size', 4, size)

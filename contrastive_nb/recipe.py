@@ -224,7 +224,7 @@ def training_dls(train, bs:int, seed:int, device):
 
 # %% ../nbs/20_recipe.ipynb #a7a3aec2
 def fit_recipe(learn, epochs:int, lr:float, seed:int=0, recipe:str='adam', cbs=None):
-    "Train with the recipe's schedule (`RECIPES`; the optimiser is the Learner's), quietly, with `cbs` added; under W processes through fastai's `distrib_ctx` (DDP via Accelerate, the loss gathering every rank's batch), each rank drawing its own augmentations."
+    "Fit `learn` with the recipe's schedule, quietly, with `cbs` added; under DDP when several processes run."
     ctx = contextlib.nullcontext()
     if num_distrib() > 1:
         require_accelerate()

@@ -93,7 +93,7 @@ def check_gather(loss='nt_xent', # a loss name (`losses.get_loss`), a (name, kwa
                  timeout:float=60., # seconds before the check gives up (and kills the processes)
                  # {'value_err', 'grad_err'} per case (max abs differences); a list for a list of cases
                  seed:int=0)->dict|list:
-    "Start one gloo process per entry of `sizes` on 127.0.0.1, compute each gathered loss of each rank's rows in float64, and compare the value and the DDP-averaged gradients with one process's loss on the global batch. Pass `generator` as an int seed."
+    "Check each loss's `gather=True` in one gloo process per entry of `sizes` against one process on the global batch."
     sizes, cases = list(sizes), _cases(loss)
     if len(sizes) < 2 or not all(isinstance(s, int) and s >= 1 for s in sizes): raise ValueError(f"`sizes` must list >= 2 positive ints (rows per rank), got {sizes}")
     z1, z2, y = _global_batch(sizes, d, 3, seed)

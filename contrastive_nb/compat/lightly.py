@@ -41,7 +41,7 @@ def _bank_size(memory_bank_size)->tuple[int, int|None]:
 
 # %% ../../nbs/10_compat.ipynb #45467970
 class NTXentLoss(nn.Module):
-    "lightly's `NTXentLoss(temperature=0.5, memory_bank_size=0, gather_distributed=False)`: its arguments, defaults and values. Without a bank it is `nt_xent(out0, out1, temperature)`; with one, lightly's first-view-anchors, bank-only negatives. Adds `chunk_size` (O(N·d) memory)."
+    "lightly's `NTXentLoss`: lightly's arguments, defaults and values, plus `chunk_size` (O(N·d) memory)."
     def __init__(self, temperature:float=0.5, memory_bank_size:int|Sequence[int]=0, gather_distributed:bool=False,
                  chunk_size:int|str|None=None, # ours: anchors per block (see `chunked`)
                 ):

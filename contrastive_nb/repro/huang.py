@@ -284,7 +284,7 @@ def schedule_loss(schedule:str, # a name in `HUANG_SCHEDULES`
 
 # %% ../../nbs/tutorials/huang.ipynb #d776b37b
 class EpochProbe(Callback):
-    "kNN accuracy, linear-probe accuracy and S on held-out images (`evaluate`) before training, after the first epoch, every `every` epochs and after the last, with the mean τ the epoch used; rows in `self.rows`. The random generators are left as they were."
+    "kNN, linear-probe accuracy and S on held-out images at the probed epochs, with the mean τ; rows in `self.rows`."
     order = 90
     def __init__(self, train, test, temperature:Temperature, probe_epochs:int=100, seed:int=0, every:int=1, aug=None): store_attr()
     def before_fit(self): self.rows = []; self._probe(0, None)

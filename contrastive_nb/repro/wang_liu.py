@@ -124,7 +124,7 @@ _WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999)
 def _wl_runs(name:str, runs, # (loss, τ, α) triples
              bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, data='mnist-sample',
              recipe:str='adam', curves:int=0):
-    "Train and measure one model per (loss, τ, α) on one seed's split of `data`, yielding each row when its model is done: the loop both experiments share. With `curves`, a row also holds L_u, tolerance and loss per epoch on that many test images."
+    "Train and measure one model per (loss, τ, α) on one seed's split, yielding each row when its model is done."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for loss, tau, alpha in runs:
         if not pending(loss=loss, tau=tau, alpha=alpha): continue   # a resumed run has this model
