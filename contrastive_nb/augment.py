@@ -29,7 +29,7 @@ def _u(n, lo, hi, g, device):
 
 # %% ../nbs/15_augment.ipynb #f14d38f4
 def crop_boxes(n:int, H:int, W:int, scale=(0.08, 1.0), ratio=(3/4, 4/3), g=None, device='cpu', attempts:int=10):
-    "Per-sample random-resized-crop boxes (top, left, h, w) as float tensors: torchvision's rule (area ~ U(scale), log-ratio ~ U(log ratio), first of `attempts` draws that fits, else a centre crop clipped to `ratio`), vectorised."
+    "Per-sample random-resized-crop boxes (top, left, h, w), drawn by torchvision's rule, vectorised."
     area = H * W * _u((n, attempts), *scale, g, device)
     logr = _u((n, attempts), math.log(ratio[0]), math.log(ratio[1]), g, device)
     ar = torch.exp(logr)

@@ -30,7 +30,7 @@ def batch_sizes(n:int, device=None)->list:
 
 # %% ../nbs/01_distributed.ipynb #c7cd4b40
 class GatherRows(torch.autograd.Function):
-    "All-gather the rows of `x` from every rank (sizes may differ). Backward returns this rank's slice of the incoming gradient, which is exact when every rank computes the same loss of the gathered rows (`gatherable`)."
+    "All-gather the rows of `x` from every rank (sizes may differ), with gradient."
     @staticmethod
     def forward(ctx, x:Tensor, sizes:list):
         rank, m = world()[0], max(sizes)
@@ -60,7 +60,7 @@ def shared_generator(device=None)->torch.Generator:
 
 # %% ../nbs/01_distributed.ipynb #9ad101a7
 def gatherable(fn):
-    "Give a loss of (z1, z2[, labels], …) a `gather` argument: with it on under a process group of W > 1 ranks, the loss sees every rank's rows (with gradient) and its DDP-averaged gradient equals the single-process gradient on the global batch."
+    "Give a loss of (z1, z2[, labels], …) a `gather` argument: negatives from every rank, with gradient."
     sig = inspect.signature(fn)
     gather_p = inspect.Parameter('gather', inspect.Parameter.KEYWORD_ONLY, default=False, annotation='bool')
     @functools.wraps(fn)

@@ -112,7 +112,7 @@ if HAS_ACCELERATE:
 
 # %% ../nbs/18_learner.ipynb #bf4dfb33
 class TwoViews(Callback):
-    "Makes both augmented views on the device in `before_batch`; RandBit bits are appended after augmentation; validation views are fixed by `valid_seed` (reproducible validation loss) and the clean images are added for the probe."
+    "Makes both augmented views on the device in `before_batch`, RandBit bits appended after augmentation."
     order = -5
     def __init__(self, aug:Augment, valid_seed:int=0, clean_valid:bool=True,
                  # hand the model a channels-last batch (faster convolutions on tensor-core GPUs)
@@ -136,7 +136,7 @@ def _loss_module_of(learn):
 
 # %% ../nbs/18_learner.ipynb #f5d2da3a
 class Temperature(Callback):
-    "Sets the loss's τ from a schedule over training (`SchedLin(start, end)` by default: MACL Table 1's linear schedule) and records the τ actually used in every batch — a MACL loss's adaptive `last_tau` included."
+    "Sets the loss's τ from a schedule over training and records the τ used in every batch."
     order = -4
     def __init__(self, start:float|None=None, # τ at the start of training (None with `end`: record only)
                  end:float|None=None, # τ at the end
@@ -245,7 +245,7 @@ def _check_monitor(k, t, on, max_train, max_valid):
 
 # %% ../nbs/18_learner.ipynb #540b6125
 class EmbeddingMetrics(Callback):
-    "After each validation: weighted kNN accuracy (train features → validation features), alignment and uniformity (seeded validation views), tolerance and the collapse monitor (clean validation images), put in fastai's Recorder."
+    "After each validation, the embedding metrics of the validation images, in fastai's Recorder."
     order = 40  # before the Recorder logs the epoch
     names = ('knn_acc', 'alignment', 'uniformity', 'tolerance', 'emb_std', 'rankme', 'semantic_sensitivity')
     def __init__(self, k:int=200, t:float=0.1, on:str='h', max_train:int|None=10000, max_valid:int|None=5000):
@@ -297,7 +297,7 @@ class KNNMonitor(Callback):
 
 # %% ../nbs/18_learner.ipynb #743615e4
 class MemoryBank(Callback):
-    "Negatives for losses with a `bank` argument, set before every training batch: a per-image EMA bank (`kind='ema'`, Wu et al.; Wang & Liu) or a FIFO queue of the last `size` second-view projections (`kind='queue'`)."
+    "Negatives for losses with a `bank` argument, set before every training batch: an EMA bank or a FIFO queue."
     order = -3
     def __init__(self, size:int=4096, # queue length (kind='queue'; the EMA bank has one slot per training image)
                  kind:str='queue', # 'queue' or 'ema'
@@ -412,7 +412,7 @@ def torch_adam(mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, wd:float=0.01,
                foreach:bool|None=None, # torch's multi-tensor kernels (None: torch's choice, on for CUDA)
                fused:bool|None=None, # torch's fused kernel (CUDA)
               ):
-    "An `opt_func` with fastai `Adam`'s update and names, run by `torch.optim.Adam`/`AdamW` (multi-tensor kernels) inside fastai's `OptimWrapper`, so schedulers, `fit_one_cycle` and `lr_find` work unchanged."
+    "An `opt_func` with fastai `Adam`'s update and names, run by torch's multi-tensor `Adam`/`AdamW`."
     opt = torch.optim.AdamW if decouple_wd else torch.optim.Adam
     return partial(OptimWrapper, opt=partial(opt, betas=(mom, sqr_mom), eps=eps, weight_decay=wd, foreach=foreach, fused=fused))
 
@@ -464,7 +464,7 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
                         cbs=None, metrics=None,
                         opt_func=None, # default `torch_adam()`: fastai Adam's update with torch's multi-tensor kernels
                         **kwargs)->Learner:
-    "A fastai `Learner` for contrastive training: views built on the device by `TwoViews`, `ContrastiveObjective` as loss, optional online probe; on a GPU, channels-last and bf16, and no host sync per step."
+    "A fastai `Learner` for contrastive training, with both views made on the device."
     _check_learner_args(dls, aug)
     b = dls.one_batch()
     x = b[0]

@@ -92,7 +92,7 @@ def fits_on_device(nbytes:int, # bytes of data to hold on the device
 
 # %% ../nbs/13_loaders.ipynb #6b0145ad
 class DeviceDL(ProbeDL):
-    "A `ProbeDL` whose dataset lives on `device` (moved there once): every batch is one index of the device tensors by a slice of a permutation drawn on the device. No worker process, no collation and no host→device copy per step."
+    "A `ProbeDL` whose dataset lives on `device`: each batch is one index of the device tensors."
     def __init__(self, dataset=None, device=None, **kwargs):
         if dataset is not None and not (hasattr(dataset, 'to') and hasattr(dataset, 'batch')):
             raise TypeError(f"`dataset` must have `to(device)` and `batch(idx)` (a ProbeDataset, RandBit or recipe.Targets), got {type(dataset).__name__}")

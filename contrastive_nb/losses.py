@@ -242,7 +242,7 @@ def check_loss(loss, # a name, 'module:function', function or module (as `get_lo
 
 # %% ../nbs/08_losses.ipynb #c0a11a04
 class MemoryQueue(nn.Module):
-    "A FIFO of the last `size` detached, ℓ2-normalised projections: extra negatives for `nt_xent(..., bank=queue.negatives())` in a plain training loop, on the module's device and saved in its `state_dict`."
+    "A FIFO of the last `size` detached, ℓ2-normalised projections: extra negatives for a plain training loop."
     def __init__(self, size:int, # rows kept
                  dim:int, # projection width
                  # 'empty' (only pushed rows are negatives) or 'random' (full of random unit rows from the start, as

@@ -169,7 +169,7 @@ def embedding_std(z:Tensor)->Tensor:
 def rankme(z:Tensor, # embeddings (N, d), not normalised (Garrido et al. use the raw output)
            eps:float=1e-7, # added to the normalised singular values before the log
           )->Tensor:
-    "RankMe (Garrido et al. 2023): the effective rank exp(−Σ_k p_k log p_k), p_k = σ_k/‖σ‖₁ + ε, of the embedding matrix. d for spread embeddings, 1 for a collapse onto a line; stable-pretraining and solo-learn monitor it."
+    "RankMe (Garrido et al. 2023): the effective rank of the embedding matrix."
     z = _feats(z, 'z', False)
     eps = check_scalar(eps, 'eps', 0., 1.)
     s = torch.linalg.svdvals(z.double())

@@ -137,7 +137,7 @@ def save_json(res:dict, path)->Path:
 
 # %% ../nbs/21_report.ipynb #6f5c5b98
 def result_figure(path)->"Figure":
-    "The registered figure of a saved result (`results.json`, `save_json`), closed: `display(fig)` then shows it once, and saves it in the notebook, whatever matplotlib's backend. Experiments not yet imported are loaded (`load_experiments`)."
+    "The registered figure of a saved result (`results.json`), closed, loading the experiments it needs."
     import matplotlib.pyplot as plt
     res = load_json(path)
     exps = EXPERIMENTS if res['experiment'] in EXPERIMENTS else load_experiments()

@@ -46,7 +46,7 @@ def prior_space(name:str, z:Tensor)->Tensor:
 
 # %% ../../nbs/tutorials/generalized.ipynb #6e7ccf17
 def kurtosis(z:Tensor)->float:
-    "Mean over coordinates of the kurtosis E[(x − μ)⁴]/σ⁴: 1.8 for a uniform coordinate (hypercube), 3 for a normal one, 3d/(d + 2) for a coordinate of a uniform point on the sphere. Constant coordinates (dead ReLUs in h) are left out."
+    "Mean over coordinates of the kurtosis E[(x − μ)⁴]/σ⁴, constant coordinates left out."
     x = z.float() - z.float().mean(0)
     var = x.pow(2).mean(0)
     live = var > 1e-12

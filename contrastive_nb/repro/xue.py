@@ -70,7 +70,7 @@ def sub_super_probe(model, train, test, # datasets from `xue_data`
 
 # %% ../../nbs/tutorials/xue.ipynb #76355d7e
 class SubclassProbe(Callback):
-    "Subclass and superclass probes (`sub_super_probe`) before training and after every `every` epochs, on `h` and `z`; rows in `self.rows`. The random generators are left as they were, so training is the same with or without it."
+    "Subclass and superclass probes on `h` and `z` before training and every `every` epochs; rows in `self.rows`."
     order = 90
     def __init__(self, train, test, what=('h', 'z'), epochs:int=100, seed:int=0, every:int=1): store_attr()
     def before_fit(self): self.rows = []; self._probe(0)
