@@ -157,7 +157,8 @@ def adjust_hue(x:Tensor, f:Tensor)->Tensor:
 def gaussian_blur(x:Tensor, sigma:Tensor, # per-sample σ (B,); σ = 0 leaves that image unchanged
                   kernel_size:int)->Tensor:
     "Blur every image with its own σ: separable Gaussian kernels as a grouped convolution, reflect padding (as torchvision)."
-    if kernel_size % 2 == 0 or kernel_size < 1: raise ValueError(f"`kernel_size` must be a positive odd int, got {kernel_size}")
+    if kernel_size % 2 == 0 or kernel_size < 1:
+        raise ValueError(f"`kernel_size` must be a positive odd int, got {kernel_size}")
     B, C, H, W = x.shape
     half = kernel_size // 2
     t = torch.linspace(-half, half, kernel_size, device=x.device, dtype=torch.float32)
@@ -188,8 +189,10 @@ class Augment(nn.Module):
                 ):
         super().__init__()
         for p, v in dict(flip=flip, jitter=jitter, gray=gray, blur=blur).items():
-            if not isinstance(v, (int, float)) or not 0 <= v <= 1: raise ValueError(f"`{p}` is a probability and must be in [0, 1], got {v!r}")
-        if scale is not None and not (0 < scale[0] <= scale[1] <= 1): raise ValueError(f"`scale` must satisfy 0 < lo <= hi <= 1, got {scale}")
+            if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise ValueError(f"`{p}` is a probability and must be in [0, 1], got {v!r}")
+        if scale is not None and not (0 < scale[0] <= scale[1] <= 1):
+            raise ValueError(f"`scale` must satisfy 0 < lo <= hi <= 1, got {scale}")
         if not (0 < ratio[0] <= ratio[1]): raise ValueError(f"`ratio` must satisfy 0 < lo <= hi, got {ratio}")
         if not 0 <= hue <= 0.5: raise ValueError(f"`hue` must be in [0, 0.5], got {hue}")
         self.size = (size, size) if isinstance(size, int) else size
@@ -200,7 +203,8 @@ class Augment(nn.Module):
     def forward(self, x:Tensor, # (B, C, H, W) float in [0, 1], on any device
                 seed:int|None=None, # reproducible draws (a generator on x's device)
                 generator:torch.Generator|None=None)->Tensor:
-        if not isinstance(x, Tensor) or x.ndim != 4: raise TypeError(f"`x` must be a (B, C, H, W) tensor, got {getattr(x, 'shape', type(x).__name__)}")
+        if not isinstance(x, Tensor) or x.ndim != 4:
+            raise TypeError(f"`x` must be a (B, C, H, W) tensor, got {getattr(x, 'shape', type(x).__name__)}")
         if not x.is_floating_point(): raise TypeError(f"`x` must be floating point in [0, 1], got {x.dtype}")
         g, dev = _gen(x, seed, generator), x.device
         B, C, H, W = x.shape
@@ -208,7 +212,9 @@ class Augment(nn.Module):
         coin = lambda p: torch.rand(B, generator=g, device=dev) < p
         flip = coin(self.flip)
         if self.scale is not None: top, left, h, w = crop_boxes(B, H, W, self.scale, self.ratio, g, dev)
-        else: top, left, h, w = (torch.zeros(B, device=dev), torch.zeros(B, device=dev), torch.full((B,), float(H), device=dev), torch.full((B,), float(W), device=dev))
+        else:
+            top, left, h, w = (torch.zeros(B, device=dev), torch.zeros(B, device=dev),
+                               torch.full((B,), float(H), device=dev), torch.full((B,), float(W), device=dev))
         x = resized_crop(x, top, left, h, w, size, flip)
         if self.jitter > 0:
             on = coin(self.jitter).float()
@@ -253,7 +259,8 @@ def simclr_augment(size:int|None=None, # output side
                    blur:float=0.0, # blur probability: SimCLR uses 0.5 on ImageNet, 0 on CIFAR
                    **kwargs)->Augment:
     "SimCLR's recipe: crop (0.08–1) + flip + jitter (p 0.8) + grayscale (p 0.2) [+ blur]."
-    return Augment(size, brightness=0.8 * strength, contrast=0.8 * strength, saturation=0.8 * strength, hue=min(0.5, 0.2 * strength), blur=blur, **kwargs)
+    return Augment(size, brightness=0.8 * strength, contrast=0.8 * strength, saturation=0.8 * strength,
+                   hue=min(0.5, 0.2 * strength), blur=blur, **kwargs)
 
 # %% ../nbs/15_augment.ipynb #85ff7bc3
 def crop_only(size:int|None=None, scale=(0.5, 1.0), ratio=(3/4, 4/3), flip:float=0.0)->Augment:
@@ -271,6 +278,7 @@ def show_views(x:Tensor, # raw images (B, C, H, W) in [0, 1]
     fig, axs = plt.subplots(3, len(x), figsize=(1.5 * len(x), 4.6), squeeze=False)
     for j in range(len(x)):
         for i, im in enumerate((x[j], v1[j], v2[j])): show_image(im[:3], axs[i, j])
-    for i, lab in enumerate(('image', 'view 1', 'view 2')): axs[i, 0].text(-0.1, 0.5, lab, transform=axs[i, 0].transAxes, ha='right', va='center')
+    for i, lab in enumerate(('image', 'view 1', 'view 2')):
+        axs[i, 0].text(-0.1, 0.5, lab, transform=axs[i, 0].transAxes, ha='right', va='center')
     if title: fig.suptitle(title)
     return fig

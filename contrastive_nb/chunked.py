@@ -27,7 +27,8 @@ def resolve_chunk(chunk_size, # None, an int >= 1 or 'auto'
     if chunk_size == 'auto':
         if m * k * 4 <= CHUNK_AUTO_BYTES: return None
         return max(1, CHUNK_AUTO_BYTES // (16 * 4 * k))
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int): raise TypeError(f"`chunk_size` must be an int >= 1, None or 'auto', got {chunk_size!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
+        raise TypeError(f"`chunk_size` must be an int >= 1, None or 'auto', got {chunk_size!r}")
     if chunk_size < 1: raise ValueError(f"`chunk_size` must be >= 1, got {chunk_size}")
     return chunk_size
 
@@ -49,7 +50,8 @@ def _block(a, b, tau, exclude, s, e):
 # %% ../nbs/02_chunked.ipynb #9a28dd91
 def _check_tau_arg(tau):
     "The blocked paths take τ as a number or a one-element tensor; a tensor that requires grad gets its gradient (a learnable temperature)."
-    if isinstance(tau, Tensor) and tau.numel() != 1: raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
+    if isinstance(tau, Tensor) and tau.numel() != 1:
+        raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
 
 # %% ../nbs/02_chunked.ipynb #80f4be37
 def _tau_grad(tau, gt):
@@ -97,8 +99,10 @@ def masked_lse(a:Tensor, # anchors, (M, d), typically unit rows
               )->Tensor: # (M,) log Σ_{k not excluded} exp(a_i·b_k/τ), float32 for half inputs
     "Each row's log-sum-exp of a·bᵀ/τ over the columns not in `exclude`, computed in blocks of `chunk_size` rows with a blockwise-recomputing backward: O((M + K)·d) memory."
     _check_tau_arg(tau)
-    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]: raise ValueError(f"`a` and `b` must be (M, d) and (K, d), got {tuple(a.shape)} and {tuple(b.shape)}")
-    if exclude is not None and (exclude.ndim != 2 or exclude.shape[0] != a.shape[0]): raise ValueError(f"`exclude` must be (M, e) indices, got {tuple(exclude.shape)}")
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"`a` and `b` must be (M, d) and (K, d), got {tuple(a.shape)} and {tuple(b.shape)}")
+    if exclude is not None and (exclude.ndim != 2 or exclude.shape[0] != a.shape[0]):
+        raise ValueError(f"`exclude` must be (M, e) indices, got {tuple(exclude.shape)}")
     chunk = resolve_chunk(chunk_size, a.shape[0], b.shape[0]) or a.shape[0]
     return _MaskedLSE.apply(a, b, tau, exclude, chunk)
 
@@ -130,7 +134,8 @@ def pair_lse(f:Tensor, # unit first views, (N, d)
         ex = torch.stack([i, (i + n) % (2 * n)], 1) if exclude_positive else i[:, None]
         return masked_lse(z, torch.cat([z, *extra]), tau, ex, chunk)
     ex = torch.arange(n, device=f.device)[:, None] if exclude_positive else None
-    return torch.cat([masked_lse(f, torch.cat([g, *extra]), tau, ex, chunk), masked_lse(g, torch.cat([f, *extra]), tau, ex, chunk)])
+    return torch.cat([masked_lse(f, torch.cat([g, *extra]), tau, ex, chunk),
+                      masked_lse(g, torch.cat([f, *extra]), tau, ex, chunk)])
 
 # %% ../nbs/02_chunked.ipynb #0ca73014
 def positive_sim(f:Tensor, g:Tensor)->Tensor:

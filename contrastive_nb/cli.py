@@ -46,10 +46,18 @@ def add_experiment_options(p:argparse.ArgumentParser, exp):
             metavar = (name[:-1] if many and name.endswith('s') else name).upper()  # --taus TAU [TAU ...]
             p.add_argument(flag, dest=name, type=typ if typ in (int, float) else str, nargs='+' if many else None,
                            choices=choices, default=None, metavar=metavar, help=help)
-    p.add_argument('--seed', type=int, nargs='+', default=[0], help='seed(s); each setting is trained once per seed and tables report mean ± std (default: 0)')
-    p.add_argument('--scale', choices=SCALES, default='cpu', help="preset: cpu (minutes on 2 cores, the default), full (the full offline data, schedules calibrated to converge on 2 cores: hours), gpu (paper-like sizes), smoke (seconds; a test, not a result)")
-    p.add_argument('--out', default='contrastive_nb_results', help='folder for rows.jsonl (each model saved as soon as it is trained), results.json, the figure and the table (default: ./contrastive_nb_results)')
-    p.add_argument('--resume', action='store_true', help="reuse the models a killed run with the same options saved in --out's rows.jsonl; train only the rest")
+    p.add_argument('--seed', type=int, nargs='+', default=[0],
+                   help='seed(s); each setting is trained once per seed and tables report mean ± std (default: 0)')
+    p.add_argument('--scale', choices=SCALES, default='cpu',
+                   help="preset: cpu (minutes on 2 cores, the default), full (the full offline data, schedules "
+                        "calibrated to converge on 2 cores: hours), gpu (paper-like sizes), smoke (seconds; a test, "
+                        "not a result)")
+    p.add_argument('--out', default='contrastive_nb_results',
+                   help='folder for rows.jsonl (each model saved as soon as it is trained), results.json, the figure '
+                        'and the table (default: ./contrastive_nb_results)')
+    p.add_argument('--resume', action='store_true',
+                   help="reuse the models a killed run with the same options saved in --out's rows.jsonl; train only "
+                        "the rest")
     p.add_argument('--quiet', action='store_true', help='print only the table (no per-model lines, no progress line)')
     return p
 
@@ -81,7 +89,8 @@ def main(argv=None)->int:
     a = p.parse_args(argv)
     if a.cmd == 'list':
         w = max(map(len, EXPERIMENTS))
-        for k, e in EXPERIMENTS.items(): print(f"{k:{w}s}  {e.summary} [cpu preset: {e.cpu_time}" + (f"; full: {e.full_time}" if e.full_time else '') + "]")
+        for k, e in EXPERIMENTS.items():
+            print(f"{k:{w}s}  {e.summary} [cpu preset: {e.cpu_time}" + (f"; full: {e.full_time}" if e.full_time else '') + "]")
         return 0
     exp = EXPERIMENTS[a.experiment]
     sub = p.experiment_parsers[a.experiment]

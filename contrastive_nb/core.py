@@ -104,7 +104,8 @@ def check_bank(bank, # extra negatives, (M, d)
               )->Tensor:
     "`bank` validated for a loss's extra negatives: a 2-D floating tensor with the embedding size as its columns, finite when checks are on."
     check_tensor(bank, 'bank', ndim=2)
-    if bank.shape[1] != z1.shape[1]: raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
+    if bank.shape[1] != z1.shape[1]:
+        raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
     if want_finite(check): check_finite(bank, 'bank')
     return bank
 
@@ -309,7 +310,8 @@ def show_pairs(n:int=4, # batch size N
     ax.xaxis.tick_top()
     if sim is not None:
         for i in range(role.shape[0]):
-            for j in range(role.shape[1]): ax.text(j, i, f"{float(sim[i, j]):.2f}", ha='center', va='center', fontsize=7)
+            for j in range(role.shape[1]):
+                ax.text(j, i, f"{float(sim[i, j]):.2f}", ha='center', va='center', fontsize=7)
     k = int(neg[0].sum())
     ax.set_title(title or f"negatives={negatives!r}: {k} negatives per anchor", fontsize=9, pad=24)
     return ax

@@ -54,7 +54,8 @@ _warned_no_group = False
 
 def shared_generator(device=None)->torch.Generator:
     "A generator seeded with the same number on every rank (drawn on rank 0 from the global RNG and broadcast): random draws inside a loss must agree across ranks."
-    seed = torch.randint(0, 2**62, (1,), device=device) if world()[0] == 0 else torch.zeros(1, dtype=torch.long, device=device)
+    seed = torch.randint(0, 2**62, (1,), device=device) if world()[0] == 0 else torch.zeros(1, dtype=torch.long,
+                                                                                            device=device)
     dist.broadcast(seed, 0)
     return torch.Generator(device=device or 'cpu').manual_seed(int(seed))
 
@@ -71,18 +72,23 @@ def gatherable(fn):
         if W == 1:
             global _warned_no_group
             if not (dist.is_available() and dist.is_initialized()) and not _warned_no_group:
-                warnings.warn("gather=True but torch.distributed is not initialised: the loss uses this process's batch only", stacklevel=2)
+                warnings.warn("gather=True but torch.distributed is not initialised: the loss uses this process's "
+                              "batch only", stacklevel=2)
                 _warned_no_group = True
             return fn(*args, **kwargs)
         b = sig.bind(*args, **kwargs)
         a = b.arguments
-        if a.get('reduction', 'mean') != 'mean': raise ValueError(f"`gather=True` needs reduction='mean' (the per-anchor losses of the global batch are not this rank's), got {a['reduction']!r}")
+        if a.get('reduction', 'mean') != 'mean':
+            raise ValueError("`gather=True` needs reduction='mean' (the per-anchor losses of the global batch are "
+                             f"not this rank's), got {a['reduction']!r}")
         if not isinstance(a['z1'], Tensor) or not isinstance(a['z2'], Tensor) or a['z1'].ndim != 2 or len(a['z1']) != len(a['z2']):
-            raise ValueError(f"`z1` and `z2` must be (N, d) tensors with the same N on each rank, got {tuple(getattr(a['z1'], 'shape', ()))} and {tuple(getattr(a['z2'], 'shape', ()))}")
+            raise ValueError("`z1` and `z2` must be (N, d) tensors with the same N on each rank, got "
+                             f"{tuple(getattr(a['z1'], 'shape', ()))} and {tuple(getattr(a['z2'], 'shape', ()))}")
         sizes = batch_sizes(len(a['z1']), a['z1'].device)
         for k in ('z1', 'z2', 'labels'):
             if isinstance(a.get(k), Tensor): a[k] = gather_rows(a[k], sizes)
-        if 'generator' in sig.parameters and a.get('generator') is None: a['generator'] = shared_generator(a['z1'].device)
+        if 'generator' in sig.parameters and a.get('generator') is None:
+            a['generator'] = shared_generator(a['z1'].device)
         out = fn(*b.args, **b.kwargs)
         value = out[0] if isinstance(out, tuple) else out
         # the value of the global loss, W× its gradient: DDP's average over W ranks undoes the W

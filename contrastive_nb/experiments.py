@@ -19,10 +19,10 @@ from .losses import USER_LOSSES, check_loss
 from .core import choice_error
 
 # %% auto #0
-__all__ = ['SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'ExperimentArgError', 'positive', 'between', 'loss_or_method',
-           'optional', 'one_of', 'Experiment', 'experiment', 'atomic_write', 'provenance', 'data_record', 'record_data',
-           'pending', 'reused_rows', 'progress_line', 'RunLog', 'RunProgress', 'planned_models', 'run_callbacks',
-           'check_device', 'load_experiments']
+__all__ = ['SHARED_CHECKS', 'SCALES', 'COMMON', 'EXPERIMENTS', 'ROWS_FILE', 'ExperimentArgError', 'positive', 'between',
+           'loss_or_method', 'optional', 'one_of', 'shared_options', 'with_options', 'Experiment', 'experiment',
+           'atomic_write', 'provenance', 'data_record', 'record_data', 'pending', 'reused_rows', 'progress_line',
+           'RunLog', 'RunProgress', 'planned_models', 'run_callbacks', 'check_device', 'load_experiments']
 
 # %% ../nbs/19_experiments.ipynb #ac80dca7
 class ExperimentArgError(ValueError):
@@ -45,7 +45,8 @@ def between(lo=None, hi=None):
     return check
 
 # %% ../nbs/19_experiments.ipynb #51fd45fa
-def loss_or_method(*choices, supervised:bool|None=False # whether the experiment's losses take labels (None: it takes either)
+def loss_or_method(*choices,
+                   supervised:bool|None=False # whether the experiment's losses take labels (None: it takes either)
                   ):
     "Check: v is one of `choices`, or a user's loss (registered with `losses.register_loss`, or 'module:function') that passes `losses.check_loss`'s dry run."
     def check(v):
@@ -54,7 +55,8 @@ def loss_or_method(*choices, supervised:bool|None=False # whether the experiment
             return choice_error(v, choices, ", a registered loss or 'module:function'")
         try: mod = check_loss(v)
         except ValueError as e: return f"cannot train with it: {e}"
-        if supervised is not None and mod.supervised != supervised: return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
+        if supervised is not None and mod.supervised != supervised:
+            return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
     return check  # no `choices` attribute (unlike `one_of`): argparse must let a user's loss through
 
 # %% ../nbs/19_experiments.ipynb #ebdf95f1
@@ -68,6 +70,40 @@ def one_of(*choices):
     def check(v): return choice_error(v, choices)
     check.choices = choices
     return check
+
+# %% ../nbs/19_experiments.ipynb #6d8ebed4
+def shared_options(
+    n_train:int=4000, # training images or canvases per model (drawn, seeded, from the source's training split)
+    n_test:int=1000, # held-out test images
+    batch_size:int=256, # training batch size
+    epochs:int=8, # training epochs per model
+    lr:float=1e-3, # Adam learning rate, decayed linearly to 0
+    probe_epochs:int=100, # epochs of each linear probe
+    device:str|None=None, # torch device (default: cuda when available)
+)->dict:
+    "The options experiments share, documented once; an experiment takes one as a bare keyword-only parameter."
+    return dict(n_train=n_train, n_test=n_test, batch_size=batch_size, epochs=epochs, lr=lr, probe_epochs=probe_epochs,
+                device=device)
+
+# %% ../nbs/19_experiments.ipynb #6bf6b6dc
+SHARED_CHECKS = dict(n_train=between(100), n_test=between(50), batch_size=between(2), epochs=between(1), lr=positive,
+                     probe_epochs=between(1))  # an experiment's own `checks` entry for the option replaces its check here
+
+# %% ../nbs/19_experiments.ipynb #68999624
+def with_options(fn):
+    "Give `fn`'s bare keyword-only parameters the type, doc and default of `shared_options`'s of that name."
+    shared, docs = inspect.signature(shared_options).parameters, docments(shared_options)
+    hints, kwdefaults, taken = typing.get_type_hints(shared_options), dict(fn.__kwdefaults__ or {}), []
+    for k, p in inspect.signature(fn).parameters.items():
+        if p.kind is not p.KEYWORD_ONLY or p.annotation is not p.empty: continue
+        if k not in shared:
+            raise TypeError(f"{fn.__name__}: the bare keyword-only parameter {k!r} is not a shared option; "
+                            f"shared options: {', '.join(shared)} (give an option of its own a type)")
+        kwdefaults.setdefault(k, shared[k].default)
+        fn.__annotations__[k] = typing.Annotated[hints[k], docs[k]]
+        taken.append(k)
+    fn.__kwdefaults__, fn.shared_options = kwdefaults or None, tuple(taken)
+    return fn
 
 # %% ../nbs/19_experiments.ipynb #3e3339c0
 SCALES = ('cpu', 'full', 'gpu', 'smoke')
@@ -108,21 +144,25 @@ class Experiment:
         if (msg := choice_error(scale, SCALES)) is not None: raise ExperimentArgError('scale', msg)
         opts = self.options
         unknown = set(kwargs) - set(opts)
-        if unknown: raise ExperimentArgError(sorted(unknown)[0], f"is not an option of {self.name}; options: {', '.join(opts)}")
+        if unknown:
+            raise ExperimentArgError(sorted(unknown)[0], f"is not an option of {self.name}; options: {', '.join(opts)}")
         cfg = {k: d for k, (d, _, _) in opts.items()}
-        if scale == 'full' and not self.full: raise ExperimentArgError('scale', f"{self.name} has no full preset; use cpu or gpu")
+        if scale == 'full' and not self.full:
+            raise ExperimentArgError('scale', f"{self.name} has no full preset; use cpu or gpu")
         cfg.update({'cpu': {}, 'full': self.full, 'gpu': self.gpu, 'smoke': self.smoke}[scale])
         cfg.update({k: v for k, v in kwargs.items() if v is not None})
         for k, v in cfg.items():
             if isinstance(v, tuple): cfg[k] = list(v)
         seeds = [seeds] if isinstance(seeds, int) else list(seeds)
-        if not seeds or not all(isinstance(s, int) and s >= 0 for s in seeds): raise ExperimentArgError('seed', f"must be one or more ints >= 0, got {seeds}")
+        if not seeds or not all(isinstance(s, int) and s >= 0 for s in seeds):
+            raise ExperimentArgError('seed', f"must be one or more ints >= 0, got {seeds}")
         for k, check in self.checks.items():
             for v in (cfg[k] if isinstance(cfg[k], list) else [cfg[k]]):
                 msg = check(v)
                 if msg: raise ExperimentArgError(k, msg)
         for k, v in cfg.items():
-            if isinstance(v, list) and not v and opts[k][0] != []: raise ExperimentArgError(k, "must list at least one value")
+            if isinstance(v, list) and not v and opts[k][0] != []:
+                raise ExperimentArgError(k, "must list at least one value")
         if self.validate is not None: self.validate(cfg)
         if 'device' in cfg: cfg['device'] = check_device(cfg['device'])
         return dict(cfg, scale=scale, seeds=seeds)
@@ -159,12 +199,15 @@ EXPERIMENTS = {}
 def experiment(name:str, summary:str, cpu_time:str, keys, metrics, **kwargs):
     "Decorator: register `fn` as experiment `name`; the decorated function runs it (same result as `contrastive-nb run name`)."
     def deco(fn):
-        exp = Experiment(name, fn, summary, cpu_time, tuple(keys), tuple(metrics), **kwargs)
+        fn = with_options(fn)
+        checks = {**{k: SHARED_CHECKS[k] for k in fn.shared_options if k in SHARED_CHECKS}, **kwargs.pop('checks', {})}
+        exp = Experiment(name, fn, summary, cpu_time, tuple(keys), tuple(metrics), checks=checks, **kwargs)
         for k in [*exp.checks, *exp.grid]:
             if k not in exp.options: raise TypeError(f"check or grid entry for unknown option {k!r} of {name}")
         EXPERIMENTS[name] = exp
         @wraps(fn)
-        def run(scale:str='cpu', seeds=(0,), progress:bool=False, out=None, resume:bool=False, bar=False, **kw): return exp(scale, seeds, progress, out, resume, bar, **kw)
+        def run(scale:str='cpu', seeds=(0,), progress:bool=False, out=None, resume:bool=False, bar=False, **kw):
+            return exp(scale, seeds, progress, out, resume, bar, **kw)
         run.experiment = exp
         return run
     return deco
@@ -203,7 +246,8 @@ def _git_state()->dict:
     if not (root/'.git').exists(): return {}
     try:
         git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=20).stdout.strip()
-        return dict(git=git('rev-parse', 'HEAD') or None, git_dirty=bool(git('status', '--porcelain', '--untracked-files=no')))
+        return dict(git=git('rev-parse', 'HEAD') or None,
+                    git_dirty=bool(git('status', '--porcelain', '--untracked-files=no')))
     except (OSError, subprocess.SubprocessError): return {}
 
 # %% ../nbs/19_experiments.ipynb #0e914987
@@ -221,7 +265,8 @@ def data_record(ds, role:str)->dict:
     "Name, size, image shape and a checksum (SHA-256 of the uint8 images, first 16 hex digits) of a dataset a run used."
     x = getattr(getattr(ds, 'ds', ds), 'x', None)  # a RandBit wraps a ProbeDataset
     digest = hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest()[:16] if isinstance(x, Tensor) else None
-    return dict(role=role, name=getattr(ds, 'name', type(ds).__name__), n=len(ds), shape=list(x.shape[1:]) if x is not None else None, sha256=digest)
+    return dict(role=role, name=getattr(ds, 'name', type(ds).__name__), n=len(ds),
+                shape=list(x.shape[1:]) if x is not None else None, sha256=digest)
 
 # %% ../nbs/19_experiments.ipynb #e726c8f7
 def record_data(**datasets):
@@ -276,7 +321,11 @@ class RunLog:
         now, old = _jsonable(self.cfg), head.get('config', {})
         free = ('seeds', *self.exp.grid)   # these only choose models; each saved model is found by its seed and setting
         diff = [k for k in dict.fromkeys([*old, *now]) if k not in free and old.get(k) != now.get(k)]
-        if diff: raise ExperimentArgError('resume', f"{self.out} holds a run with other options ({'; '.join(f'{k}: {old.get(k)!r} there, {now.get(k)!r} now' for k in diff)}): use the same options or another --out (only {', '.join(free)} may change)")
+        if diff:
+            raise ExperimentArgError('resume',
+                                     f"{self.out} holds a run with other options "
+                                     f"({'; '.join(f'{k}: {old.get(k)!r} there, {now.get(k)!r} now' for k in diff)}): "
+                                     f"use the same options or another --out (only {', '.join(free)} may change)")
         self.prov['started'] = head.get('started', self.prov['started'])
         self.done = {(u['seed'], _key(u['key'])): u for u in units[1:] if u.get('key') is not None}
     def __enter__(self):
@@ -430,8 +479,10 @@ def check_device(device)->str:
     if device is None: return 'cuda' if torch.cuda.is_available() else 'cpu'
     try: d = torch.device(device)
     except (RuntimeError, TypeError): raise ExperimentArgError('device', f"is not a torch device: {device!r}") from None
-    if d.type == 'cuda' and not torch.cuda.is_available(): raise ExperimentArgError('device', f"{device!r} was asked for, but no CUDA GPU is available here")
-    if d.type == 'mps' and not torch.backends.mps.is_available(): raise ExperimentArgError('device', f"{device!r} was asked for, but MPS is not available here")
+    if d.type == 'cuda' and not torch.cuda.is_available():
+        raise ExperimentArgError('device', f"{device!r} was asked for, but no CUDA GPU is available here")
+    if d.type == 'mps' and not torch.backends.mps.is_available():
+        raise ExperimentArgError('device', f"{device!r} was asked for, but MPS is not available here")
     return str(d)
 
 # %% ../nbs/19_experiments.ipynb #5cfcb4b6

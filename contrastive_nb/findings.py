@@ -22,7 +22,8 @@ __all__ = ['ANY', 'FIRST', 'SECOND', 'LAST', 'MARKERS', 'TESTS', 'STATUSES', 'SC
 ANY, FIRST, SECOND, LAST = '<any>', '<first>', '<second>', '<last>'
 MARKERS = (ANY, FIRST, SECOND, LAST)  # selection values that are not settings
 TESTS = ('greater', 'less', 'close')
-STATUSES = ('reproduced', 'partial', 'within noise', 'at ceiling', 'underpowered', 'not reproduced', 'inconclusive', 'no saved result', 'not run')
+STATUSES = ('reproduced', 'partial', 'within noise', 'at ceiling', 'underpowered', 'not reproduced', 'inconclusive',
+            'no saved result', 'not run')
 SCALES = ('cpu', 'full', 'gpu')  # the result folders: tutorials/results/, results/full/, results/gpu/
 
 @dataclass
@@ -50,11 +51,13 @@ class Finding:
     def __post_init__(self):
         check_choice(self.test, 'test', TESTS)
         if not isinstance(self.a, dict): raise TypeError(f"`a` must be a dict of settings, got {type(self.a).__name__}")
-        if not self.bs or not all(isinstance(b, dict) for b in self.bs): raise TypeError("`b` must be a dict of settings or a non-empty list of them")
+        if not self.bs or not all(isinstance(b, dict) for b in self.bs):
+            raise TypeError("`b` must be a dict of settings or a non-empty list of them")
         if self.tol < 0: raise ValueError(f"`tol` must be >= 0, got {self.tol}")
 
     @property
-    def bs(self)->list[dict]: return self.b if isinstance(self.b, list) else [self.b]  # the selections `a` is compared with
+    def bs(self)->list[dict]:  # the selections `a` is compared with
+        return self.b if isinstance(self.b, list) else [self.b]
 
     @property
     def file(self)->str: return f"{self.result or self.experiment}.json"
@@ -71,7 +74,8 @@ def _exp(name:str):
 
 # %% ../nbs/22_findings.ipynb #8510ffdc
 def _same(x, y)->bool:
-    if isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool): return math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9)
+    if isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool):
+        return math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9)
     return x == y
 
 # %% ../nbs/22_findings.ipynb #e882c264
@@ -114,7 +118,8 @@ def _ceiling(f:Finding, rows:list[dict])->float|None:
 def _paper_value(f:Finding, sel:dict)->float|None:
     exp = _exp(f.experiment)
     for p in exp.paper:
-        if p.get(f.metric) is not None and all(k in p and _same(p[k], v) for k, v in sel.items() if v not in MARKERS): return p[f.metric]
+        if p.get(f.metric) is not None and all(k in p and _same(p[k], v) for k, v in sel.items() if v not in MARKERS):
+            return p[f.metric]
     return None
 
 # %% ../nbs/22_findings.ipynb #a69f311e
@@ -133,7 +138,8 @@ def score(f:Finding, res:dict,
           floor:dict|None=None, # the result holding the `above` row when it is not `res` (`f.floor_from`)
          )->dict:
     "Score finding `f` on result `res`: the two rows' (mean, std, n), the gap (paired by seed where possible), the noise, the power, the untrained floor and the status."
-    if res['experiment'] != f.experiment: raise ValueError(f"`res` is a {res['experiment']!r} result; this finding reads {f.experiment!r}")
+    if res['experiment'] != f.experiment:
+        raise ValueError(f"`res` is a {res['experiment']!r} result; this finding reads {f.experiment!r}")
     if res['config'].get('scale') == 'smoke': raise ValueError("`res` is a smoke run: its numbers are not results")
     _exp(f.experiment)
     rows = summarize(res)
@@ -148,8 +154,10 @@ def score(f:Finding, res:dict,
         gaps = [sign * (pa[s] - pb[s]) for s in shared]
         d, noise, paired = statistics.fmean(gaps), statistics.stdev(gaps), True
     else: d, noise, paired = sign * (ma - mb), math.hypot(sa, sb), False
-    if f.test == 'close': status = 'reproduced' if abs(d) <= f.tol else 'within noise' if abs(d) <= f.tol + noise else 'not reproduced'
-    else: status = 'reproduced' if d > f.tol + noise else 'partial' if d > noise else 'within noise' if d > 0 else 'not reproduced'
+    if f.test == 'close':
+        status = 'reproduced' if abs(d) <= f.tol else 'within noise' if abs(d) <= f.tol + noise else 'not reproduced'
+    else:
+        status = 'reproduced' if d > f.tol + noise else 'partial' if d > noise else 'within noise' if d > 0 else 'not reproduced'
     ceil, effect = _ceiling(f, rows), _paper_effect(f)
     n_seeds = len(shared) if paired else min(na, nb)
     underpowered = effect is not None and n_seeds > 1 and effect < 2 * noise
@@ -179,80 +187,126 @@ def power(f:Finding, s:dict)->str:
 _f = Finding  # short, for the table below
 CHEN, WL, XUE, HUANG = 'Chen et al. 2021', 'Wang & Liu 2021', 'Xue et al. 2023', 'Huang et al. 2023'
 FINDINGS = [
-    _f(f'{CHEN}, Fig. 7a', 'A few random bits suppress the digit in a SimCLR representation (τ = 0.2).', 'randbit', 'tutorials/randbit.ipynb', 'acc',
+    _f(f'{CHEN}, Fig. 7a', 'A few random bits suppress the digit in a SimCLR representation (τ = 0.2).', 'randbit',
+       'tutorials/randbit.ipynb', 'acc',
        a=dict(method='simclr', tau=0.2, bits=0), b=dict(method='simclr', tau=0.2, bits=10), tol=10,
        above=dict(method='random', bits=0), above_by=5),
-    _f(f'{CHEN}, Fig. 7a', 'A lower temperature suppresses less: at 5 bits τ = 0.05 keeps more of the digit than τ = 0.2.', 'randbit', 'tutorials/randbit.ipynb', 'acc',
+    _f(f'{CHEN}, Fig. 7a',
+       'A lower temperature suppresses less: at 5 bits τ = 0.05 keeps more of the digit than τ = 0.2.', 'randbit',
+       'tutorials/randbit.ipynb', 'acc',
        a=dict(method='simclr', tau=0.05, bits=5), b=dict(method='simclr', tau=0.2, bits=5), tol=5,
        above=dict(method='random', bits=5), above_by=5),
-    _f(f'{CHEN}, Fig. 7b', 'A VAE with the same encoder keeps the digit when bits are added (10 bits against none).', 'randbit', 'tutorials/randbit.ipynb', 'acc',
-       a=dict(method='vae', bits=10), b=dict(method='vae', bits=0), test='close', tol=5, paper_says='a figure: the VAE loses little accuracy as bits are added',
+    _f(f'{CHEN}, Fig. 7b', 'A VAE with the same encoder keeps the digit when bits are added (10 bits against none).',
+       'randbit', 'tutorials/randbit.ipynb', 'acc',
+       a=dict(method='vae', bits=10), b=dict(method='vae', bits=0), test='close', tol=5,
+       paper_says='a figure: the VAE loses little accuracy as bits are added',
        above=dict(method='random', bits=10), above_by=5),
-    _f(f'{CHEN}, App. B.2', 'The bits a contrastive encoder tolerates grow with the batch size: a ≈ 64× larger batch tolerates more bits (the argument: one more per doubling).', 'randbit-batch', 'tutorials/randbit_batch.ipynb', 'tolerated_bits',
-       a=dict(batch_size=LAST, bits=None), b=dict(batch_size=FIRST, bits=None), tol=2, paper_says='a figure: a linear increase in bits needs an exponential increase in batch size'),
-    _f(f'{CHEN}, Table 4', 'When the second digit is 3× the first, SimCLR (τ = 0.2) loses the first digit.', 'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',
+    _f(f'{CHEN}, App. B.2',
+       'The bits a contrastive encoder tolerates grow with the batch size: a ≈ 64× larger batch tolerates more bits '
+       '(the argument: one more per doubling).', 'randbit-batch', 'tutorials/randbit_batch.ipynb', 'tolerated_bits',
+       a=dict(batch_size=LAST, bits=None), b=dict(batch_size=FIRST, bits=None), tol=2,
+       paper_says='a figure: a linear increase in bits needs an exponential increase in batch size'),
+    _f(f'{CHEN}, Table 4', 'When the second digit is 3× the first, SimCLR (τ = 0.2) loses the first digit.',
+       'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',
        a=dict(method='simclr', tau=0.2, size_ratio=1.0), b=dict(method='simclr', tau=0.2, size_ratio=3.0), tol=10,
        above=dict(method='random', size_ratio=1.0), above_by=5),
-    _f(f'{CHEN}, Table 4', 'Supervised training keeps the first digit beside a 3× larger one, where SimCLR loses it.', 'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',
+    _f(f'{CHEN}, Table 4', 'Supervised training keeps the first digit beside a 3× larger one, where SimCLR loses it.',
+       'two-digits', 'tutorials/two_digits.ipynb', 'first_acc',
        a=dict(method='supervised', size_ratio=3.0), b=dict(method='simclr', tau=0.2, size_ratio=3.0), tol=10,
        above=dict(method='random', size_ratio=3.0), above_by=5),
-    _f(f'{CHEN}, Table 3', "SimCLR's single-digit accuracy holds from 1 to 16 digits per canvas (random placement).", 'multidigits', 'tutorials/multidigits.ipynb', 'acc',
-       a=dict(method='simclr', placement='random', count=16), b=dict(method='simclr', placement='random', count=1), test='close', tol=3,
+    _f(f'{CHEN}, Table 3', "SimCLR's single-digit accuracy holds from 1 to 16 digits per canvas (random placement).",
+       'multidigits', 'tutorials/multidigits.ipynb', 'acc',
+       a=dict(method='simclr', placement='random', count=16), b=dict(method='simclr', placement='random', count=1),
+       test='close', tol=3,
        above=dict(method='random'), above_by=20),  # the untrained network (one row, no count)
-    _f(f'{CHEN}, Table 3', 'At 16 digits, grid placement (no overlap) beats random placement.', 'multidigits', 'tutorials/multidigits.ipynb', 'acc',
+    _f(f'{CHEN}, Table 3', 'At 16 digits, grid placement (no overlap) beats random placement.', 'multidigits',
+       'tutorials/multidigits.ipynb', 'acc',
        a=dict(method='simclr', placement='grid', count=16), b=dict(method='simclr', placement='random', count=16),
        above=dict(method='random'), above_by=5),
-    _f(f'{CHEN}, Fig. 6', 'With more unique digits (K = 1 → 1,000) SimCLR represents the digit better ...', 'digit-on-image', 'tutorials/digit_on_image.ipynb', 'digit_acc',
-       a=dict(method='simclr', K=1000), b=dict(method='simclr', K=1), tol=10, paper_says='a figure: digit accuracy rises steeply with K',
+    _f(f'{CHEN}, Fig. 6', 'With more unique digits (K = 1 → 1,000) SimCLR represents the digit better ...',
+       'digit-on-image', 'tutorials/digit_on_image.ipynb', 'digit_acc',
+       a=dict(method='simclr', K=1000), b=dict(method='simclr', K=1), tol=10,
+       paper_says='a figure: digit accuracy rises steeply with K',
        above=dict(method='random'), above_by=5),  # a digit read no better than by an untrained network was not learned
-    _f(f'{CHEN}, Fig. 6', '... and loses the image class.', 'digit-on-image', 'tutorials/digit_on_image.ipynb', 'image_acc',
-       a=dict(method='simclr', K=1), b=dict(method='simclr', K=1000), tol=10, paper_says='a figure: ImageNet accuracy falls sharply with K',
+    _f(f'{CHEN}, Fig. 6', '... and loses the image class.', 'digit-on-image', 'tutorials/digit_on_image.ipynb',
+       'image_acc',
+       a=dict(method='simclr', K=1), b=dict(method='simclr', K=1000), tol=10,
+       paper_says='a figure: ImageNet accuracy falls sharply with K',
        above=dict(method='random'), above_by=5),
-    _f(f'{CHEN}, Fig. 1', 'The generalized loss with a hypersphere prior (SWD, best λ) trains about as well as NT-Xent (2-layer head).', 'generalized', 'tutorials/generalized.ipynb', 'acc',
-       a=dict(loss='swd-hypersphere', lam=ANY, head_layers=2, batch_size=256), b=dict(loss='nt_xent', head_layers=2, batch_size=256), test='close', tol=2,
+    _f(f'{CHEN}, Fig. 1',
+       'The generalized loss with a hypersphere prior (SWD, best λ) trains about as well as NT-Xent (2-layer head).',
+       'generalized', 'tutorials/generalized.ipynb', 'acc',
+       a=dict(loss='swd-hypersphere', lam=ANY, head_layers=2, batch_size=256),
+       b=dict(loss='nt_xent', head_layers=2, batch_size=256), test='close', tol=2,
        paper_says='a figure: the instantiations differ little on CIFAR-10', above=dict(loss='random'), above_by=5),
-    _f(f'{CHEN}, Figs. 3-4', "K-means on SimCLR's layer-3 features finds the digits better than on raw pixels (two digits, k = 3).", 'local-features', 'tutorials/generalized.ipynb', 'object_iou',
-       a=dict(data='two-digits', features='simclr', layer=3, k=3), b=dict(data='two-digits', features='pixels', layer=3, k=3), tol=5,
-       paper_says='a figure: SimCLR clusters follow objects, pixel clusters do not', above=dict(data='two-digits', features='random', layer=3, k=3), above_by=5),
-    _f(f'{CHEN}, Figs. 3-4', "... and about as well as a supervised encoder's features.", 'local-features', 'tutorials/generalized.ipynb', 'object_iou',
-       a=dict(data='two-digits', features='simclr', layer=3, k=3), b=dict(data='two-digits', features='supervised', layer=3, k=3), test='close', tol=3,
-       paper_says='a figure: SimCLR and supervised clusters look alike', above=dict(data='two-digits', features='random', layer=3, k=3), above_by=5),
-    _f(f'{WL}, Table 1', 'A small τ makes the embedding more uniform (τ = 0.07 against 1.0).', 'tau-sweep', 'tutorials/wang_liu.ipynb', 'uniformity',
+    _f(f'{CHEN}, Figs. 3-4',
+       "K-means on SimCLR's layer-3 features finds the digits better than on raw pixels (two digits, k = 3).",
+       'local-features', 'tutorials/generalized.ipynb', 'object_iou',
+       a=dict(data='two-digits', features='simclr', layer=3, k=3),
+       b=dict(data='two-digits', features='pixels', layer=3, k=3), tol=5,
+       paper_says='a figure: SimCLR clusters follow objects, pixel clusters do not',
+       above=dict(data='two-digits', features='random', layer=3, k=3), above_by=5),
+    _f(f'{CHEN}, Figs. 3-4', "... and about as well as a supervised encoder's features.", 'local-features',
+       'tutorials/generalized.ipynb', 'object_iou',
+       a=dict(data='two-digits', features='simclr', layer=3, k=3),
+       b=dict(data='two-digits', features='supervised', layer=3, k=3), test='close', tol=3,
+       paper_says='a figure: SimCLR and supervised clusters look alike',
+       above=dict(data='two-digits', features='random', layer=3, k=3), above_by=5),
+    _f(f'{WL}, Table 1', 'A small τ makes the embedding more uniform (τ = 0.07 against 1.0).', 'tau-sweep',
+       'tutorials/wang_liu.ipynb', 'uniformity',
        a=dict(tau=0.07), b=dict(tau=1.0), test='less', tol=0.1),
-    _f(f'{WL}, Table 1', 'A large τ makes it more tolerant to semantically similar samples.', 'tau-sweep', 'tutorials/wang_liu.ipynb', 'tolerance',
+    _f(f'{WL}, Table 1', 'A large τ makes it more tolerant to semantically similar samples.', 'tau-sweep',
+       'tutorials/wang_liu.ipynb', 'tolerance',
        a=dict(tau=1.0), b=dict(tau=0.07), tol=0.05),
-    _f(f'{WL}, Table 1', 'Accuracy peaks at an intermediate τ (0.3, against the better of 0.07 and 1.0).', 'tau-sweep', 'tutorials/wang_liu.ipynb', 'linear_acc',
+    _f(f'{WL}, Table 1', 'Accuracy peaks at an intermediate τ (0.3, against the better of 0.07 and 1.0).', 'tau-sweep',
+       'tutorials/wang_liu.ipynb', 'linear_acc',
        a=dict(tau=0.3), b=[dict(tau=0.07), dict(tau=1.0)], paper_says='83.27 at τ = 0.3; 79.75 at 0.07, 82.21 at 1.0',
        above=dict(loss='random'), above_by=5, floor_from='hard-negatives'),  # the same split, recipe and probe
-    _f(f'{WL}, Table 1', 'The simple loss (τ → ∞) trains much worse than the contrastive loss at τ = 0.3.', 'hard-negatives', 'tutorials/wang_liu.ipynb', 'linear_acc',
+    _f(f'{WL}, Table 1', 'The simple loss (τ → ∞) trains much worse than the contrastive loss at τ = 0.3.',
+       'hard-negatives', 'tutorials/wang_liu.ipynb', 'linear_acc',
        a=dict(loss='nt_xent', tau=0.3), b=dict(loss='simple'), tol=5, above=dict(loss='random'), above_by=5),
-    _f(f'{WL}, Table 1', 'On its hardest negatives only, the simple loss recovers (hard-simple against simple).', 'hard-negatives', 'tutorials/wang_liu.ipynb', 'linear_acc',
+    _f(f'{WL}, Table 1', 'On its hardest negatives only, the simple loss recovers (hard-simple against simple).',
+       'hard-negatives', 'tutorials/wang_liu.ipynb', 'linear_acc',
        a=dict(loss='hard_simple'), b=dict(loss='simple'), tol=5, above=dict(loss='random'), above_by=5),
-    _f(f'{WL}, Table 1', 'The hard contrastive loss stays uniform at a large τ (0.7), where the plain loss does not.', 'hard-negatives', 'tutorials/wang_liu.ipynb', 'uniformity',
+    _f(f'{WL}, Table 1', 'The hard contrastive loss stays uniform at a large τ (0.7), where the plain loss does not.',
+       'hard-negatives', 'tutorials/wang_liu.ipynb', 'uniformity',
        a=dict(loss='hard_nt_xent', tau=0.7), b=dict(loss='nt_xent', tau=0.7), test='less', tol=0.1),
-    _f(f'{XUE}, Thm. 4.4', 'Trained on superclass labels, SCL first learns the subclasses and then unlearns them (peak against last epoch).', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
-       a=dict(beta=1.0, epoch=ANY), b=dict(beta=1.0, epoch=LAST), tol=2, result='class-collapse-long', paper_says='a theorem and a figure: subclass accuracy rises, then falls',
+    _f(f'{XUE}, Thm. 4.4',
+       'Trained on superclass labels, SCL first learns the subclasses and then unlearns them (peak against last epoch).', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
+       a=dict(beta=1.0, epoch=ANY), b=dict(beta=1.0, epoch=LAST), tol=2, result='class-collapse-long',
+       paper_says='a theorem and a figure: subclass accuracy rises, then falls',
        above=dict(beta=1.0, epoch=0), above_by=5),
-    _f(f'{XUE}, CIFAR100-RandBit', 'UCL keeps more subclass information than SCL.', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
+    _f(f'{XUE}, CIFAR100-RandBit', 'UCL keeps more subclass information than SCL.', 'class-collapse',
+       'tutorials/xue.ipynb', 'sub_acc',
        a=dict(beta=0.0, epoch=LAST), b=dict(beta=1.0, epoch=LAST), above=dict(beta=0.0, epoch=0), above_by=5),
-    _f(f'{XUE}, CIFAR100-RandBit', 'The joint loss keeps the superclass better than UCL ...', 'class-collapse', 'tutorials/xue.ipynb', 'super_acc',
+    _f(f'{XUE}, CIFAR100-RandBit', 'The joint loss keeps the superclass better than UCL ...', 'class-collapse',
+       'tutorials/xue.ipynb', 'super_acc',
        a=dict(beta=0.5, epoch=LAST), b=dict(beta=0.0, epoch=LAST), above=dict(beta=0.5, epoch=0), above_by=5),
-    _f(f'{XUE}, CIFAR100-RandBit', '... and the subclasses better than SCL.', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
+    _f(f'{XUE}, CIFAR100-RandBit', '... and the subclasses better than SCL.', 'class-collapse', 'tutorials/xue.ipynb',
+       'sub_acc',
        a=dict(beta=0.5, epoch=LAST), b=dict(beta=1.0, epoch=LAST), above=dict(beta=0.5, epoch=0), above_by=5),
-    _f(f'{XUE}, CIFAR10-RandBit', "A larger embedding relieves UCL's feature suppression (128 against 4 dimensions).", 'embedding-size', 'tutorials/xue.ipynb', 'acc',
+    _f(f'{XUE}, CIFAR10-RandBit', "A larger embedding relieves UCL's feature suppression (128 against 4 dimensions).",
+       'embedding-size', 'tutorials/xue.ipynb', 'acc',
        a=dict(method='ucl', dim=128), b=dict(method='ucl', dim=4), tol=2, above=dict(method='random'), above_by=5),
     _f(f'{HUANG}, Table 2', 'MACL beats InfoNCE (batch 256, τ0 = 0.1).', 'macl', 'tutorials/huang.ipynb', 'linear_acc',
        a=dict(method='macl-a', batch_size=256, tau0=0.1), b=dict(method='infonce', batch_size=256, tau0=0.1), tol=1,
        above=dict(method='random'), above_by=5),
-    _f(f'{HUANG}, Table 2', 'MACL matches or beats DCL and dual temperature (batch 256, τ0 = 0.1).', 'macl', 'tutorials/huang.ipynb', 'linear_acc',
-       a=dict(method='macl-a', batch_size=256, tau0=0.1), b=[dict(method='dcl', batch_size=256, tau0=0.1), dict(method='dual', batch_size=256, tau0=0.1)],
+    _f(f'{HUANG}, Table 2', 'MACL matches or beats DCL and dual temperature (batch 256, τ0 = 0.1).', 'macl',
+       'tutorials/huang.ipynb', 'linear_acc',
+       a=dict(method='macl-a', batch_size=256, tau0=0.1),
+       b=[dict(method='dcl', batch_size=256, tau0=0.1), dict(method='dual', batch_size=256, tau0=0.1)],
        paper_says='87.37 against DCL 86.29 and dual 85.86', above=dict(method='random'), above_by=5),
-    _f(f'{HUANG}, Table 2', "MACL's gain over InfoNCE holds at a small batch (64).", 'macl', 'tutorials/huang.ipynb', 'linear_acc',
+    _f(f'{HUANG}, Table 2', "MACL's gain over InfoNCE holds at a small batch (64).", 'macl', 'tutorials/huang.ipynb',
+       'linear_acc',
        a=dict(method='macl-a', batch_size=64, tau0=0.1), b=dict(method='infonce', batch_size=64, tau0=0.1), tol=1,
        above=dict(method='random'), above_by=5),
-    _f(f'{HUANG}, Fig. 2', 'Semantic sensitivity rises during training (fixed τ, the last epoch against the first trained one).', 'semantic-sensitivity', 'tutorials/huang.ipynb', 'semantic_sensitivity',
-       a=dict(schedule='fixed', epoch=LAST), b=dict(schedule='fixed', epoch=SECOND), paper_says='a figure: S rises over training'),
-    _f(f'{HUANG}, Table 1', 'A linearly increasing τ ends with higher accuracy than a fixed τ.', 'semantic-sensitivity', 'tutorials/huang.ipynb', 'linear_acc',
+    _f(f'{HUANG}, Fig. 2',
+       'Semantic sensitivity rises during training (fixed τ, the last epoch against the first trained one).',
+       'semantic-sensitivity', 'tutorials/huang.ipynb', 'semantic_sensitivity',
+       a=dict(schedule='fixed', epoch=LAST), b=dict(schedule='fixed', epoch=SECOND),
+       paper_says='a figure: S rises over training'),
+    _f(f'{HUANG}, Table 1', 'A linearly increasing τ ends with higher accuracy than a fixed τ.',
+       'semantic-sensitivity', 'tutorials/huang.ipynb', 'linear_acc',
        a=dict(schedule='linear-1', final=True), b=dict(schedule='fixed', final=True), tol=1,
        above=dict(schedule='linear-1', epoch=0), above_by=5),
 ]
@@ -305,9 +359,11 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
                findings=None)->str:
     "Markdown: one row per finding with the paper's numbers, ours at each scale with its status, the CPU comparison's power, then counts per status and scale."
     load_experiments()
-    if not Path(results).is_dir(): raise ValueError(f"`results` must be a folder of saved results, got {str(results)!r}")
+    if not Path(results).is_dir():
+        raise ValueError(f"`results` must be a folder of saved results, got {str(results)!r}")
     findings = FINDINGS if findings is None else findings
-    lines = ['| paper | finding | metric | paper says | ours, CPU scale | power (CPU) | status (CPU) | ours, full scale | ours, GPU scale | page |',
+    lines = ['| paper | finding | metric | paper says | ours, CPU scale | power (CPU) | status (CPU) | ours, full '
+             'scale | ours, GPU scale | page |',
              '|---|---|---|---|---|---|---|---|---|---|']
     counts, cache = {sc: {} for sc in SCALES}, {}  # several findings read the same result file
     for f in findings:
@@ -322,7 +378,8 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
             counts[sc][cells[sc][1]] = counts[sc].get(cells[sc][1], 0) + 1
         other = {sc: f"{cells[sc][0]} ({cells[sc][1]})" if cells[sc][0] else cells[sc][1] for sc in ('full', 'gpu')}
         name = Path(f.page).stem.replace('_', ' ')
-        lines.append(f"| {f.paper} | {f.claim} | `{f.metric}` | {paper_says(f)} | {cells['cpu'][0] or '–'} | {pw} | **{cells['cpu'][1]}** | "
+        lines.append(f"| {f.paper} | {f.claim} | `{f.metric}` | {paper_says(f)} | {cells['cpu'][0] or '–'} | {pw} | "
+                     f"**{cells['cpu'][1]}** | "
                      f"{other['full']} | {other['gpu']} | [{name}]({f.page}) |")
     per = '; '.join(f"{sc.upper() if sc != 'full' else 'full'} scale: " + ', '.join(f"{c[k]} {k}" for k in STATUSES if k in c) for sc, c in counts.items())
     return f"**{len(findings)} findings.** {per}.\n\n" + '\n'.join(lines)
@@ -343,7 +400,9 @@ def verdict_table(results:str|Path, # folder of saved results (the tutorials' `r
     load_experiments()
     if isinstance(experiments, str): experiments = (experiments,)
     fs = [f for f in FINDINGS if f.experiment in experiments]
-    if not fs: raise ValueError(f"no finding reads {list(experiments)}; experiments with findings: {sorted({f.experiment for f in FINDINGS})}")
+    if not fs:
+        raise ValueError(f"no finding reads {list(experiments)}; experiments with findings: "
+                         f"{sorted({f.experiment for f in FINDINGS})}")
     for sc in scales:
         if sc not in SCALES: raise ValueError(f"`scales` must name {', '.join(SCALES)}, got {sc!r}")
     head = '| finding | paper says | ' + ' | '.join(f"ours, {sc} | power ({sc}) | status ({sc}) | s/model ({sc})" for sc in scales) + ' |'

@@ -59,7 +59,8 @@ def swd(x:Tensor, # samples to move, (b, d); gradients flow into it
     "Sliced-Wasserstein distance (Chen et al. 2021, Algorithm 1), averaged over the batch."
     check_tensor(x, 'x', ndim=2); check_tensor(prior_sample, 'prior_sample', ndim=2)
     if x.shape != prior_sample.shape:
-        raise ValueError(f"`x` and `prior_sample` must have the same shape, got {tuple(x.shape)} and {tuple(prior_sample.shape)}")
+        raise ValueError(f"`x` and `prior_sample` must have the same shape, got {tuple(x.shape)} and "
+                         f"{tuple(prior_sample.shape)}")
     b, d = x.shape
     if b < 1 or d < 1: raise ValueError(f"`x` must be non-empty, got shape {tuple(x.shape)}")
     if n_proj is None: n_proj = d
@@ -97,7 +98,8 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
     check_choice(prior, 'prior', PRIORS)
     check_choice(distribution, 'distribution', DISTRIBUTIONS)
     if distribution == 'logsumexp' and prior != 'hypersphere':
-        raise ValueError(f"`distribution='logsumexp'` matches only the 'hypersphere' prior; use distribution='swd' for prior={prior!r}")
+        raise ValueError("`distribution='logsumexp'` matches only the 'hypersphere' prior; use distribution='swd' "
+                         f"for prior={prior!r}")
     check_tau(tau)                                         # validated even when SWD does not use it
     if prior == 'hypersphere': z1, z2 = l2_normalize(z1), l2_normalize(z2)
     align = (upcast(z1) - upcast(z2)).pow(2).mean()                # (1/(n·d))·Σ‖z_i − z_j‖², Table 1
@@ -140,4 +142,5 @@ def decoupled_nt_xent(z1:Tensor, # first views, (N, d)
                       chunk_size:int|str|None=None,
                      )->Tensor:
     "Decoupled NT-Xent: hypersphere prior matched by log-sum-exp with λ and τ as separate knobs (Table 1, row 1)."
-    return generalized_contrastive(z1, z2, 'hypersphere', 'logsumexp', lam=lam, tau=tau, check=check, chunk_size=chunk_size)
+    return generalized_contrastive(z1, z2, 'hypersphere', 'logsumexp', lam=lam, tau=tau, check=check,
+                                   chunk_size=chunk_size)

@@ -60,7 +60,8 @@ def _n_keep(alpha, n_cand, n_keep):
     if n_keep is None: return n_hard(alpha, n_cand)
     if isinstance(n_keep, bool) or not isinstance(n_keep, int) or n_keep < 1:
         raise TypeError(f"`n_keep` must be an int >= 1 (a count of negatives) or None (use `alpha`), got {n_keep!r}")
-    if n_keep > n_cand: raise ValueError(f"`n_keep` = {n_keep} exceeds the {n_cand} negatives each anchor has (in-batch + bank)")
+    if n_keep > n_cand:
+        raise ValueError(f"`n_keep` = {n_keep} exceeds the {n_cand} negatives each anchor has (in-batch + bank)")
     return n_keep
 
 # %% ../nbs/05_hardness.ipynb #1134f292

@@ -39,7 +39,8 @@ def compile_options(compile)->dict|None:
     if isinstance(compile, bool): opts = {} if compile else None
     elif isinstance(compile, dict): opts = compile
     else: raise TypeError(f"`compile` must be a bool or a dict of torch.compile options, got {type(compile).__name__}")
-    if opts is not None and not torch._dynamo.is_dynamo_supported(): raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
+    if opts is not None and not torch._dynamo.is_dynamo_supported():
+        raise ValueError("`compile` was asked for, but torch.compile is not supported on this platform")
     return opts
 
 # %% ../nbs/18_learner.ipynb #5a76aba1
@@ -77,7 +78,8 @@ class ContrastiveObjective(nn.Module):
         h, z = pred[0], pred[1]
         logits = pred[2] if len(pred) > 2 else None
         n = len(y)
-        if len(z) not in (2 * n, 3 * n): raise ValueError(f"expected 2B or 3B rows of predictions for B={n} labels, got {len(z)}")
+        if len(z) not in (2 * n, 3 * n):
+            raise ValueError(f"expected 2B or 3B rows of predictions for B={n} labels, got {len(z)}")
         z1, z2 = z[:n], z[n:2 * n]
         if hasattr(self.loss, 'gather'): self.loss.gather = world()[1] > 1 if self.gather is None else self.gather
         args = (z1, z2, y) if self.supervised else (z1, z2)
@@ -144,9 +146,12 @@ class Temperature(Callback):
                  # the loss's hyper-parameter to set; None: `tau`, or `tau0` for a loss that has no `tau` (MACL)
                  attr:str|None=None,
                 ):
-        if (start is None) != (end is None): raise ValueError(f"pass both `start` and `end` (a schedule) or neither (record only), got start={start!r}, end={end!r}")
+        if (start is None) != (end is None):
+            raise ValueError("pass both `start` and `end` (a schedule) or neither (record only), got "
+                             f"start={start!r}, end={end!r}")
         if start is not None: check_tau(start, 'start'); check_tau(end, 'end')
-        if attr is not None and not isinstance(attr, str): raise TypeError(f"`attr` must be a hyper-parameter's name or None, got {attr!r}")
+        if attr is not None and not isinstance(attr, str):
+            raise TypeError(f"`attr` must be a hyper-parameter's name or None, got {attr!r}")
         store_attr()
         self.sched_f = sched(start, end) if start is not None else None
         self._taus, self.iters, self._attr = [], [], attr or 'tau'
@@ -155,12 +160,14 @@ class Temperature(Callback):
         params = getattr(loss, 'params', ())
         self._attr = self.attr or ('tau0' if 'tau' not in params and 'tau0' in params else 'tau')
         if self.sched_f is not None and self._attr not in params:
-            raise ValueError(f"Temperature schedules `{self._attr}`, but the loss {type(loss).__name__} has no such hyper-parameter (it takes {list(params)}); pass `attr=`")
+            raise ValueError(f"Temperature schedules `{self._attr}`, but the loss {type(loss).__name__} has no such "
+                             f"hyper-parameter (it takes {list(params)}); pass `attr=`")
     def before_fit(self): self.check_loss(_loss_module_of(self.learn))
     def before_train(self):
         if self.epoch == 0: self._taus, self.iters = [], []  # a new fit (not `validate`, which also fires before_fit)
     def before_batch(self):
-        if self.training and self.sched_f is not None: setattr(_loss_module_of(self.learn), self._attr, float(self.sched_f(self.pct_train)))
+        if self.training and self.sched_f is not None:
+            setattr(_loss_module_of(self.learn), self._attr, float(self.sched_f(self.pct_train)))
     def after_loss(self):
         if not self.training: return
         loss = _loss_module_of(self.learn)
@@ -271,7 +278,8 @@ class EmbeddingMetrics(Callback):
         a1, a2 = (h1, h2) if self.on == 'h' else (z1, z2)
         self.values.update(knn_acc=M.knn_accuracy(ftr, ytr, fva, yva, k=self.k, t=self.t),
                            alignment=M.alignment(a1, a2).item(), uniformity=M.uniformity(fva[:2048]).item(),
-                           tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item(), rankme=M.rankme(fva).item(),
+                           tolerance=M.tolerance(fva[:2048], yva[:2048]).item(), emb_std=M.embedding_std(fva).item(),
+                           rankme=M.rankme(fva).item(),
                            # MACL Eq. 7, on z as MACL
                            semantic_sensitivity=M.semantic_sensitivity(z1, z2, b[-1].as_subclass(Tensor)).item())
 
@@ -288,7 +296,8 @@ class KNNMonitor(Callback):
         _check_monitor(k, t, on, max_train, max_valid); store_attr(); self.value = None
     def __repr__(self): return f"KNNMonitor(k={self.k}, t={self.t}, distance={self.distance!r}, on={self.on!r})"
     def before_fit(self):
-        if 'knn_acc' not in {getattr(m, 'name', None) for m in self.learn.metrics}: self.learn.metrics.append(ValueMetric(lambda: self.value, 'knn_acc'))
+        if 'knn_acc' not in {getattr(m, 'name', None) for m in self.learn.metrics}:
+            self.learn.metrics.append(ValueMetric(lambda: self.value, 'knn_acc'))
     def after_validate(self):
         if getattr(self.learn, 'lr_finder', None) is not None or not hasattr(self.dls, 'valid'): return
         ftr, ytr = encode(self.learn.model, _ordered(self.dls.train), self.max_train, self.on)
@@ -306,18 +315,22 @@ class MemoryBank(Callback):
                 ):
         if kind not in ('queue', 'ema'): raise ValueError(f"`kind` must be 'queue' or 'ema', got {kind!r}")
         check_int(size, 'size', 1)
-        if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1): raise ValueError(f"`momentum` must be a number in [0, 1), got {momentum!r}")
+        if not (isinstance(momentum, (int, float)) and 0 <= momentum < 1):
+            raise ValueError(f"`momentum` must be a number in [0, 1), got {momentum!r}")
         store_attr(); self.bank, self.idx = None, None
     def check_loss(self, loss):
         "Refuse a loss that takes no `bank`: called when the Learner is built and before fit."
-        if 'bank' not in getattr(loss, 'params', ()): raise ValueError(f"MemoryBank needs a loss with a `bank` argument (nt_xent, hard_nt_xent, hard_simple, simple), got {type(loss).__name__}")
+        if 'bank' not in getattr(loss, 'params', ()):
+            raise ValueError("MemoryBank needs a loss with a `bank` argument (nt_xent, hard_nt_xent, hard_simple, "
+                             f"simple), got {type(loss).__name__}")
     def before_fit(self):
         loss = _loss_module_of(self.learn)
         self.check_loss(loss)
         self.bank = None
         if self.kind == 'ema':
             if not hasattr(self.dls.train, 'batch_indices'):
-                raise TypeError("MemoryBank(kind='ema') needs a training DataLoader that reports each batch's dataset indices: `data.ProbeDL` (as made by `probe_dls`)")
+                raise TypeError("MemoryBank(kind='ema') needs a training DataLoader that reports each batch's dataset "
+                                "indices: `data.ProbeDL` (as made by `probe_dls`)")
             d = getattr(self.learn.model.head, 'out_dim', None)
             if d is not None: self._init_ema(d)
     def _init_ema(self, d:int):
@@ -347,7 +360,8 @@ class MemoryBank(Callback):
             self.bank = z2 if self.bank is None else torch.cat([z2, self.bank])[:self.size]; return
         if self.bank is None: self._init_ema(z.shape[1])
         i = self.idx.to(self.bank.device)
-        self.bank[i] = F.normalize(self.momentum * self.bank[i] + (1 - self.momentum) * F.normalize(z1 + z2, dim=1), dim=1)
+        self.bank[i] = F.normalize(self.momentum * self.bank[i] + (1 - self.momentum) * F.normalize(z1 + z2, dim=1),
+                                   dim=1)
     def after_fit(self): _loss_module_of(self.learn).bank = None
 
 # %% ../nbs/18_learner.ipynb #1ab11954
@@ -376,7 +390,8 @@ class NoSync(Callback):
     def __init__(self, bar_every:int=20): self.bar_every = check_int(bar_every, 'bar_every', 1)
     def before_fit(self):
         r = self.learn.recorder
-        if not isinstance(r.smooth_loss, DeviceSmoothLoss): r.__dict__['smooth_loss'] = DeviceSmoothLoss(r.smooth_loss.beta)  # (via __dict__: a Callback warns on attributes the Learner also has)
+        if not isinstance(r.smooth_loss, DeviceSmoothLoss):
+            r.__dict__['smooth_loss'] = DeviceSmoothLoss(r.smooth_loss.beta)  # (via __dict__: a Callback warns on attributes the Learner also has)
         if not isinstance(r.loss, DeviceAvgLoss): r.__dict__['loss'] = DeviceAvgLoss()
         obj = self.learn.loss_func
         self._obj_check = getattr(obj, 'check_finite', None)
@@ -387,8 +402,10 @@ class NoSync(Callback):
         bad = ~torch.isfinite(self.learn.loss.detach())
         self._bad = bad if self._bad is None else self._bad | bad
     def after_batch(self):
-        if not self.training or getattr(self.learn, 'progress', None) is None or not hasattr(self.learn, 'smooth_loss'): return
-        if self._shown is None or self.iter % self.bar_every == 0: self._shown = self.learn.smooth_loss.detach().float().cpu().numpy()[()]  # one sync every `bar_every` batches; a NumPy scalar has the `.item()` the bar calls
+        if not self.training or getattr(self.learn, 'progress', None) is None or not hasattr(self.learn, 'smooth_loss'):
+            return
+        if self._shown is None or self.iter % self.bar_every == 0:
+            self._shown = self.learn.smooth_loss.detach().float().cpu().numpy()[()]  # one sync every `bar_every` batches; a NumPy scalar has the `.item()` the bar calls
         self.learn.smooth_loss = self._shown
     def after_train(self):
         r = self.learn.recorder
@@ -398,7 +415,9 @@ class NoSync(Callback):
         self._read = len(r.losses)
         if self._bad is not None and bool(self._bad):
             self._restore()
-            raise FloatingPointError(f"the training loss became nan or inf during epoch {self.epoch} (NoSync checks once per epoch; fit without it, `cbs` minus NoSync, to stop at the first bad batch)")
+            raise FloatingPointError(f"the training loss became nan or inf during epoch {self.epoch} (NoSync checks "
+                                     "once per epoch; fit without it, `cbs` minus NoSync, to stop at the first bad "
+                                     "batch)")
         self._bad = None
     def _restore(self):
         obj = self.learn.loss_func
@@ -414,12 +433,14 @@ def torch_adam(mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, wd:float=0.01,
               ):
     "An `opt_func` with fastai `Adam`'s update and names, run by torch's multi-tensor `Adam`/`AdamW`."
     opt = torch.optim.AdamW if decouple_wd else torch.optim.Adam
-    return partial(OptimWrapper, opt=partial(opt, betas=(mom, sqr_mom), eps=eps, weight_decay=wd, foreach=foreach, fused=fused))
+    return partial(OptimWrapper,
+                   opt=partial(opt, betas=(mom, sqr_mom), eps=eps, weight_decay=wd, foreach=foreach, fused=fused))
 
 # %% ../nbs/18_learner.ipynb #a55538e8
 ENCODERS = {'convn': lambda c, size: ConvN(c, input_size=size),
             'convn_pool': lambda c, size: ConvN(c, widths=(16, 32, 64, 128), strides=(1, 2, 2, 2), pool=True, input_size=size), 'cifar_resnet18': lambda c, size: cifar_resnet18(c),
-            'resnet18': lambda c, size: resnet_encoder('resnet18', c), 'resnet50': lambda c, size: resnet_encoder('resnet50', c)}  # (in_channels, input side) → encoder
+            'resnet18': lambda c, size: resnet_encoder('resnet18', c),
+            'resnet50': lambda c, size: resnet_encoder('resnet50', c)}  # (in_channels, input side) → encoder
 
 def make_encoder(encoder, in_channels, size):
     if isinstance(encoder, nn.Module): return encoder
@@ -430,15 +451,18 @@ def make_encoder(encoder, in_channels, size):
 def _check_learner_args(dls, aug):
     "What `contrastive_learner` is given, checked before anything is built: fastai DataLoaders whose batches all hold 2 images or more, an `Augment`."
     if not isinstance(dls, DataLoaders):
-        raise TypeError(f"`dls` must be fastai DataLoaders (e.g. `data.probe_dls(train, valid, bs=256)`), got {type(dls).__module__}.{type(dls).__name__}")
+        raise TypeError("`dls` must be fastai DataLoaders (e.g. `data.probe_dls(train, valid, bs=256)`), got "
+                        f"{type(dls).__module__}.{type(dls).__name__}")
     if aug is not None and not isinstance(aug, Augment):
-        raise TypeError(f"`aug` must be an `augment.Augment` (e.g. `crop_only(28)`, `simclr_augment(32)`) or None for the default, got {aug!r}")
+        raise TypeError("`aug` must be an `augment.Augment` (e.g. `crop_only(28)`, `simclr_augment(32)`) or None for "
+                        f"the default, got {aug!r}")
     for name, dl in (('train', dls.train), ('valid', getattr(dls, 'valid', None))):
         if dl is None: continue
         n, bs = len(dl.dataset), dl.bs
         if n < 2: raise ValueError(f"`dls.{name}` holds {n} image(s): a contrastive batch needs at least 2")
         if not getattr(dl, 'drop_last', False) and n % bs == 1:
-            raise ValueError(f"`dls.{name}`: {n} images at bs={bs} leave a last batch of 1 image, and a contrastive loss needs 2; use another batch size or drop one image")
+            raise ValueError(f"`dls.{name}`: {n} images at bs={bs} leave a last batch of 1 image, and a contrastive "
+                             "loss needs 2; use another batch size or drop one image")
 
 # %% ../nbs/18_learner.ipynb #d640543f
 def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches, e.g. `data.probe_dls`
@@ -471,7 +495,8 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     n_bits = b[1].shape[1] if len(b) == 3 else 0
     in_ch = x.shape[1] + n_bits
     enc = make_encoder(encoder, in_ch, x.shape[-1])
-    rep = encoder_dim(enc.to(x.device), add_bit_channels(x.as_subclass(Tensor), b[1]) if n_bits else x.as_subclass(Tensor))
+    rep = encoder_dim(enc.to(x.device),
+                      add_bit_channels(x.as_subclass(Tensor), b[1]) if n_bits else x.as_subclass(Tensor))
     if n_classes is None and probe: n_classes = len(getattr(dls.train.dataset, 'classes', [])) or None
     pr = nn.Linear(rep, n_classes) if (probe and n_classes) else None
     model = ContrastiveModel(enc, ProjectionHead(rep, head_hidden, head_dim, head_layers), pr).to(x.device)

@@ -30,7 +30,8 @@ class ProbeDL(TfmdDL):
         return self.epoch_idxs
     def batch_indices(self, i:int)->list[int]:
         "Dataset indices of batch `i` of the current epoch (e.g. for a per-image memory bank)."
-        if not hasattr(self, 'epoch_idxs'): raise RuntimeError("batch_indices is known once iteration over this DataLoader has started")
+        if not hasattr(self, 'epoch_idxs'):
+            raise RuntimeError("batch_indices is known once iteration over this DataLoader has started")
         return self.epoch_idxs[i * self.bs:(i + 1) * self.bs]
     def show_batch(self, b=None, max_n:int=16, ncols:int=8, **kw):
         "Draw the first `max_n` raw images of a batch with their labels."
@@ -95,9 +96,12 @@ class DeviceDL(ProbeDL):
     "A `ProbeDL` whose dataset lives on `device`: each batch is one index of the device tensors."
     def __init__(self, dataset=None, device=None, **kwargs):
         if dataset is not None and not (hasattr(dataset, 'to') and hasattr(dataset, 'batch')):
-            raise TypeError(f"`dataset` must have `to(device)` and `batch(idx)` (a ProbeDataset, RandBit or recipe.Targets), got {type(dataset).__name__}")
+            raise TypeError("`dataset` must have `to(device)` and `batch(idx)` (a ProbeDataset, RandBit or "
+                            f"recipe.Targets), got {type(dataset).__name__}")
         nw = kwargs.pop('num_workers', None)
-        if nw: raise ValueError(f"`num_workers` must be 0 for a DeviceDL (its batches are indexed on the device in the training process), got {nw}")
+        if nw:
+            raise ValueError("`num_workers` must be 0 for a DeviceDL (its batches are indexed on the device in the "
+                             f"training process), got {nw}")
         dev = _as_device(device)
         super().__init__(dataset.to(dev) if dataset is not None else None, device=dev, num_workers=0, **kwargs)
     def to(self, device):
@@ -129,7 +133,8 @@ def probe_dls(train, # a ProbeDataset or RandBit
     "fastai `DataLoaders` over probe datasets: shuffled, `drop_last` training batches; ordered validation batches; the data held on the device when it fits."
     import random
     check_int(bs, 'bs', 1)
-    if on_device not in (True, False, 'auto'): raise ValueError(f"`on_device` must be True, False or 'auto', got {on_device!r}")
+    if on_device not in (True, False, 'auto'):
+        raise ValueError(f"`on_device` must be True, False or 'auto', got {on_device!r}")
     if valid is None: train, valid = train.split(valid_pct, seed)
     for ds, name in ((train, 'train'), (valid, 'valid')):
         if len(ds) < 2: raise ValueError(f"`{name}` holds {len(ds)} image(s): a contrastive batch needs at least 2")

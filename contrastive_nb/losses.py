@@ -13,7 +13,8 @@ from fastcore.docments import docments
 from torch import nn, Tensor
 from .core import set_check_finite, no_finite_checks, NEGATIVES, check_int, l2_normalize, check_choice
 from .ntxent import nt_xent, nt_xent_terms, NTXentTerms
-from .generalized import (generalized_contrastive, generalized_terms, decoupled_nt_xent, swd, sample_prior,
+from .generalized import (generalized_contrastive, generalized_terms, decoupled_nt_xent, swd,
+                                        sample_prior,
                                         PRIORS, DISTRIBUTIONS)
 from .hardness import (hard_nt_xent, simple_contrastive, hard_simple, gradient_ratio, infonce_from_sims)
 from .macl import macl, macl_temperature, gradient_reduction, neg_log_odds, dcl, dual_temperature
@@ -45,15 +46,20 @@ class ContrastiveLoss(nn.Module):
         super().__init__()
         name = type(self).__name__
         pos = [k for k in self.params if k != 'gather']   # `gather` is keyword-only, as in the functions
-        if len(args) > len(pos): raise TypeError(f"{name} takes at most {len(pos)} positional argument(s) ({', '.join(pos)}), got {len(args)}")
+        if len(args) > len(pos):
+            raise TypeError(f"{name} takes at most {len(pos)} positional argument(s) ({', '.join(pos)}), got "
+                            f"{len(args)}")
         for k, v in zip(pos, args):
             if k in kwargs: raise TypeError(f"{name} got `{k}` both by position and by name")
             kwargs[k] = v
         unknown = set(kwargs) - set(self.params)
-        if unknown: raise TypeError(f"{name} got unexpected argument(s) {sorted(unknown)}; it takes {list(self.params)}")
+        if unknown:
+            raise TypeError(f"{name} got unexpected argument(s) {sorted(unknown)}; it takes {list(self.params)}")
         sig = inspect.signature(self.fn)
         missing = [k for k in self.params if k not in kwargs and sig.parameters[k].default is inspect.Parameter.empty]
-        if missing: raise TypeError(f"{name} needs {missing}: `{self.fn.__name__}` gives {'it' if len(missing) == 1 else 'them'} no default")
+        if missing:
+            raise TypeError(f"{name} needs {missing}: `{self.fn.__name__}` gives "
+                            f"{'it' if len(missing) == 1 else 'them'} no default")
         for k in self.params: setattr(self, k, kwargs.get(k, sig.parameters[k].default))
         if self.validate: self.check_hparams()
 
@@ -62,7 +68,8 @@ class ContrastiveLoss(nn.Module):
     def check_hparams(self):
         "Raise now, with the loss's own message, if a hyper-parameter is out of range: one call on a tiny fixed batch (no gradient; state such as a generator or a bank is left out)."
         g = torch.Generator().manual_seed(0)
-        z1, z2 = torch.randn(4, 3, generator=g, dtype=torch.float64), torch.randn(4, 3, generator=g, dtype=torch.float64)
+        z1, z2 = torch.randn(4, 3, generator=g, dtype=torch.float64), torch.randn(4, 3, generator=g,
+                                                                                  dtype=torch.float64)
         hp = {k: (_DRY[k] if k in _DRY else v) for k, v in self.hparams().items()}
         with torch.no_grad(): self.fn(z1, z2, *((torch.arange(4) % 2,) if self.supervised else ()), **hp)
 
@@ -72,7 +79,8 @@ class ContrastiveLoss(nn.Module):
             return self.fn(z1, z2, labels, **self.hparams())
         return self.fn(z1, z2, **self.hparams())
 
-    def extra_repr(self): return ', '.join(f'{k}={v!r}' for k, v in self.hparams().items() if k not in ('generator', 'bank'))   # state, not settings
+    def extra_repr(self):  # state, not settings
+        return ', '.join(f'{k}={v!r}' for k, v in self.hparams().items() if k not in ('generator', 'bank'))
 
 # %% ../nbs/08_losses.ipynb #e66fd596
 _TEMPERATURES = ('tau', 'tau0')
@@ -82,14 +90,17 @@ def _module_doc(name:str, fn, params)->str:
     try: notes = docments(fn)
     # no source to read or parse (a lambda, a builtin): the docstring goes without the notes
     except Exception: notes = {}
-    sig, notes = inspect.signature(fn), {**notes, 'gather': 'negatives from every process under torch.distributed (see `distributed.gatherable`)'}
+    sig, notes = inspect.signature(fn), {**notes,
+                                         'gather': 'negatives from every process under torch.distributed (see '
+                                                   '`distributed.gatherable`)'}
     lines = [f"`nn.Module` version of `{fn.__name__}`: {fn.__doc__}", '', 'Parameters:']
     for k in params:
         d = sig.parameters[k].default
         lines.append(f"    {k} = {d!r}: {notes.get(k) or ''}".rstrip(': ') if d is not inspect.Parameter.empty else f"    {k} (required): {notes.get(k) or ''}")
     t = next((k for k in params if k in _TEMPERATURES), None)
     lab = ', torch.arange(8) % 2' if 'labels' in sig.parameters else ''
-    lines += ['', 'Example:', f"    >>> loss = {name}({'0.2' if t else ''})", f"    >>> loss(torch.randn(8, 16), torch.randn(8, 16){lab})  # a 0-d tensor"]
+    lines += ['', 'Example:', f"    >>> loss = {name}({'0.2' if t else ''})",
+              f"    >>> loss(torch.randn(8, 16), torch.randn(8, 16){lab})  # a 0-d tensor"]
     return '\n'.join(lines)
 
 # %% ../nbs/08_losses.ipynb #49d52f4f
@@ -102,7 +113,8 @@ def _loss_module(name, fn, supervised=False, skip=('return_tau',), validate=True
     P = inspect.Parameter
     ps = [P(k, P.POSITIONAL_OR_KEYWORD if k not in ('gather',) else P.KEYWORD_ONLY, default=sig.parameters[k].default, annotation=sig.parameters[k].annotation) for k in params]
     ps = sorted(ps, key=lambda p: p.kind)   # keyword-only after the positional ones
-    cls = type(name, (ContrastiveLoss,), dict(fn=staticmethod(fn), supervised=supervised, params=params, validate=validate,
+    cls = type(name, (ContrastiveLoss,),
+               dict(fn=staticmethod(fn), supervised=supervised, params=params, validate=validate,
                                               __doc__=_module_doc(name, fn, params), __module__=__name__))
     cls.__signature__ = inspect.Signature(ps)
     return cls
@@ -128,8 +140,10 @@ class MACLLoss(_loss_module('_MACLLoss', macl)):
         return loss
 
 # %% ../nbs/08_losses.ipynb #e0a11a01
-_all_ = ['nt_xent', 'nt_xent_terms', 'decoupled_nt_xent', 'generalized_contrastive', 'generalized_terms', 'swd', 'hard_nt_xent',
-         'simple_contrastive', 'hard_simple', 'macl', 'macl_temperature', 'dcl', 'dual_temperature', 'supcon', 'joint_contrastive',
+_all_ = ['nt_xent', 'nt_xent_terms', 'decoupled_nt_xent', 'generalized_contrastive', 'generalized_terms', 'swd',
+         'hard_nt_xent',
+         'simple_contrastive', 'hard_simple', 'macl', 'macl_temperature', 'dcl', 'dual_temperature', 'supcon',
+         'joint_contrastive',
          # `from contrastive_nb.losses import *` gives the functions too
          'gradient_ratio', 'set_check_finite', 'no_finite_checks']
 
@@ -150,7 +164,8 @@ def _check_loss_signature(fn):
     P = inspect.Parameter
     pos = [p for p in sig.parameters.values() if p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD)]
     if len(pos) < 2 and not any(p.kind == P.VAR_POSITIONAL for p in sig.parameters.values()):
-        raise TypeError(f"`loss` must be a function of (z1, z2[, labels], **hyper-parameters); {getattr(fn, '__name__', fn)!r} takes ({', '.join(sig.parameters)})")
+        raise TypeError("`loss` must be a function of (z1, z2[, labels], **hyper-parameters); "
+                        f"{getattr(fn, '__name__', fn)!r} takes ({', '.join(sig.parameters)})")
 
 # %% ../nbs/08_losses.ipynb #1c11218c
 def get_loss(loss, # a registered name, 'module:function', a loss function of (z1, z2[, labels]), or an `nn.Module`
@@ -158,12 +173,14 @@ def get_loss(loss, # a registered name, 'module:function', a loss function of (z
             )->nn.Module:
     "A loss module from a name (see `LOSSES`, `LOSS_ALIASES`), a pure loss function, or a module."
     if isinstance(loss, nn.Module):
-        if kwargs: raise TypeError(f"`loss` is already a module; set its attributes instead of passing {sorted(kwargs)}")
+        if kwargs:
+            raise TypeError(f"`loss` is already a module; set its attributes instead of passing {sorted(kwargs)}")
         return loss
     if isinstance(loss, str) and ':' in loss: return get_loss(load_loss(loss), **kwargs)   # a user's 'module:function'
     if isinstance(loss, str):
         key = LOSS_ALIASES.get(loss.lower(), loss.lower())
-        if key not in LOSSES: check_choice(loss, 'loss', sorted(LOSSES), f" (or an alias: {', '.join(sorted(LOSS_ALIASES))})")
+        if key not in LOSSES:
+            check_choice(loss, 'loss', sorted(LOSSES), f" (or an alias: {', '.join(sorted(LOSS_ALIASES))})")
         cls = LOSSES[key]
         if key == 'dcl' and loss.lower() == 'dclw': kwargs.setdefault('weighted', True)
         return cls(**kwargs)
@@ -192,7 +209,8 @@ def load_loss(spec:str):
     if not mod or not name or ':' in name: raise ValueError(f"a user loss is given as 'module:function', got {spec!r}")
     try:
         with _cwd_importable(): m = importlib.import_module(mod)
-    except Exception as e: raise ValueError(f"the loss {spec!r}: cannot import {mod!r} ({type(e).__name__}: {e})") from None
+    except Exception as e:
+        raise ValueError(f"the loss {spec!r}: cannot import {mod!r} ({type(e).__name__}: {e})") from None
     fn = getattr(m, name, None)
     if not callable(fn): raise ValueError(f"the loss {spec!r}: module {mod!r} has no function {name!r}")
     return fn
@@ -205,12 +223,16 @@ def register_loss(name:str, # the name `get_loss`, the experiments and the CLI w
                   supervised:bool|None=None, # whether it takes labels (None: it does when it has a `labels` parameter)
                  )->type:
     "Register `fn` as a loss under `name`; returns its module class."
-    if not isinstance(name, str) or not name.isidentifier(): raise ValueError(f"`name` must be an identifier such as 'spread', got {name!r}")
-    if name.lower() in LOSSES or name.lower() in LOSS_ALIASES: raise ValueError(f"`name` {name!r} is already a loss: pick another")
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"`name` must be an identifier such as 'spread', got {name!r}")
+    if name.lower() in LOSSES or name.lower() in LOSS_ALIASES:
+        raise ValueError(f"`name` {name!r} is already a loss: pick another")
     if not callable(fn): raise TypeError(f"`fn` must be a loss function, got {type(fn).__name__}")
-    if supervised is not None and not isinstance(supervised, bool): raise TypeError(f"`supervised` must be a bool or None, got {supervised!r}")
+    if supervised is not None and not isinstance(supervised, bool):
+        raise TypeError(f"`supervised` must be a bool or None, got {supervised!r}")
     sup = 'labels' in inspect.signature(fn).parameters if supervised is None else supervised
-    LOSSES[name.lower()] = USER_LOSSES[name.lower()] = cls = _loss_module(f"{name}_loss", fn, supervised=sup, validate=False)
+    LOSSES[name.lower()] = USER_LOSSES[name.lower()] = cls = _loss_module(f"{name}_loss", fn, supervised=sup,
+                                                                          validate=False)
     return cls
 
 # %% ../nbs/08_losses.ipynb #4adbff3d
@@ -224,20 +246,31 @@ def check_loss(loss, # a name, 'module:function', function or module (as `get_lo
     "A one-batch dry run before training: the loss must give a finite scalar with a finite, non-zero gradient. Returns its module; a `ValueError` names the loss otherwise."
     name = _loss_name(loss)
     try: mod = get_loss(loss, **kwargs)
-    except (ValueError, TypeError) as e: raise ValueError(str(e) if str(e).startswith('the loss ') else f"the loss {name!r}: {e}") from None
+    except (ValueError, TypeError) as e:
+        raise ValueError(str(e) if str(e).startswith('the loss ') else f"the loss {name!r}: {e}") from None
     g = torch.Generator().manual_seed(0)
     z1, z2 = (F.normalize(torch.randn(n, d, generator=g), dim=1).requires_grad_() for _ in range(2))
     args = (z1, z2, torch.arange(n) % 4) if getattr(mod, 'supervised', False) else (z1, z2)
     try: out = mod(*args)
-    except Exception as e: raise ValueError(f"the loss {name!r} fails on a batch of {n} random pairs: {type(e).__name__}: {e}") from None
+    except Exception as e:
+        raise ValueError(f"the loss {name!r} fails on a batch of {n} random pairs: {type(e).__name__}: {e}") from None
     if not isinstance(out, Tensor): raise ValueError(f"the loss {name!r} returned a {type(out).__name__}, not a tensor")
-    if out.numel() != 1: raise ValueError(f"the loss {name!r} returned shape {tuple(out.shape)}: a loss must return a scalar (reduce it, e.g. .mean())")
-    if not torch.isfinite(out).all(): raise ValueError(f"the loss {name!r} is {out.item()} on a batch of {n} random pairs: it must be finite")
-    if not out.requires_grad: raise ValueError(f"the loss {name!r} has no gradient with respect to z1, z2 (is it detached, or computed without them?)")
+    if out.numel() != 1:
+        raise ValueError(f"the loss {name!r} returned shape {tuple(out.shape)}: a loss must return a scalar (reduce "
+                         "it, e.g. .mean())")
+    if not torch.isfinite(out).all():
+        raise ValueError(f"the loss {name!r} is {out.item()} on a batch of {n} random pairs: it must be finite")
+    if not out.requires_grad:
+        raise ValueError(f"the loss {name!r} has no gradient with respect to z1, z2 (is it detached, or computed "
+                         "without them?)")
     grads = [gr for gr in torch.autograd.grad(out.sum(), (z1, z2), allow_unused=True) if gr is not None]
-    if not grads: raise ValueError(f"the loss {name!r} has no gradient with respect to z1, z2: it does not depend on them")
-    if not all(torch.isfinite(gr).all() for gr in grads): raise ValueError(f"the loss {name!r} has a non-finite gradient on a batch of {n} random pairs")
-    if all(gr.abs().max() == 0 for gr in grads): raise ValueError(f"the loss {name!r} has a zero gradient on a batch of {n} random pairs: it would not train anything")
+    if not grads:
+        raise ValueError(f"the loss {name!r} has no gradient with respect to z1, z2: it does not depend on them")
+    if not all(torch.isfinite(gr).all() for gr in grads):
+        raise ValueError(f"the loss {name!r} has a non-finite gradient on a batch of {n} random pairs")
+    if all(gr.abs().max() == 0 for gr in grads):
+        raise ValueError(f"the loss {name!r} has a zero gradient on a batch of {n} random pairs: it would not train "
+                         "anything")
     return mod
 
 # %% ../nbs/08_losses.ipynb #c0a11a04

@@ -29,10 +29,12 @@ def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean po
                      *, distance:float|Tensor|None=None,
                     ):
     "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9) from the mean positive cosine similarity, or from the squared-distance alignment; a tensor input is detached."
-    if (mean_cos is None) == (distance is None): raise TypeError("pass exactly one of `mean_cos` (E[f·g], in [-1, 1]) and `distance` (E‖f − g‖², in [0, 4])")
+    if (mean_cos is None) == (distance is None):
+        raise TypeError("pass exactly one of `mean_cos` (E[f·g], in [-1, 1]) and `distance` (E‖f − g‖², in [0, 4])")
     tau0 = check_tau(tau0, 'tau0'); alpha = check_positive(alpha, 'alpha')
     check_choice(form, 'form', MACL_FORMS)
-    beta = check_scalar(beta, 'beta', -1., 1., lo_open=True, hi_open=True) if form == 'linear' else check_scalar(beta, 'beta')  # |β| < 1: τ_b = τ0(1 + β·c) > 0 for every c in [-1, 1]
+    beta = check_scalar(beta, 'beta', -1., 1., lo_open=True, hi_open=True) if form == 'linear' else check_scalar(beta,
+                                                                                                                 'beta')  # |β| < 1: τ_b = τ0(1 + β·c) > 0 for every c in [-1, 1]
     if distance is not None:
         if isinstance(distance, Tensor): distance = distance.detach()
         else: distance = check_scalar(distance, 'distance', 0., 4.)
@@ -138,12 +140,15 @@ def macl(z1:Tensor, # first views, (N, d)
         ):
     "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
     check_pair(z1, z2, check); check_flag(return_tau, 'return_tau')
-    if not (isinstance(reweight, bool) or reweight == 'w'): raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
+    if not (isinstance(reweight, bool) or reweight == 'w'):
+        raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
     chunk = pair_chunk(chunk_size, len(z1), negatives)
     if chunk is None: s, pos = pair_sims(z1, z2, negatives)
     else: f, g, pos = unit_views(z1, z2)
     tau = macl_temperature(pos.detach().mean(), tau0, alpha, form, beta)     # sg(c) → sg(τ')
-    neg_lse = negatives_lse(s, tau, negatives, inplace=True) if chunk is None else pair_lse(f, g, tau, negatives, chunk, exclude_positive=True)
+    neg_lse = negatives_lse(s, tau, negatives, inplace=True) if chunk is None else pair_lse(f, g, tau, negatives,
+                                                                                            chunk,
+                                                                                                exclude_positive=True)
     x = neg_lse - pos / tau                                                  # log-odds of the negatives
     if reweight is False: nll = F.softplus(x)                                # −log P_ii
     # sg(1/W_i)·(−log P_ii), or sg(W′/W_i)·…
@@ -203,7 +208,8 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
         x = negatives_lse(s, tau, negatives, inplace=True) - pos / tau
     else:
         f, g, pos = unit_views(z1, z2)
-        with torch.no_grad(): x_inter = pair_lse(f.detach(), g.detach(), tau_inter, negatives, chunk, exclude_positive=True) - pos.detach() / tau_inter
+        with torch.no_grad():
+            x_inter = pair_lse(f.detach(), g.detach(), tau_inter, negatives, chunk, exclude_positive=True) - pos.detach() / tau_inter
         x = pair_lse(f, g, tau, negatives, chunk, exclude_positive=True) - pos / tau
     with torch.no_grad(): w = torch.sigmoid(x_inter) / torch.sigmoid(x)   # sg(W_i(τ_inter) / W_i(τ))
     return (w * F.softplus(x)).mean()

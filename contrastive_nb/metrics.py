@@ -32,7 +32,8 @@ def _classes(y:Tensor, name:str, n_classes:int|None=None)->int:
     top = int(y.max()) + 1 if len(y) else 0
     if n_classes is None: return top
     check_int(n_classes, 'n_classes', 1)
-    if top > n_classes: raise ValueError(f"`n_classes` = {n_classes} is below the labels: `{name}` holds class {top - 1}")
+    if top > n_classes:
+        raise ValueError(f"`n_classes` = {n_classes} is below the labels: `{name}` holds class {top - 1}")
     return n_classes
 
 # %% ../nbs/16_metrics.ipynb #4d31390c
@@ -84,12 +85,15 @@ def knn_predict(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor,
                 n_classes:int|None=None)->Tensor:
     "Class predictions of a cosine kNN classifier, weighted as InstDisc/lightly (score_c = Σ_{top-k, y=c} exp(s/t)); chunked over the test set."
     Xtr, Xte = _feats(train_feats, 'train_feats', True), _feats(test_feats, 'test_feats', True)
-    if Xtr.shape[1] != Xte.shape[1]: raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and {Xte.shape[1]}")
+    if Xtr.shape[1] != Xte.shape[1]:
+        raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and "
+                         f"{Xte.shape[1]}")
     ytr = check_labels(train_labels, len(Xtr), 'train_labels').to(Xtr.device)
     C = _classes(ytr, 'train_labels', n_classes)
     check_int(k, 'k', 1); check_int(chunk, 'chunk', 1)
     if t is not None: check_positive(t, 't')
-    if exclude_self and len(Xtr) != len(Xte): raise ValueError("`exclude_self` needs the test set to be the train set (same length)")
+    if exclude_self and len(Xtr) != len(Xte):
+        raise ValueError("`exclude_self` needs the test set to be the train set (same length)")
     kk = min(k, len(Xtr) - int(exclude_self))
     out = []
     for a in range(0, len(Xte), chunk):
@@ -121,7 +125,9 @@ def linear_eval(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor, test
                 seed:int=0, device=None)->dict:
     "Linear evaluation on frozen features: one `nn.Linear`, Adam with cosine-decayed lr, cross-entropy, full passes over the train features; returns train and test accuracy."
     Xtr, Xte = _feats(train_feats, 'train_feats', False), _feats(test_feats, 'test_feats', False)
-    if Xtr.shape[1] != Xte.shape[1]: raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and {Xte.shape[1]}")
+    if Xtr.shape[1] != Xte.shape[1]:
+        raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and "
+                         f"{Xte.shape[1]}")
     ytr, yte = check_labels(train_labels, len(Xtr), 'train_labels'), check_labels(test_labels, len(Xte), 'test_labels')
     check_int(epochs, 'epochs', 1); check_int(bs, 'bs', 1); check_positive(lr, 'lr')
     _classes(ytr, 'train_labels'); _classes(yte, 'test_labels')

@@ -28,11 +28,13 @@ class ConvN(nn.Module):
         super().__init__()
         if in_channels < 1: raise ValueError(f"`in_channels` must be >= 1, got {in_channels}")
         strides = (2,) * len(widths) if strides is None else tuple(strides)
-        if len(strides) != len(widths): raise ValueError(f"`strides` must give one stride per width ({len(widths)}), got {strides}")
+        if len(strides) != len(widths):
+            raise ValueError(f"`strides` must give one stride per width ({len(widths)}), got {strides}")
         layers, ni = [], in_channels
         for nf, s in zip(widths, strides): layers.append(_conv_bn(ni, nf, s)); ni = nf
         self.features = nn.Sequential(*layers, *([nn.AdaptiveAvgPool2d(1)] if pool else []), nn.Flatten())
-        with torch.no_grad(): n_flat = self.features.eval()(torch.zeros(1, in_channels, input_size, input_size)).shape[1]
+        with torch.no_grad():
+            n_flat = self.features.eval()(torch.zeros(1, in_channels, input_size, input_size)).shape[1]
         self.features.train()
         self.fc = nn.Sequential(nn.Linear(n_flat, rep_dim, bias=False), nn.BatchNorm1d(rep_dim), nn.ReLU(inplace=True))
         self.rep_dim = rep_dim
@@ -42,7 +44,8 @@ class ConvN(nn.Module):
 def _set_in_channels(conv:nn.Conv2d, in_channels:int)->nn.Conv2d:
     "A copy of `conv` taking `in_channels`; existing input filters are kept (useful for pretrained weights), new ones are zero."
     if in_channels == conv.in_channels: return conv
-    new = nn.Conv2d(in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding, bias=conv.bias is not None)
+    new = nn.Conv2d(in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
+                    bias=conv.bias is not None)
     with torch.no_grad():
         new.weight.zero_()
         k = min(in_channels, conv.in_channels)

@@ -71,7 +71,8 @@ def multi_digits(digits:ProbeDataset, # source of digits (e.g. `mnist_sample()`)
     _check_composite(composite)
     cell = canvas // 4
     if placement == 'grid' and digit_size > cell:
-        raise ValueError(f"`digit_size`={digit_size} does not fit a grid cell of {cell} px (canvas {canvas}/4); use a smaller digit or 'random'")
+        raise ValueError(f"`digit_size`={digit_size} does not fit a grid cell of {cell} px (canvas {canvas}/4); use a "
+                         "smaller digit or 'random'")
     g = torch.Generator().manual_seed(seed)
     src = _resize_digits(digits.x, digit_size)
     k = torch.randint(lo, hi + 1, (n,), generator=g)
@@ -103,7 +104,8 @@ def two_digits(digits:ProbeDataset, n:int,
     "Two non-overlapping digits of different sizes on each canvas (Chen et al. 2021, Table 4)."
     check_int(n, 'n', 1); check_int(small, 'small', 4, canvas); check_int(large, 'large', 4, canvas)
     _check_composite(composite)
-    if small + large > canvas: raise ValueError(f"`small`+`large` = {small + large} must fit side by side in `canvas`={canvas}")
+    if small + large > canvas:
+        raise ValueError(f"`small`+`large` = {small + large} must fit side by side in `canvas`={canvas}")
     g = torch.Generator().manual_seed(seed)
     tries = 64
     lt, ll = (torch.randint(0, canvas - large + 1, (n, tries), generator=g) for _ in range(2))
@@ -121,9 +123,11 @@ def two_digits(digits:ProbeDataset, n:int,
     _paste(out, _resize_digits(digits.x[pl], large), pos[0], pos[1], rows, composite)
     _paste(out, _resize_digits(digits.x[ps], small), pos[2], pos[3], rows, composite)
     ys, yl = digits.y[ps], digits.y[pl]
-    boxes = torch.stack([torch.stack([pos[2], pos[3], torch.full_like(pos[2], small), torch.full_like(pos[2], small)], 1),
+    boxes = torch.stack([torch.stack([pos[2], pos[3], torch.full_like(pos[2], small), torch.full_like(pos[2], small)],
+                                     1),
                          torch.stack([pos[0], pos[1], torch.full_like(pos[0], large), torch.full_like(pos[0], large)], 1)], 1)
-    return ProbeDataset(out, ys, digits.classes, {'small': ys, 'large': yl, 'boxes': boxes}, name=f"TwoDigits {small}px+{large}px {canvas}px")
+    return ProbeDataset(out, ys, digits.classes, {'small': ys, 'large': yl, 'boxes': boxes},
+                        name=f"TwoDigits {small}px+{large}px {canvas}px")
 
 # %% ../nbs/12_probes.ipynb #fe0eabe6
 GRID_OFFSETS = (0.15, 0.45, 0.75)
@@ -144,7 +148,8 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
     size = images.x.shape[-1] if size is None else check_int(size, 'size', 8)
     digit_size = max(4, round(28 * size / 224)) if digit_size is None else check_int(digit_size, 'digit_size', 4, size)
     off = [math.floor(size * r) for r in offsets]
-    if max(off) + digit_size > size: raise ValueError(f"digits of {digit_size} px at offsets {off} do not fit in {size} px")
+    if max(off) + digit_size > size:
+        raise ValueError(f"digits of {digit_size} px at offsets {off} do not fit in {size} px")
     x = images.x
     if x.shape[-2:] != (size, size):
         x = F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 255).round().to(torch.uint8)
@@ -155,7 +160,8 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
     out = x.clone()
     for r in off:
         for c in off:
-            out[..., r:r + digit_size, c:c + digit_size] = _composite(out[..., r:r + digit_size, c:c + digit_size], dig, composite)
+            out[..., r:r + digit_size, c:c + digit_size] = _composite(out[..., r:r + digit_size, c:c + digit_size],
+                                                                      dig, composite)
     boxes = torch.tensor([[r, c, digit_size, digit_size] for r in off for c in off]).expand(len(x), -1, -1).clone()
     labels = {'image': images.y, 'digit': digits.y[pool][assign], 'pool': assign, 'boxes': boxes}
     return ProbeDataset(out, images.y, images.classes, labels, name=f"DigitOn{images.name} K={K} {size}px")
@@ -167,10 +173,12 @@ def box_masks(boxes:Tensor, # (N, R, 4) boxes (top, left, height, width), e.g. `
              )->Tensor: # (N, H, W) long region map
     "Per-pixel region ids from pasted boxes: box j is painted with `regions[j]`, in order (later boxes win on overlap)."
     if not isinstance(boxes, Tensor) or boxes.ndim != 3 or boxes.shape[-1] != 4:
-        raise ValueError(f"`boxes` must be a (N, R, 4) tensor of (top, left, height, width), got {getattr(boxes, 'shape', type(boxes).__name__)}")
+        raise ValueError("`boxes` must be a (N, R, 4) tensor of (top, left, height, width), got "
+                         f"{getattr(boxes, 'shape', type(boxes).__name__)}")
     H, W = (size, size) if isinstance(size, int) else tuple(size)
     regions = list(range(1, boxes.shape[1] + 1)) if regions is None else list(regions)
-    if len(regions) != boxes.shape[1]: raise ValueError(f"`regions` must give one id per box ({boxes.shape[1]}), got {len(regions)}")
+    if len(regions) != boxes.shape[1]:
+        raise ValueError(f"`regions` must give one id per box ({boxes.shape[1]}), got {len(regions)}")
     r, c = torch.arange(H)[None, :, None], torch.arange(W)[None, None, :]
     out = torch.zeros(len(boxes), H, W, dtype=torch.long)
     for j, reg in enumerate(regions):
@@ -196,7 +204,8 @@ def add_bit_channels(x:Tensor, # augmented images (B, C, H, W)
                      bits:Tensor, # (B, n) 0/1
                     )->Tensor:
     "Append each bit as a constant H×W channel (after augmentation, so every view of an image carries the same bits)."
-    if bits.ndim != 2 or len(bits) != len(x): raise ValueError(f"`bits` must be (B, n) with B={len(x)}, got {tuple(bits.shape)}")
+    if bits.ndim != 2 or len(bits) != len(x):
+        raise ValueError(f"`bits` must be (B, n) with B={len(x)}, got {tuple(bits.shape)}")
     return torch.cat([x, bits.to(x)[:, :, None, None].expand(-1, -1, *x.shape[-2:])], dim=1)
 
 # %% ../nbs/12_probes.ipynb #81cc2fc7
@@ -241,5 +250,6 @@ FASHION_SUPERCLASS_NAMES = ('tops', 'footwear', 'other')
 def with_superclasses(ds:ProbeDataset, mapping=MNIST_PARITY, names=('even', 'odd'))->ProbeDataset:
     "The class-collapse setting: `y` becomes the superclass `mapping[y]`; the original label is kept as `labels['sub']`. (CIFAR-100: `mapping` from `labels['coarse']` is already there.)"
     m = torch.as_tensor(mapping)
-    if m.ndim != 1 or len(m) < int(ds.y.max()) + 1: raise ValueError(f"`mapping` must give a superclass for each of the {int(ds.y.max()) + 1} classes")
+    if m.ndim != 1 or len(m) < int(ds.y.max()) + 1:
+        raise ValueError(f"`mapping` must give a superclass for each of the {int(ds.y.max()) + 1} classes")
     return ProbeDataset(ds.x, m[ds.y], list(names), {**ds.labels, 'sub': ds.y}, name=f"{ds.name} (superclasses)")

@@ -73,7 +73,9 @@ MNIST_SAMPLE_SIZE = 5000  # digits in the offline MNIST sample (`data.mnist_samp
 def check_mnist_sizes(cfg:dict):
     "`ExperimentArgError` unless `n_train` + `n_test` fit in the MNIST sample (when `source` is MNIST or not an option)."
     if cfg.get('source', 'mnist') == 'mnist' and cfg['n_train'] + cfg['n_test'] > MNIST_SAMPLE_SIZE:
-        raise ExperimentArgError('n_train', f"+ n_test must be at most {MNIST_SAMPLE_SIZE} (the MNIST sample), got {cfg['n_train']} + {cfg['n_test']}")
+        raise ExperimentArgError('n_train',
+                                 f"+ n_test must be at most {MNIST_SAMPLE_SIZE} (the MNIST sample), got "
+                                 f"{cfg['n_train']} + {cfg['n_test']}")
 
 # %% ../nbs/20_recipe.ipynb #a124bbd6
 def check_batches_fit(cfg:dict):
@@ -95,19 +97,27 @@ class DataSource:
 
 # %% ../nbs/20_recipe.ipynb #fa41cccb
 DATA_SOURCES = {
-    'mnist-sample': DataSource('mnist-sample', 'digits', 28, (MNIST_SAMPLE_SIZE, None), 'convn', lambda train: mnist_sample() if train else None),
+    'mnist-sample': DataSource('mnist-sample', 'digits', 28, (MNIST_SAMPLE_SIZE, None), 'convn',
+                               lambda train: mnist_sample() if train else None),
     'mnist': DataSource('mnist', 'digits', 28, (60000, 10000), 'convn', lambda train: mnist(train=train)),
-    'fashion-mnist': DataSource('fashion-mnist', 'images', 28, (60000, 10000), 'convn', lambda train: fashion_mnist(train=train)),
-    'cifar10': DataSource('cifar10', 'images', 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(10, train=train)),
-    'cifar100': DataSource('cifar100', 'images', 32, (50000, 10000), 'cifar_resnet18', lambda train: cifar(100, train=train)),
-    'imagenette': DataSource('imagenette', 'images', 64, (9469, 3925), 'convn', lambda train: imagenette(split='train' if train else 'val', size=64)),
-    'textures': DataSource('textures', 'images', 48, (2000, None), 'convn', lambda train: skimage_textures(n_per_class=200, size=48) if train else None),
+    'fashion-mnist': DataSource('fashion-mnist', 'images', 28, (60000, 10000), 'convn',
+                                lambda train: fashion_mnist(train=train)),
+    'cifar10': DataSource('cifar10', 'images', 32, (50000, 10000), 'cifar_resnet18',
+                          lambda train: cifar(10, train=train)),
+    'cifar100': DataSource('cifar100', 'images', 32, (50000, 10000), 'cifar_resnet18',
+                           lambda train: cifar(100, train=train)),
+    'imagenette': DataSource('imagenette', 'images', 64, (9469, 3925), 'convn',
+                             lambda train: imagenette(split='train' if train else 'val', size=64)),
+    'textures': DataSource('textures', 'images', 48, (2000, None), 'convn',
+                           lambda train: skimage_textures(n_per_class=200, size=48) if train else None),
 }
 
 def _folder_split(root:Path, train:bool):
     "`root/train` and `root/test` (or `root/val`) when both exist; else None for the test split (the one folder is split at random)."
     test = next((root/s for s in ('test', 'val') if (root/s).is_dir()), None)
-    if (root/'train').is_dir() and test is not None: return image_folder(root/('train' if train else test.name), 64, name=f"{root.name} {'train' if train else test.name}")
+    if (root/'train').is_dir() and test is not None:
+        return image_folder(root/('train' if train else test.name), 64,
+                            name=f"{root.name} {'train' if train else test.name}")
     return image_folder(root, 64, name=root.name) if train else None
 
 # %% ../nbs/20_recipe.ipynb #4da9bc70
@@ -138,9 +148,15 @@ def check_data_sizes(cfg:dict):
     if src.sizes is None: return   # a folder: checked when it is loaded
     n_tr, n_te = src.sizes
     if n_te is None and cfg['n_train'] + cfg['n_test'] > n_tr:
-        raise ExperimentArgError('n_train', f"+ n_test must be at most {n_tr} ({src.name} is one pool of {n_tr} images), got {cfg['n_train']} + {cfg['n_test']}")
-    if n_te is not None and cfg['n_train'] > n_tr: raise ExperimentArgError('n_train', f"must be at most {n_tr}, the training images of {src.name}; got {cfg['n_train']}")
-    if n_te is not None and cfg['n_test'] > n_te: raise ExperimentArgError('n_test', f"must be at most {n_te}, the test images of {src.name}; got {cfg['n_test']}")
+        raise ExperimentArgError('n_train',
+                                 f"+ n_test must be at most {n_tr} ({src.name} is one pool of {n_tr} images), got "
+                                 f"{cfg['n_train']} + {cfg['n_test']}")
+    if n_te is not None and cfg['n_train'] > n_tr:
+        raise ExperimentArgError('n_train',
+                                 f"must be at most {n_tr}, the training images of {src.name}; got {cfg['n_train']}")
+    if n_te is not None and cfg['n_test'] > n_te:
+        raise ExperimentArgError('n_test',
+                                 f"must be at most {n_te}, the test images of {src.name}; got {cfg['n_test']}")
 
 # %% ../nbs/20_recipe.ipynb #9f3be1ac
 def data_split(data:str='mnist-sample', # a source (`data_source`)
@@ -153,13 +169,18 @@ def data_split(data:str='mnist-sample', # a source (`data_source`)
     full, test = src.load(True), src.load(False)
     g = torch.Generator().manual_seed(seed)
     if test is None:
-        if n_test >= len(full): raise ExperimentArgError('n_test', f"must be below the {len(full)} images of {src.name}; got {n_test}")
+        if n_test >= len(full):
+            raise ExperimentArgError('n_test', f"must be below the {len(full)} images of {src.name}; got {n_test}")
         tr, te = full.split(n_test, seed=seed)
     else:
-        if n_test > len(test): raise ExperimentArgError('n_test', f"must be at most {len(test)}, the test images of {src.name}; got {n_test}")
+        if n_test > len(test):
+            raise ExperimentArgError('n_test',
+                                     f"must be at most {len(test)}, the test images of {src.name}; got {n_test}")
         tr, te = full, test.subset(torch.randperm(len(test), generator=g)[:n_test])
     if n_train is not None:
-        if n_train > len(tr): raise ExperimentArgError('n_train', f"must be at most {len(tr)}, the training images of {src.name}; got {n_train}")
+        if n_train > len(tr):
+            raise ExperimentArgError('n_train',
+                                     f"must be at most {len(tr)}, the training images of {src.name}; got {n_train}")
         tr = tr.subset(torch.randperm(len(tr), generator=g)[:n_train])
     record_data(train=tr, test=te)
     return tr, te
@@ -178,8 +199,10 @@ def colab_adam():
 
 # %% ../nbs/20_recipe.ipynb #78989636
 RECIPES = {  # name → (what it is, its learning rate when none is given)
-    'adam': ("Adam (β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4: the RandBit colab's), the learning rate decayed linearly to 0", 1e-3),
-    'sgd-step': ("SGD, momentum 0.9, L2 weight decay 5e-4, the learning rate × 0.1 at 80 % and at 95 % of the steps (Wang & Liu's)", 0.03),
+    'adam': ("Adam (β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4: the RandBit colab's), the learning rate decayed "
+             "linearly to 0", 1e-3),
+    'sgd-step': ("SGD, momentum 0.9, L2 weight decay 5e-4, the learning rate × 0.1 at 80 % and at 95 % of the steps "
+                 "(Wang & Liu's)", 0.03),
     'adam-const': ("Adam (β = 0.9, 0.999, ε = 1e-8) at a constant learning rate, L2 weight decay 1e-6 (Huang et al.'s)", 1e-3),
 }
 
@@ -203,7 +226,8 @@ def recipe_opt(recipe:str='adam'):
 def recipe_schedule(recipe:str, lr:float)->list:
     "The fastai scheduler callbacks of a recipe at peak learning rate `lr`: linear decay, two ×0.1 steps, or none (constant)."
     if _check_recipe(recipe) == 'adam': return [ParamScheduler({'lr': SchedLin(lr, 0.)})]
-    if recipe == 'sgd-step': return [ParamScheduler({'lr': combine_scheds([0.8, 0.15, 0.05], [SchedNo(lr, lr), SchedNo(lr / 10, lr / 10), SchedNo(lr / 100, lr / 100)])})]
+    if recipe == 'sgd-step':
+        return [ParamScheduler({'lr': combine_scheds([0.8, 0.15, 0.05], [SchedNo(lr, lr), SchedNo(lr / 10, lr / 10), SchedNo(lr / 100, lr / 100)])})]
     return []
 
 # %% ../nbs/20_recipe.ipynb #61dab343
@@ -218,7 +242,9 @@ def training_dls(train, bs:int, seed:int, device):
     "DataLoaders for training on all of `train`; the first 128 images are a small validation set (for the Recorder, not for results). Under W processes `bs` stays the global batch: each process loads bs/W."
     W, valid = num_distrib(), train.subset(torch.arange(min(len(train), bs, 128)))
     if W > 1:
-        if bs % W: raise ValueError(f"the batch size {bs} must be divisible by the {W} processes: each loads bs/{W} of every global batch")
+        if bs % W:
+            raise ValueError(f"the batch size {bs} must be divisible by the {W} processes: each loads bs/{W} of every "
+                             "global batch")
         bs //= W
     return probe_dls(train, valid, bs=bs, seed=seed, device=_local_device(device))
 
@@ -252,7 +278,8 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
                    ):
     "Train an encoder contrastively with `contrastive_learner` (no online probe) and one of the `RECIPES`; returns the fitted `Learner`."
     seed_everything(seed)
-    learn = contrastive_learner(training_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs, probe=False,
+    learn = contrastive_learner(training_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs,
+                                probe=False,
                                 opt_func=recipe_opt(recipe), **kwargs)
     return fit_recipe(learn, epochs, recipe_lr(recipe, lr), seed, recipe)
 
@@ -263,12 +290,14 @@ def default_views(ds):
     return crop_only(x.shape[-1]) if x.shape[1] == 1 else simclr_augment(x.shape[-1])
 
 # %% ../nbs/20_recipe.ipynb #bea5899a
-def untrained_contrastive(train, encoder='convn', aug=None, loss='nt_xent', loss_kwargs:dict|None=None, bs:int=256, device=None, seed:int=0,
+def untrained_contrastive(train, encoder='convn', aug=None, loss='nt_xent', loss_kwargs:dict|None=None, bs:int=256,
+                          device=None, seed:int=0,
                           **kwargs, # to `contrastive_learner` (head_dim, head_layers, ...)
                          )->nn.Module:
     "The model `fit_contrastive` starts from (same seed, encoder and projection head), untrained, in eval mode: the floor a trained model must beat, on h and on z."
     seed_everything(seed)
-    learn = contrastive_learner(training_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs, probe=False, opt_func=colab_adam(), **kwargs)
+    learn = contrastive_learner(training_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs,
+                                probe=False, opt_func=colab_adam(), **kwargs)
     return learn.model.eval()
 
 # %% ../nbs/20_recipe.ipynb #16ad722a
@@ -281,7 +310,8 @@ class Targets(torch.utils.data.Dataset):
     def __getitem__(self, i): return (*self.ds[i][:-1], self.y[i])
     def subset(self, idx): return Targets(self.ds.subset(idx), self.y[torch.as_tensor(idx)])
     def batch(self, idx): return (*self.ds.batch(idx)[:-1], self.y[idx])
-    def to(self, device): return Targets(self.ds.to(device), self.y.to(device))  # so that `probe_dls` can hold it on the device (`DeviceDL`)
+    def to(self, device):  # so that `probe_dls` can hold it on the device (`DeviceDL`)
+        return Targets(self.ds.to(device), self.y.to(device))
     @property
     def nbytes(self)->int: return self.ds.nbytes + self.y.nbytes
 
@@ -326,7 +356,8 @@ def fit_supervised(train, # ProbeDataset or RandBit of raw images
     ds = Targets(train, y)
     model = _model(train, encoder, n_outputs(y, len(train.classes)), device)
     if aug is None: aug = crop_only() if train.x.shape[1] == 1 else simclr_augment()
-    learn = Learner(training_dls(ds, bs, seed, device), model, loss_func=supervised_loss, cbs=[OneView(aug), NoSync()], opt_func=colab_adam())
+    learn = Learner(training_dls(ds, bs, seed, device), model, loss_func=supervised_loss, cbs=[OneView(aug), NoSync()],
+                    opt_func=colab_adam())
     return fit_recipe(learn, epochs, lr, seed)
 
 # %% ../nbs/20_recipe.ipynb #a399d091
@@ -354,8 +385,10 @@ def train_encoder(method:str, # 'simclr' (NT-Xent, 2N−2 negatives), 'supervise
                   y:Tensor|None=None, # supervised targets (see `Targets`); default: the primary labels
                   epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0)->nn.Module:
     "The model of one method, trained with the shared recipe: the dispatch every reproduction uses."
-    if method == 'simclr': return fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
-    if method == 'supervised': return fit_supervised(train, y, encoder, aug, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+    if method == 'simclr':
+        return fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+    if method == 'supervised':
+        return fit_supervised(train, y, encoder, aug, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
     if method == 'random': return random_model(train, encoder, device, seed)
     if is_user_loss(method):
         kw = dict(tau=tau) if tau is not None and takes_tau(method) else {}

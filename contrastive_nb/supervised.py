@@ -57,4 +57,6 @@ def joint_contrastive(z1:Tensor, # first views, (N, d)
                      )->Tensor:
     "Joint loss β·SupCon + (1−β)·NT-Xent (Xue et al. 2023)."
     beta = check_scalar(beta, 'beta', 0., 1.)
-    return beta * supcon(z1, z2, labels, tau, check, chunk_size=chunk_size) + (1 - beta) * nt_xent(z1, z2, tau, 'all', check=check, chunk_size=chunk_size)
+    return beta * supcon(z1, z2, labels, tau, check, chunk_size=chunk_size) + (1 - beta) * nt_xent(z1, z2, tau, 'all',
+                                                                                                   check=check,
+                                                                                                       chunk_size=chunk_size)

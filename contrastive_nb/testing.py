@@ -1,4 +1,4 @@
-"""`check_gather` and a local process-group runner: every loss's `gather=True` checked against one process on the global batch, with real gloo processes on this machine.
+"""`check_gather` and a local process-group runner: every loss's `gather=True` checked against one process on the global batch, with real gloo processes on this machine; and the registry's toy experiment (`toy_experiment`, defined on the experiments page).
 
 Docs: https://contrastive-nb.github.io/contrastive_nb/testing.html.md"""
 
@@ -14,7 +14,7 @@ from .losses import get_loss
 
 
 # %% auto #0
-__all__ = ['free_port', 'init_local_group', 'run_local_group', 'check_gather']
+__all__ = ['free_port', 'init_local_group', 'run_local_group', 'check_gather', 'toy_experiment']
 
 # %% ../nbs/09_testing.ipynb #cc269eea
 def free_port()->int:
@@ -39,7 +39,8 @@ def run_local_group(target, # a module-level function target(rank, world_size, p
         got, deadline = {}, time.monotonic() + timeout
         while len(got) < world_size:
             try: r, res = q.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty: raise TimeoutError(f"no answer from {world_size - len(got)} of {world_size} processes in {timeout} s") from None
+            except queue.Empty:
+                raise TimeoutError(f"no answer from {world_size - len(got)} of {world_size} processes in {timeout} s") from None
             got[r] = res
     finally:
         for p in procs:
@@ -56,7 +57,9 @@ def _global_batch(sizes, d:int, n_classes:int, seed:int):
 
 # %% ../nbs/09_testing.ipynb #5383d5a1
 def _call(loss:str, z1, z2, y, gather:bool, kwargs:dict):
-    if isinstance(kwargs.get('generator'), int): kwargs = dict(kwargs, generator=torch.Generator().manual_seed(kwargs['generator']))  # a fresh generator per call: the same draws in every process
+    if isinstance(kwargs.get('generator'), int):
+        kwargs = dict(kwargs,
+                      generator=torch.Generator().manual_seed(kwargs['generator']))  # a fresh generator per call: the same draws in every process
     mod = get_loss(loss, **kwargs)
     mod.gather = gather
     return mod(z1, z2, y) if mod.supervised else mod(z1, z2)
@@ -65,7 +68,8 @@ def _call(loss:str, z1, z2, y, gather:bool, kwargs:dict):
 def _cases(loss)->list:
     "[(name, kwargs), …] from a name, a (name, kwargs) pair or a list of either."
     if isinstance(loss, str): return [(loss, {})]
-    if isinstance(loss, tuple) and len(loss) == 2 and isinstance(loss[0], str) and isinstance(loss[1], dict): return [loss]
+    if isinstance(loss, tuple) and len(loss) == 2 and isinstance(loss[0], str) and isinstance(loss[1], dict):
+        return [loss]
     return [c for l in loss for c in _cases(l)]
 
 # %% ../nbs/09_testing.ipynb #cb12047b
@@ -95,7 +99,8 @@ def check_gather(loss='nt_xent', # a loss name (`losses.get_loss`), a (name, kwa
                  seed:int=0)->dict|list:
     "Check each loss's `gather=True` in one gloo process per entry of `sizes` against one process on the global batch."
     sizes, cases = list(sizes), _cases(loss)
-    if len(sizes) < 2 or not all(isinstance(s, int) and s >= 1 for s in sizes): raise ValueError(f"`sizes` must list >= 2 positive ints (rows per rank), got {sizes}")
+    if len(sizes) < 2 or not all(isinstance(s, int) and s >= 1 for s in sizes):
+        raise ValueError(f"`sizes` must list >= 2 positive ints (rows per rank), got {sizes}")
     z1, z2, y = _global_batch(sizes, d, 3, seed)
     refs = []
     for name, kw in cases:
@@ -108,5 +113,24 @@ def check_gather(loss='nt_xent', # a loss name (`losses.get_loss`), a (name, kwa
     res = []
     for i, (v, g1, g2) in enumerate(refs):
         r1, r2 = (torch.cat([torch.from_numpy(out[i][j]) for out in got]) for j in (1, 2))
-        res.append(dict(value_err=max(abs(out[i][0] - v) for out in got), grad_err=max((r1 - g1).abs().max().item(), (r2 - g2).abs().max().item())))
+        res.append(dict(value_err=max(abs(out[i][0] - v) for out in got),
+                        grad_err=max((r1 - g1).abs().max().item(), (r2 - g2).abs().max().item())))
     return res if isinstance(loss, list) else res[0]
+
+# %% ../nbs/19_experiments.ipynb #955ca837
+def toy_experiment(name:str='toy'):
+    "Register the toy experiment as `name` and return it; its \"training\" is arithmetic, so every number is known."
+    # imported when called: the registry this page defines, as the package exports it
+    from contrastive_nb.experiments import ExperimentArgError, between, experiment, one_of
+    def too_noisy(c):
+        if max(c['noises']) * c['scale_by'] > 10: raise ExperimentArgError('noises', 'times `scale_by` must stay <= 10')
+    @experiment(name, 'a toy experiment for the tests', '1 s', keys=('method', 'noise'), metrics=('acc',),
+                paper=[dict(method='a', noise=1, acc=95.0, source='Table 0')], gpu=dict(noises=[1, 2, 3]),
+                smoke=dict(noises=[1]), checks=dict(noises=between(0, 10), methods=one_of('a', 'b')), validate=too_noisy)
+    def toy(noises:list[int]=[1, 2], # noise levels
+            methods:list[str]=['a'], # methods to compare
+            scale_by:float=1.0, # a float option
+            seed:int=0, *, device):
+        "Docstring of the toy experiment."
+        return [dict(method=m, noise=n, acc=100 - 10 * n * scale_by + seed, seconds=0.0) for m in methods for n in noises]
+    return toy

@@ -32,11 +32,14 @@ class _LightlyQueue(MemoryQueue):
 # %% ../../nbs/10_compat.ipynb #c993e6f8
 def _bank_size(memory_bank_size)->tuple[int, int|None]:
     "lightly's `memory_bank_size`: 0 (no bank), `(size, dim)`, or an int size (older lightly; the width is read from the first batch)."
-    if isinstance(memory_bank_size, bool): raise TypeError(f"`memory_bank_size` must be an int or a (size, dim) pair, got {memory_bank_size!r}")
+    if isinstance(memory_bank_size, bool):
+        raise TypeError(f"`memory_bank_size` must be an int or a (size, dim) pair, got {memory_bank_size!r}")
     if isinstance(memory_bank_size, int): size, dim = memory_bank_size, None
-    elif isinstance(memory_bank_size, Sequence) and len(memory_bank_size) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in memory_bank_size): size, dim = memory_bank_size
+    elif isinstance(memory_bank_size, Sequence) and len(memory_bank_size) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in memory_bank_size):
+        size, dim = memory_bank_size
     else: raise TypeError(f"`memory_bank_size` must be an int or a (size, dim) pair, got {memory_bank_size!r}")
-    if size < 0 or (dim is not None and dim < 1): raise ValueError(f"`memory_bank_size` must be >= 0 (and its dim >= 1), got {memory_bank_size!r}")
+    if size < 0 or (dim is not None and dim < 1):
+        raise ValueError(f"`memory_bank_size` must be >= 0 (and its dim >= 1), got {memory_bank_size!r}")
     return size, dim
 
 # %% ../../nbs/10_compat.ipynb #45467970
@@ -51,15 +54,19 @@ class NTXentLoss(nn.Module):
         resolve_chunk(chunk_size, 1, 1); self.chunk_size = chunk_size
         self.memory_bank = _LightlyQueue(self.size, dim, init='random') if self.size and dim else None
     def forward(self, out0:Tensor, out1:Tensor)->Tensor:
-        if not self.size: return nt_xent(out0, out1, self.temperature, 'all', chunk_size=self.chunk_size, gather=self.gather_distributed)
+        if not self.size:
+            return nt_xent(out0, out1, self.temperature, 'all', chunk_size=self.chunk_size,
+                           gather=self.gather_distributed)
         check_pair(out0, out1)
-        if self.memory_bank is None: self.memory_bank = _LightlyQueue(self.size, out1.shape[1], init='random').to(out1.device)
+        if self.memory_bank is None:
+            self.memory_bank = _LightlyQueue(self.size, out1.shape[1], init='random').to(out1.device)
         f, g = l2_normalize(out0), l2_normalize(out1)
         # the bank before this batch; lightly stores view 2
         neg = self.memory_bank(g, update=out0.requires_grad).to(f.dtype)
         pos = upcast((f * g).sum(1)) / self.temperature
         chunk = resolve_chunk(self.chunk_size, len(f), len(neg))
-        lse_neg = upcast(f @ neg.T).div(self.temperature).logsumexp(1) if chunk is None else masked_lse(f, neg, self.temperature, None, chunk)
+        lse_neg = upcast(f @ neg.T).div(self.temperature).logsumexp(1) if chunk is None else masked_lse(f, neg,
+                                                                                                        self.temperature, None, chunk)
         return (torch.logaddexp(pos, lse_neg) - pos).mean()
 
 # %% ../../nbs/10_compat.ipynb #a9c00009
@@ -70,15 +77,20 @@ def negative_mises_fisher_weights(out0:Tensor, out1:Tensor, sigma:float=0.5)->Te
 # %% ../../nbs/10_compat.ipynb #2e714384
 class DCLLoss(nn.Module):
     "lightly's `DCLLoss(temperature=0.1, weight_fn=None, gather_distributed=False)`: `dcl(out0, out1, temperature)`, or with lightly's `weight_fn(out0, out1)` on the positive term. Adds `chunk_size`."
-    def __init__(self, temperature:float=0.1, weight_fn:Callable[[Tensor, Tensor], Tensor]|None=None, gather_distributed:bool=False,
+    def __init__(self, temperature:float=0.1, weight_fn:Callable[[Tensor, Tensor], Tensor]|None=None,
+                 gather_distributed:bool=False,
                  chunk_size:int|str|None=None):
         super().__init__()
         self.temperature, self.gather_distributed = check_tau(temperature, 'temperature'), check_flag(gather_distributed, 'gather_distributed')
-        if weight_fn is not None and not callable(weight_fn): raise TypeError(f"`weight_fn` must be a function of (out0, out1) or None, got {weight_fn!r}")
+        if weight_fn is not None and not callable(weight_fn):
+            raise TypeError(f"`weight_fn` must be a function of (out0, out1) or None, got {weight_fn!r}")
         resolve_chunk(chunk_size, 1, 1); self.weight_fn, self.chunk_size = weight_fn, chunk_size
     def forward(self, out0:Tensor, out1:Tensor)->Tensor:
-        if self.weight_fn is None: return dcl(out0, out1, self.temperature, 'all', chunk_size=self.chunk_size, gather=self.gather_distributed)
-        if self.gather_distributed: raise NotImplementedError("a custom `weight_fn` with `gather_distributed=True`: use weight_fn=None (DCL) or DCLWLoss")
+        if self.weight_fn is None:
+            return dcl(out0, out1, self.temperature, 'all', chunk_size=self.chunk_size, gather=self.gather_distributed)
+        if self.gather_distributed:
+            raise NotImplementedError("a custom `weight_fn` with `gather_distributed=True`: use weight_fn=None (DCL) "
+                                      "or DCLWLoss")
         check_pair(out0, out1)
         f, g = l2_normalize(out0), l2_normalize(out1)
         chunk = pair_chunk(self.chunk_size, len(f), 'all')
@@ -92,13 +104,15 @@ class DCLLoss(nn.Module):
 # %% ../../nbs/10_compat.ipynb #dd012dd0
 class DCLWLoss(DCLLoss):
     "lightly's `DCLWLoss(temperature=0.1, sigma=0.5, gather_distributed=False)`: DCL with lightly's detached von Mises-Fisher weight."
-    def __init__(self, temperature:float=0.1, sigma:float=0.5, gather_distributed:bool=False, chunk_size:int|str|None=None):
+    def __init__(self, temperature:float=0.1, sigma:float=0.5, gather_distributed:bool=False,
+                 chunk_size:int|str|None=None):
         self.sigma = check_scalar(sigma, 'sigma', 0., lo_open=True)
         super().__init__(temperature, lambda a, b: negative_mises_fisher_weights(a, b, self.sigma), False, chunk_size)
         self.gather_distributed = check_flag(gather_distributed, 'gather_distributed')
     def forward(self, out0, out1):
         if not self.gather_distributed: return super().forward(out0, out1)
-        return dcl(out0, out1, self.temperature, 'all', weighted=True, sigma=self.sigma, chunk_size=self.chunk_size, gather=True)
+        return dcl(out0, out1, self.temperature, 'all', weighted=True, sigma=self.sigma, chunk_size=self.chunk_size,
+                   gather=True)
 
 # %% ../../nbs/10_compat.ipynb #a9c00011
 class MACLLoss(nn.Module):
@@ -120,5 +134,6 @@ class MACLLoss(nn.Module):
         tau = self.temperature * (1 + self.alpha * (pos.detach().mean() - self.A_0))
         # no host sync per step otherwise
         self.last_tau = check_tau(tau, 'the batch temperature τ0(1 + α(A − A0))') if self._may_underflow else tau
-        neg = negatives_lse(s, tau, 'all', inplace=True) if chunk is None else pair_lse(f, g, tau, 'all', chunk, exclude_positive=True)
+        neg = negatives_lse(s, tau, 'all', inplace=True) if chunk is None else pair_lse(f, g, tau, 'all', chunk,
+                                                                                        exclude_positive=True)
         return reweighted_nll(neg - pos / tau).mean()

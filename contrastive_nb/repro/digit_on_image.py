@@ -31,18 +31,26 @@ def _doi_fits(cfg):
     check_data_sizes(cfg)
     last = math.floor(cfg['size'] * max(GRID_OFFSETS))   # the offset digit_on_image pastes the last row and column at
     if last + cfg['digit_size'] > cfg['size']:
-        raise ExperimentArgError('digit_size', f"{cfg['digit_size']} px does not fit at the grid offsets of a {cfg['size']} px image (at most {cfg['size'] - last} px)")
+        raise ExperimentArgError('digit_size',
+                                 f"{cfg['digit_size']} px does not fit at the grid offsets of a {cfg['size']} px "
+                                 f"image (at most {cfg['size'] - last} px)")
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #c836b3c4
-@experiment('digit-on-image', "DigitOnImage (Chen et al. 2021, Fig. 6): more unique digits make SimCLR learn the digit and lose the image class; supervised training on image labels is unaffected",
+@experiment('digit-on-image',
+            "DigitOnImage (Chen et al. 2021, Fig. 6): more unique digits make SimCLR learn the digit and lose the "
+            "image class; supervised training on image labels is unaffected",
             cpu_time='≈ 4 min on 2 cores', keys=('method', 'tau', 'K'), metrics=('digit_acc', 'image_acc'),
-            paper_note='Fig. 6 (a figure; no numbers are published): as K grows, SimCLR\'s digit accuracy rises and its ImageNet accuracy falls sharply, at every temperature; a supervised ResNet-50 trained on ImageNet labels keeps its ImageNet accuracy whatever K.',
+            paper_note='Fig. 6 (a figure; no numbers are published): as K grows, SimCLR\'s digit accuracy rises and '
+                       'its ImageNet accuracy falls sharply, at every temperature; a supervised ResNet-50 trained on '
+                       'ImageNet labels keeps its ImageNet accuracy whatever K.',
             full=dict(n_train=20000, n_test=10000, epochs=12), full_time='≈ 8 min per model on 2 cores',
-            gpu=dict(pool_sizes=[1, 10, 100, 1000, 4000], taus=[0.05, 0.2, 0.5], size=96, digit_size=24, n_train=20000, n_test=5000, epochs=50, encoder='resnet18'),
+            gpu=dict(pool_sizes=[1, 10, 100, 1000, 4000], taus=[0.05, 0.2, 0.5], size=96, digit_size=24, n_train=20000,
+                     n_test=5000, epochs=50, encoder='resnet18'),
             smoke=dict(pool_sizes=[1, 100], n_train=400, n_test=200, epochs=1, probe_epochs=5),
-            checks=dict(pool_sizes=between(1, 4000), taus=positive, methods=loss_or_method(*METHODS), size=between(16, 512), digit_size=between(4, 128),
-                        n_train=between(100), n_test=between(50), batch_size=between(2), epochs=between(1), lr=positive, composite=one_of(*COMPOSITES),
-                        probe_epochs=between(1), data=takes_data('images')),
+            checks=dict(pool_sizes=between(1, 4000), taus=positive, methods=loss_or_method(*METHODS),
+                        size=between(16, 512), digit_size=between(4, 128),
+                        composite=one_of(*COMPOSITES),
+                        data=takes_data('images')),
             validate=_doi_fits)
 def digit_on_image_tradeoff(
         pool_sizes:list[int]=[1, 10, 100, 1000], # K: unique digits pasted on the training images
@@ -52,20 +60,14 @@ def digit_on_image_tradeoff(
         # the images under the digits: fashion-mnist, textures (skimage photos), cifar10, cifar100, imagenette or
         # folder:PATH
         data:str='fashion-mnist',
-        n_train:int=2000, # training images (a seeded subset of the source's training split)
-        n_test:int=1000, # test images
         size:int=48, # image side: images are resized to it (the paper: 224 px)
         digit_size:int=12, # digit side (the paper: 28 px at 224)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
-        batch_size:int=256, # training batch size
-        epochs:int=8, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         # absdiff (|image − digit|, visible on bright items), max (the colab) or add (clipped; the paper's "channel
         # addition")
         composite:str='absdiff',
-        probe_epochs:int=100, # epochs of each linear probe
-        device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0):
+        seed:int=0,
+        *, n_train=2000, n_test, batch_size, epochs, lr, probe_epochs, device):
     "Digit and image-class probe accuracy against the size K of the digit pool: one row per method, τ and K, yielded as each model is done."
     itr, dtr, probe = _doi_data(data, n_train, n_test, size, digit_size, composite, seed)
     aug = simclr_augment(size)
@@ -78,7 +80,8 @@ def digit_on_image_tradeoff(
         for m in (m for m in methods if m != 'random'):
             for tau in (taus if takes_tau(m) else [None]):
                 if not pending(method=m, tau=tau, K=K): continue   # a resumed run has this model
-                yield row(m, tau, K, train_encoder(m, train, encoder, aug, tau, train.y, epochs, batch_size, lr, device, seed))
+                yield row(m, tau, K,
+                          train_encoder(m, train, encoder, aug, tau, train.y, epochs, batch_size, lr, device, seed))
     if 'random' in methods and pending(method='random', tau=None, K=None):  # does not depend on K: evaluated once
         yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed))
 

@@ -64,15 +64,23 @@ def geometry(model, test, name:str, aug=None, seed:int=0)->dict:
 def _gen_sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
 
 # %% ../../nbs/tutorials/generalized.ipynb #fd0105d9
-@experiment('generalized', "Chen et al. (2021), Fig. 1 and Table 2: the generalized contrastive loss with hypersphere, hypercube and normal priors performs about as well as NT-Xent, and a deeper projection head evens the losses out",
+@experiment('generalized',
+            "Chen et al. (2021), Fig. 1 and Table 2: the generalized contrastive loss with hypersphere, hypercube and "
+            "normal priors performs about as well as NT-Xent, and a deeper projection head evens the losses out",
             cpu_time='≈ 19 min on 2 cores', keys=('loss', 'lam', 'head_layers', 'batch_size'),
             metrics=('acc', 'acc_z', 'alignment', 'uniformity', 'kurtosis'),
-            paper_note='Fig. 1: on CIFAR-10 (2-layer head) the instantiations differ little, especially after 200+ epochs; on ImageNet the differences disappear with a 3-layer head. Table 2: with a deeper head, batch size matters less (ImageNet, ResNet-50: 800 epochs, 2 layers 69.3 / 69.8 / 70.1 %, 3 layers 71.0 / 70.9 / 71.3 % at batch 512 / 1024 / 2048).',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, head_layers=[2]), full_time='≈ 2 min per model on 2 cores',
+            paper_note='Fig. 1: on CIFAR-10 (2-layer head) the instantiations differ little, especially after 200+ '
+                       'epochs; on ImageNet the differences disappear with a 3-layer head. Table 2: with a deeper '
+                       'head, batch size matters less (ImageNet, ResNet-50: 800 epochs, 2 layers 69.3 / 69.8 / 70.1 '
+                       '%, 3 layers 71.0 / 70.9 / 71.3 % at batch 512 / 1024 / 2048).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, head_layers=[2]),
+            full_time='≈ 2 min per model on 2 cores',
             gpu=dict(head_layers=[0, 1, 2, 3, 4], batch_sizes=[128, 256, 512, 1024], n_train=4000, epochs=50),
-            smoke=dict(losses=['nt_xent', 'swd-normal', 'random'], lams=[1.0], head_layers=[0, 2], epochs=1, n_train=300, n_test=200, probe_epochs=5),
-            checks=dict(losses=loss_or_method(*GEN_LOSSES), lams=positive, head_layers=between(0, 4), batch_sizes=between(2), tau=positive,
-                        epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images')),
+            smoke=dict(losses=['nt_xent', 'swd-normal', 'random'], lams=[1.0], head_layers=[0, 2], epochs=1,
+                       n_train=300, n_test=200, probe_epochs=5),
+            checks=dict(losses=loss_or_method(*GEN_LOSSES), lams=positive, head_layers=between(0, 4),
+                        batch_sizes=between(2), tau=positive,
+                        data=takes_data('digits', 'images')),
             validate=_gen_sizes)
 def generalized(
         # nt_xent decoupled swd-hypersphere swd-hypercube swd-normal random (the untrained encoder, once), or your loss
@@ -82,15 +90,10 @@ def generalized(
         head_layers:list[int]=[0, 1, 2, 3], # projection-head depth (0: none, z = h)
         batch_sizes:list[int]=[256], # training batch sizes
         tau:float=0.1, # temperature of nt_xent and decoupled
-        epochs:int=10, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-        n_train:int=2000, # training images (a seeded subset of the source's training split)
-        n_test:int=1000, # held-out images
-        probe_epochs:int=100, # epochs of each linear probe
         # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
         data:str='mnist-sample',
-        device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0):
+        seed:int=0,
+        *, n_train=2000, n_test, epochs=10, lr, probe_epochs, device):
     "Linear-probe accuracy (%) of the held-out images on h and on z, and the geometry of z: one row per loss, λ, head depth and batch size, yielded as each model is done."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for name in losses:
@@ -101,14 +104,19 @@ def generalized(
                 for bs in one or batch_sizes:
                     # a resumed run has this model
                     if not pending(loss=name, lam=lam, head_layers=L, batch_size=bs): continue
-                    if name == 'random': model = untrained_contrastive(tr, src.encoder, crop_only(src.size), device=device, seed=seed)
+                    if name == 'random':
+                        model = untrained_contrastive(tr, src.encoder, crop_only(src.size), device=device, seed=seed)
                     else:
-                        loss, kw = (name, dict(tau=tau) if takes_tau(name) else {}) if user else generalized_loss(name, lam, tau)
-                        model = fit_contrastive(tr, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed,
+                        loss, kw = (name, dict(tau=tau) if takes_tau(name) else {}) if user else generalized_loss(name,
+                                                                                                                  lam,
+                                                                                                                      tau)
+                        model = fit_contrastive(tr, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs,
+                                                lr=lr, device=device, seed=seed,
                                                 head_layers=L).model
                     acc_h = probe_accuracy(model, tr, te, epochs=probe_epochs, device=device, seed=seed)[None]
                     acc_z = probe_accuracy(model, tr, te, epochs=probe_epochs, device=device, seed=seed, what='z')[None]
-                    row = dict(loss=name, lam=lam, head_layers=L, batch_size=bs, acc=acc_h, acc_z=acc_z, **geometry(model, te, name))
+                    row = dict(loss=name, lam=lam, head_layers=L, batch_size=bs, acc=acc_h, acc_z=acc_z,
+                               **geometry(model, te, name))
                     yield row
 
 # %% ../../nbs/tutorials/generalized.ipynb #d5b26d33
@@ -125,7 +133,8 @@ def generalized_figure(res:dict):
         for i, m in enumerate(('acc', 'acc_z')):
             ax = line_plot(sub, 'head_layers', m, hue=hue,
                            ax=axs[i, j], title=f"{name}: probe on {'h' if m == 'acc' else 'z'}", ylabel='accuracy (%)')
-            if rnd[m]: ax.axhline(sum(rnd[m]) / len(rnd[m]), color='grey', ls=':', label='untrained'); ax.legend(fontsize=7)
+            if rnd[m]:
+                ax.axhline(sum(rnd[m]) / len(rnd[m]), color='grey', ls=':', label='untrained'); ax.legend(fontsize=7)
             ax.set_xlabel('head layers (0: none)')
     fig.tight_layout()
     return fig
@@ -133,7 +142,8 @@ def generalized_figure(res:dict):
 generalized.experiment.figure = generalized_figure
 
 # %% ../../nbs/tutorials/generalized.ipynb #9f06d418
-def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-normal'), lam:float=10., head_layers:int=2,
+def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-normal'), lam:float=10.,
+                    head_layers:int=2,
                     epochs:int=3, n_train:int=1000, seed:int=0, device=None):
     "Figure: histograms of the coordinates of held-out z (in the space each loss matches to its prior) after a short training run per loss, against the prior's marginal density; returns (figure, {loss: kurtosis})."
     import matplotlib.pyplot as plt
@@ -161,7 +171,8 @@ def _blocks(encoder:nn.Module)->list:
     "The encoder's stages whose outputs are its local feature maps: ConvN's conv blocks, a ResNet's layer1…layer4."
     if isinstance(getattr(encoder, 'features', None), nn.Sequential):
         return [m for m in encoder.features if isinstance(m, nn.Sequential)]
-    if all(hasattr(encoder, f'layer{i}') for i in range(1, 5)): return [getattr(encoder, f'layer{i}') for i in range(1, 5)]
+    if all(hasattr(encoder, f'layer{i}') for i in range(1, 5)):
+        return [getattr(encoder, f'layer{i}') for i in range(1, 5)]
     raise TypeError(f"`encoder` must be a ConvN or a torchvision ResNet, got {type(encoder).__name__}")
 
 # %% ../../nbs/tutorials/generalized.ipynb #034e2fa7
@@ -178,7 +189,8 @@ def feature_maps(model:nn.Module, # a `ContrastiveModel` or a bare encoder
         if isinstance(l, bool) or not isinstance(l, int) or not 1 <= l <= len(blocks):
             raise ValueError(f"`layers` must be ints in [1, {len(blocks)}], got {l!r}")
     out, hooks = {}, []
-    for l in layers: hooks.append(blocks[l - 1].register_forward_hook(lambda m, i, o, l=l: out.__setitem__(l, o.float())))
+    for l in layers:
+        hooks.append(blocks[l - 1].register_forward_hook(lambda m, i, o, l=l: out.__setitem__(l, o.float())))
     was = enc.training; enc.eval()
     try: enc(x.to(next(enc.parameters()).device))
     finally:
@@ -202,7 +214,8 @@ def kmeans(x:Tensor, # (B, L, C): B independent problems of L points each
     "Batched K-means (k-means++ seeding, Lloyd iterations) that solves B problems at once: one per image's feature map."
     if x.ndim != 3: raise ValueError(f"`x` must be (B, L, C), got shape {tuple(x.shape)}")
     B, L, C = x.shape
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= L: raise ValueError(f"`k` must be an int in [1, {L}], got {k!r}")
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= L:
+        raise ValueError(f"`k` must be an int in [1, {L}], got {k!r}")
     x = x.float()
     g = torch.Generator(device=x.device).manual_seed(seed)
     ar = torch.arange(B, device=x.device)
@@ -235,7 +248,9 @@ def best_iou(clusters:Tensor, # (B, H, W) cluster ids
              regions:Tensor, # (B, H, W) true region ids in [0, n_regions)
              n_regions:int)->Tensor: # (B, n_regions) best IoU, NaN where a region is absent
     "For every true region, the IoU of the cluster that overlaps it best: |C ∩ R| / |C ∪ R|, maximised over clusters C."
-    if clusters.shape != regions.shape: raise ValueError(f"`clusters` {tuple(clusters.shape)} and `regions` {tuple(regions.shape)} must have the same shape")
+    if clusters.shape != regions.shape:
+        raise ValueError(f"`clusters` {tuple(clusters.shape)} and `regions` {tuple(regions.shape)} must have the same "
+                         "shape")
     c = F.one_hot(clusters.flatten(1).long()).float()
     r = F.one_hot(regions.flatten(1).long(), n_regions).float()
     inter = c.transpose(1, 2) @ r  # (B, k, R)
@@ -267,15 +282,20 @@ def local_data(data:str, # 'two-digits' or 'digit-on-image'
     # a small and a large digit, never overlapping (Table 4's canvases); supervised on both digits
     if data == 'two-digits':
         small, large = canvas // 4, canvas // 2
-        train, test = two_digits(tr, n_train, small, large, canvas, seed=seed), two_digits(te, n_test, small, large, canvas, seed=seed + 1)
-        return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas), names=('background', 'small digit', 'large digit'),
-                    y=torch.stack([train.labels['small'], train.labels['large']], 1), aug=crop_only(canvas, scale=(0.5, 1.0)))
+        train, test = two_digits(tr, n_train, small, large, canvas, seed=seed), two_digits(te, n_test, small, large,
+                                                                                           canvas, seed=seed + 1)
+        return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas),
+                    names=('background', 'small digit', 'large digit'),
+                    y=torch.stack([train.labels['small'], train.labels['large']], 1),
+                    aug=crop_only(canvas, scale=(0.5, 1.0)))
     if data == 'digit-on-image':  # a texture crop with one digit pasted 9 times; supervised on the texture class
         imgs = skimage_textures(n_per_class=-(-(n_train + n_test) // 10), size=canvas, seed=seed)
         itr, ite = imgs.split(n_test, seed=seed)
         ds = max(4, canvas // 6)
-        train, test = (digit_on_image(i, d, len(d), digit_size=ds, seed=seed + s) for i, d, s in ((itr, tr, 1), (ite, te, 2)))
-        return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas, [1] * 9), names=('image', 'digit'),
+        train, test = (digit_on_image(i, d, len(d), digit_size=ds, seed=seed + s) for i, d, s in ((itr, tr, 1),
+                                                                                                  (ite, te, 2)))
+        return dict(train=train, test=test, regions=box_masks(test.labels['boxes'], canvas, [1] * 9),
+                    names=('image', 'digit'),
                     y=train.y, aug=simclr_augment(canvas))
     check_choice(data, 'data', LOCAL_DATA)
 
@@ -284,7 +304,8 @@ def local_models(d:dict, # from `local_data`
                  methods=('simclr', 'supervised', 'random'), encoder:str='convn_pool', tau:float=0.2,
                  epochs:int=8, batch_size:int=256, lr:float=1e-3, device=None, seed:int=0)->dict:
     "One encoder per method, trained on `d['train']` with the shared recipe (`train_encoder`); 'pixels' maps to None."
-    return {m: None if m == 'pixels' else train_encoder(m, d['train'], encoder, d['aug'], tau, d['y'], epochs, batch_size, lr, device, seed)
+    return {m: None if m == 'pixels' else train_encoder(m, d['train'], encoder, d['aug'], tau, d['y'], epochs,
+                                                        batch_size, lr, device, seed)
             for m in methods}
 
 # %% ../../nbs/tutorials/generalized.ipynb #2d571620
@@ -298,23 +319,34 @@ def local_feature_maps(model, x:Tensor, layers, ref:nn.Module)->dict:
 def region_scores(clusters:Tensor, regions:Tensor, n_regions:int)->dict:
     "`score`: mean over images of the mean over regions of the best cluster IoU (%); `object_iou`: the same over the object regions only (not region 0)."
     iou = best_iou(clusters.cpu(), regions, n_regions)
-    return dict(score=round(100 * iou.nanmean(1).mean().item(), 2), object_iou=round(100 * iou[:, 1:].nanmean(1).mean().item(), 2))
+    return dict(score=round(100 * iou.nanmean(1).mean().item(), 2),
+                object_iou=round(100 * iou[:, 1:].nanmean(1).mean().item(), 2))
 
 # %% ../../nbs/tutorials/generalized.ipynb #97d632a4
 def _local_sizes(cfg:dict):
-    if cfg['canvas'] % 8: raise ExperimentArgError('canvas', f"must be a multiple of 8 (the encoders' deepest stride), got {cfg['canvas']}")
+    if cfg['canvas'] % 8:
+        raise ExperimentArgError('canvas',
+                                 f"must be a multiple of 8 (the encoders' deepest stride), got {cfg['canvas']}")
     cells = (cfg['canvas'] // 8) ** 2
-    if max(cfg['ks']) > cells: raise ExperimentArgError('ks', f"must be at most {cells}, the cells of the deepest {cfg['canvas'] // 8}×{cfg['canvas'] // 8} map")
+    if max(cfg['ks']) > cells:
+        raise ExperimentArgError('ks',
+                                 f"must be at most {cells}, the cells of the deepest "
+                                 f"{cfg['canvas'] // 8}×{cfg['canvas'] // 8} map")
 
 # %% ../../nbs/tutorials/generalized.ipynb #e528cd1b
-@experiment('local-features', "Chen et al. (2021), Figs. 3-4: K-means on the local features of a contrastively trained encoder groups image regions by object, as a supervised encoder's do and raw pixels' do not",
+@experiment('local-features',
+            "Chen et al. (2021), Figs. 3-4: K-means on the local features of a contrastively trained encoder groups "
+            "image regions by object, as a supervised encoder's do and raw pixels' do not",
             cpu_time='≈ 13 min on 2 cores', keys=('data', 'features', 'layer', 'k'), metrics=('score', 'object_iou'),
-            paper_note="Figs. 3-4 (figures; no numbers are published): K-means on the l2-normalised block-group 2-4 features of a SimCLR ResNet groups regions by object and by object part as k grows, like a supervised ResNet's; raw 14×14 pixel patches do not.",
+            paper_note="Figs. 3-4 (figures; no numbers are published): K-means on the l2-normalised block-group 2-4 "
+                       "features of a SimCLR ResNet groups regions by object and by object part as k grows, like a "
+                       "supervised ResNet's; raw 14×14 pixel patches do not.",
             full=dict(n_train=20000, epochs=20), full_time='≈ 18 min per model on 2 cores',
             gpu=dict(canvas=112, encoder='cifar_resnet18', n_train=20000, n_test=500, epochs=30, batch_size=512),
             smoke=dict(layers=[2, 4], ks=[2, 3], n_train=256, n_test=16, epochs=1),
-            checks=dict(data=one_of(*LOCAL_DATA), features=one_of(*LOCAL_FEATURES), layers=between(1, 4), ks=between(2, 64), canvas=between(16, 448),
-                        n_train=between(64), n_test=between(4, 1000), tau=positive, batch_size=between(2), epochs=between(1), lr=positive),
+            checks=dict(data=one_of(*LOCAL_DATA), features=one_of(*LOCAL_FEATURES), layers=between(1, 4),
+                        ks=between(2, 64), canvas=between(16, 448),
+                        n_train=between(64), n_test=between(4, 1000), tau=positive),
             validate=_local_sizes)
 def local_features(
         # two-digits (regions: background, small digit, large digit), digit-on-image (image, digit)
@@ -326,14 +358,10 @@ def local_features(
         ks:list[int]=[2, 3, 4, 5, 6, 7, 8], # K-means clusters per image
         canvas:int=48, # image side (the paper: 448 px photos)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
-        n_train:int=4000, # training images
         n_test:int=200, # held-out images whose feature maps are clustered
         tau:float=0.2, # SimCLR's temperature
-        batch_size:int=256, # training batch size
-        epochs:int=8, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-        device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0):
+        seed:int=0,
+        *, n_train, batch_size, epochs, lr, device):
     "How well per-image K-means on each kind of local feature recovers the true regions (`region_scores`): one row per dataset, feature type, layer and k; the rows of one model are yielded together when it is done."
     for name in data:
         d = local_data(name, n_train, n_test, canvas, seed)
@@ -345,7 +373,8 @@ def local_features(
             model = local_models(d, [m], encoder, tau, epochs, batch_size, lr, device, seed)[m]
             maps = local_feature_maps(model, x, layers, ref)
             unit = [dict(data=name, features=m, layer=l, k=k, stride=canvas // maps[l].shape[-1],
-                         **region_scores(cluster_maps(maps[l], k, canvas, normalize=model is not None, seed=seed), d['regions'], len(d['names'])))
+                         **region_scores(cluster_maps(maps[l], k, canvas, normalize=model is not None, seed=seed),
+                                         d['regions'], len(d['names'])))
                     for l in layers for k in ks]
             yield unit
 
@@ -372,13 +401,16 @@ def local_features_figure(res:dict, metric:str='score'):
     import matplotlib.pyplot as plt
     datas = list(dict.fromkeys(r['data'] for r in res['rows']))
     layers = sorted({r['layer'] for r in res['rows']})
-    fig, axs = plt.subplots(len(datas), len(layers), figsize=(3.2 * len(layers), 3.1 * len(datas)), sharey='row', squeeze=False)
+    fig, axs = plt.subplots(len(datas), len(layers), figsize=(3.2 * len(layers), 3.1 * len(datas)), sharey='row',
+                            squeeze=False)
     for i, name in enumerate(datas):
         for j, l in enumerate(layers):
             sub = dict(res, rows=[r for r in res['rows'] if r['data'] == name and r['layer'] == l])
             stride = sub['rows'][0]['stride']
-            ax = line_plot(sub, 'k', metric, hue=('features',), ax=axs[i, j], title=f"{name}: layer {l} (stride {stride})")
-            ax.set_ylabel('' if j else ('best-cluster IoU, all regions (%)' if metric == 'score' else 'best-cluster IoU, objects (%)' if metric == 'object_iou' else metric))
+            ax = line_plot(sub, 'k', metric, hue=('features',), ax=axs[i, j],
+                           title=f"{name}: layer {l} (stride {stride})")
+            ax.set_ylabel('' if j else ('best-cluster IoU, all regions (%)' if metric == 'score' else 'best-cluster '
+                                                                                                      'IoU, objects (%)' if metric == 'object_iou' else metric))
             if i or j: ax.get_legend().remove()
     fig.tight_layout()
     return fig

@@ -32,19 +32,27 @@ def multi_hot(digits:torch.Tensor, n_classes:int=10)->torch.Tensor:
 # %% ../../nbs/tutorials/multidigits.ipynb #4e6fa25e
 def _grid_fits(cfg):
     if 'grid' in cfg['placements'] and cfg['digit_size'] > cfg['canvas'] // 4:
-        raise ExperimentArgError('digit_size', f"{cfg['digit_size']} px does not fit a grid cell of {cfg['canvas'] // 4} px (canvas {cfg['canvas']} / 4)")
+        raise ExperimentArgError('digit_size',
+                                 f"{cfg['digit_size']} px does not fit a grid cell of {cfg['canvas'] // 4} px (canvas "
+                                 f"{cfg['canvas']} / 4)")
 
 # %% ../../nbs/tutorials/multidigits.ipynb #44f28617
-@experiment('multidigits', "MultiDigits (Chen et al. 2021, Table 3): SimCLR on canvases of 1-16 digits keeps single-digit accuracy up to about 8 digits; overlap (random placement) hurts more as digits are added",
+@experiment('multidigits',
+            "MultiDigits (Chen et al. 2021, Table 3): SimCLR on canvases of 1-16 digits keeps single-digit accuracy "
+            "up to about 8 digits; overlap (random placement) hurts more as digits are added",
             cpu_time='≈ 12 min on 2 cores', keys=('method', 'placement', 'count'), metrics=('acc',),
             paper=[dict(method=m, placement=p, count=k, acc=a, source='Chen et al. 2021, Table 3 (ResNet-18, 112 px)') for (m, p), d in MULTIDIGITS_PAPER.items() for k, a in d.items()]
                   + [dict(method='random', acc=18.0, source='Chen et al. 2021, Table 3 caption (random network)')],
             full=dict(n_train=20000, epochs=20), full_time='≈ 16 min per model on 2 cores',
-            gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
-            smoke=dict(counts=[1, 4], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(data=takes_data('digits'), counts=between(1, 16), placements=one_of(*PLACEMENTS), methods=loss_or_method(*METHODS), tau=positive,
-                        canvas=between(16, 448), digit_size=between(4, 112), n_train=between(64), n_probe=between(50), n_test=between(10), batch_size=between(2),
-                        epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0), composite=one_of(*COMPOSITES), probe_epochs=between(1)),
+            gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30,
+                     encoder='cifar_resnet18', batch_size=512),
+            smoke=dict(counts=[1, 4], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1,
+                       probe_epochs=5),
+            checks=dict(data=takes_data('digits'), counts=between(1, 16), placements=one_of(*PLACEMENTS),
+                        methods=loss_or_method(*METHODS), tau=positive,
+                        canvas=between(16, 448), digit_size=between(4, 112), n_train=between(64), n_probe=between(50),
+                        n_test=between(10),
+                        crop_scale=between(0.05, 1.0), composite=one_of(*COMPOSITES)),
             validate=_grid_fits)
 def multidigits_count(
         counts:list[int]=[1, 4, 16], # digits per training canvas
@@ -58,16 +66,12 @@ def multidigits_count(
         n_train:int=2000, # training canvases per count and placement
         n_probe:int=4000, # single-digit canvases for training the probe (`n_test` held-out ones test it)
         n_test:int=1000, # held-out single-digit canvases that test each probe (drawn from the 1,000 held-out digits)
-        batch_size:int=256, # training batch size
-        epochs:int=8, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         crop_scale:float=0.5, # smallest crop area of the views
         composite:str='max', # how overlapping digits combine: max (the colab) or add (the paper's text)
-        probe_epochs:int=100, # epochs of the linear probe
         # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         data:str='mnist-sample',
-        device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0):
+        seed:int=0,
+        *, batch_size, epochs, lr, probe_epochs, device):
     "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits: one row per method, placement and count, yielded as each model is done."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
@@ -82,7 +86,9 @@ def multidigits_count(
             train = multi_digits(tr, n_train, k, canvas, digit_size, p, composite, seed=seed + 100 * k)
             for m in (m for m in methods if m != 'random'):
                 if not pending(method=m, placement=p, count=k): continue   # a resumed run has this model
-                yield row(m, p, k, train_encoder(m, train, encoder, aug, tau if takes_tau(m) else None, multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed))
+                yield row(m, p, k,
+                          train_encoder(m, train, encoder, aug, tau if takes_tau(m) else None,
+                                        multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed))
     # does not depend on the training canvases: evaluated once
     if 'random' in methods and pending(method='random', placement=None, count=None):
         yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed))
@@ -92,7 +98,8 @@ def multidigits_figure(res:dict):
     "Single-digit accuracy against the number of digits per training canvas, a line per method and placement, the paper's Table 3 dashed; the random network as a dotted floor."
     rows = [r for r in res['rows'] if r['method'] == 'random']
     floor = sum(r['acc'] for r in rows) / len(rows) if rows else None
-    ax = line_plot(res, 'count', 'acc', hue=('method', 'placement'), chance=floor, ylabel='single-digit probe accuracy (%)',
+    ax = line_plot(res, 'count', 'acc', hue=('method', 'placement'), chance=floor,
+                   ylabel='single-digit probe accuracy (%)',
                    title='MultiDigits: accuracy against digits per canvas' + ('' if floor is None else f" (dotted: random net, {floor:.1f} %)"))
     ax.set_xlabel('digits per training canvas')
     return ax.figure

@@ -51,7 +51,8 @@ def vae_loss(pred, x:Tensor, # the input: image channels, then constant bit chan
     h, mu, logvar, logits = pred
     c = image_channels
     rec = F.binary_cross_entropy_with_logits(logits[:, :c], x[:, :c], reduction='sum')
-    if x.shape[1] > c: rec = rec + F.binary_cross_entropy_with_logits(logits[:, c:].mean((2, 3)), x[:, c:, 0, 0], reduction='sum')
+    if x.shape[1] > c:
+        rec = rec + F.binary_cross_entropy_with_logits(logits[:, c:].mean((2, 3)), x[:, c:, 0, 0], reduction='sum')
     kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum()
     return (rec + kl) / len(x)
 
@@ -71,7 +72,8 @@ def fit_vae(train, # RandBit (or ProbeDataset) of raw images
     seed_everything(seed)
     b = train.batch(torch.arange(2))
     c = b[0].shape[1] + (b[1].shape[1] if len(b) == 3 else 0)
-    learn = Learner(training_dls(train, bs, seed, device), ConvVAE(c, b[0].shape[-1], latent), loss_func=partial(vae_loss, image_channels=b[0].shape[1]),
+    learn = Learner(training_dls(train, bs, seed, device), ConvVAE(c, b[0].shape[-1], latent),
+                    loss_func=partial(vae_loss, image_channels=b[0].shape[1]),
                     cbs=[Reconstruct(), NoSync()], opt_func=colab_adam())
     return fit_recipe(learn, epochs, lr)
 
@@ -95,15 +97,21 @@ def _randbit_loss(method:str, tau:float|None)->tuple:
     return method, ({} if tau is None else dict(tau=tau))
 
 # %% ../../nbs/tutorials/randbit.ipynb #b06bc9ad
-@experiment('randbit', "RandBit (Chen et al. 2021, Fig. 7): random bits suppress the digit in a contrastive representation, less at small τ; a VAE is barely affected",
+@experiment('randbit',
+            "RandBit (Chen et al. 2021, Fig. 7): random bits suppress the digit in a contrastive representation, less "
+            "at small τ; a VAE is barely affected",
             cpu_time='≈ 9 min on 2 cores', keys=('method', 'tau', 'batch_size', 'bits'), metrics=('acc',),
             paper=[dict(method='simclr', tau=t, bits=b, acc=a, source='randbits_mnist colab, full MNIST (Fig. 7a)') for t, d in COLAB_RANDBIT.items() for b, a in d.items()],
-            paper_note='Fig. 7b shows a VAE with the same encoder losing little accuracy as bits are added (a figure; no numbers are published).',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12), full_time='≈ 2 min per model on 2 cores',
-            gpu=dict(bits=[0, 5, 10, 15, 20], taus=[0.05, 0.1, 0.2], methods=['simclr', 'vae', 'random'], batch_sizes=[256, 1000]),
-            smoke=dict(bits=[0, 3], methods=['simclr', 'vae', 'random'], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(bits=between(0, 64), taus=positive, methods=loss_or_method(*RANDBIT_METHODS), batch_sizes=between(2), epochs=between(1),
-                        lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images')),
+            paper_note='Fig. 7b shows a VAE with the same encoder losing little accuracy as bits are added (a figure; '
+                       'no numbers are published).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12),
+            full_time='≈ 2 min per model on 2 cores',
+            gpu=dict(bits=[0, 5, 10, 15, 20], taus=[0.05, 0.1, 0.2], methods=['simclr', 'vae', 'random'],
+                     batch_sizes=[256, 1000]),
+            smoke=dict(bits=[0, 3], methods=['simclr', 'vae', 'random'], epochs=1, n_train=400, n_test=200,
+                       probe_epochs=5),
+            checks=dict(bits=between(0, 64), taus=positive, methods=loss_or_method(*RANDBIT_METHODS),
+                        batch_sizes=between(2), data=takes_data('digits', 'images')),
             validate=lambda cfg: (check_data_sizes(cfg), check_batches_fit(cfg)))
 def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to every image
             taus:list[float]=[0.2], # temperatures of the contrastive methods
@@ -111,16 +119,11 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
             # your loss as module:function
             methods:list[str]=['simclr', 'vae', 'random'],
             batch_sizes:list[int]=[256], # training batch sizes
-            epochs:int=20, # training epochs per model
-            lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-            n_train:int=4000, # training images (a seeded subset of the source's training split)
-            n_test:int=1000, # held-out test images
             # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette,
             # textures or folder:PATH
             data:str='mnist-sample',
-            probe_epochs:int=100, # epochs of the linear probe
-            device:str|None=None, # torch device (default: cuda when available)
-            seed:int=0):
+            seed:int=0,
+            *, n_train, n_test, epochs=20, lr, probe_epochs, device):
     "Probe accuracy of the class (the digit on MNIST) for encoders trained with `bits` random bits: one row per method, τ, batch size and number of bits, yielded as each model is done."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for m in methods:
@@ -141,7 +144,8 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
 # %% ../../nbs/tutorials/randbit.ipynb #7323b459
 def randbit_figure(res:dict):
     "Probe accuracy against bits, a line per method and τ, the colab's numbers dashed."
-    ax = line_plot(res, 'bits', 'acc', hue=('method', 'tau', 'batch_size'), chance=10, ylabel='linear probe accuracy (%)',
+    ax = line_plot(res, 'bits', 'acc', hue=('method', 'tau', 'batch_size'), chance=10,
+                   ylabel='linear probe accuracy (%)',
                    title='RandBit: digit accuracy as random bits are added')
     return ax.figure
 

@@ -24,7 +24,8 @@ def tolerated_bits(curve:dict, # bits -> probe accuracy (%) for one batch size a
     if 0 not in curve: raise ValueError(f"`curve` must include 0 bits, got bit counts {sorted(curve)}")
     bits = sorted(curve)
     half = (curve[0] + chance) / 2
-    if curve[0] <= chance: raise ValueError(f"the 0-bit accuracy {curve[0]:.1f} % is not above chance ({chance} %): nothing to suppress")
+    if curve[0] <= chance:
+        raise ValueError(f"the 0-bit accuracy {curve[0]:.1f} % is not above chance ({chance} %): nothing to suppress")
     for lo, hi in zip(bits, bits[1:]):
         if curve[hi] < half:
             return lo + (hi - lo) * (curve[lo] - half) / (curve[lo] - curve[hi])  # curve[lo] >= half > curve[hi]
@@ -33,33 +34,35 @@ def tolerated_bits(curve:dict, # bits -> probe accuracy (%) for one batch size a
 # %% ../../nbs/tutorials/randbit_batch.ipynb #db4b12e2
 def _check(cfg:dict):
     check_data_sizes(cfg); check_batches_fit(cfg)
-    if 0 not in cfg['bits']: raise ExperimentArgError('bits', f"must include 0 (the reference accuracy), got {cfg['bits']}")
+    if 0 not in cfg['bits']:
+        raise ExperimentArgError('bits', f"must include 0 (the reference accuracy), got {cfg['bits']}")
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #34aacad5
-@experiment('randbit-batch', "Bits vs batch size (Chen et al. 2021, App. B.2): the random bits a contrastive encoder tolerates grow only with log batch size",
+@experiment('randbit-batch',
+            "Bits vs batch size (Chen et al. 2021, App. B.2): the random bits a contrastive encoder tolerates grow "
+            "only with log batch size",
             cpu_time='≈ 27 min on 2 cores (3 seeds)', keys=('batch_size', 'bits'), metrics=('acc', 'tolerated_bits'),
-            paper_note='App. B.2: a linear increase in bits requires an exponential increase in batch size (a figure; no numbers are published).',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, steps=1000), full_time='≈ 2 min per model at batch 32 on 2 cores (the same 1,000 steps take more epochs at larger batches)',
+            paper_note='App. B.2: a linear increase in bits requires an exponential increase in batch size (a figure; '
+                       'no numbers are published).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, steps=1000),
+            full_time='≈ 2 min per model at batch 32 on 2 cores (the same 1,000 steps take more epochs at larger '
+                      'batches)',
             gpu=dict(batch_sizes=[16, 64, 256, 1000, 4000], bits=[0, 2, 4, 6, 8, 10, 12, 14, 16], steps=400),
             smoke=dict(batch_sizes=[16, 64], bits=[0, 4], steps=4, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(batch_sizes=between(2), bits=between(0, 64), steps=between(1), tau=positive, lr=positive,
-                        n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images')),
+            checks=dict(batch_sizes=between(2), bits=between(0, 64), steps=between(1), tau=positive,
+                        data=takes_data('digits', 'images')),
             validate=_check)
 def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes (each at most n_train)
                   bits:list[int]=[0, 4, 8, 12, 16], # random bits appended to every image (must include 0)
                   steps:int=120, # optimiser steps per model, the same at every batch size
                   tau:float=0.2, # NT-Xent temperature
-                  lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-                  n_train:int=4000, # training images (a seeded subset of the source's training split)
-                  n_test:int=1000, # held-out test images
-                  probe_epochs:int=100, # epochs of the linear probe
                   # the images the bits are added to: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette,
                   # textures or folder:PATH
                   data:str='mnist-sample',
                   # the loss's block size (`chunked.resolve_chunk`): 'auto' switches to blocks past 256 MiB
                   chunk_size:int|str|None='auto',
-                  device:str|None=None, # torch device (default: cuda when available)
-                  seed:int=0):
+                  seed:int=0,
+                  *, n_train, n_test, lr, probe_epochs, device):
     "Digit probe accuracy for every (batch size, bits), then each batch size's tolerated bits b* (`tolerated_bits`) as a summary row (`bits` None); each row yielded as soon as it exists."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     chance = 100 / len(tr.classes)
@@ -71,21 +74,24 @@ def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes 
             if not pending(batch_size=bs, bits=b):   # a resumed run has this model: its accuracy joins the curve
                 curve.update({r['bits']: r['acc'] for r in reused_rows()}); continue
             train, test = RandBit(tr, b), RandBit(te, b)
-            model = fit_contrastive(train, src.encoder, crop_only(src.size), 'nt_xent', dict(tau=tau, negatives='cross', chunk_size=chunk_size),
+            model = fit_contrastive(train, src.encoder, crop_only(src.size), 'nt_xent',
+                                    dict(tau=tau, negatives='cross', chunk_size=chunk_size),
                                     epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
             acc = probe_accuracy(model, train, test, epochs=probe_epochs, device=device, seed=seed)[None]
             curve[b] = acc
             row = dict(batch_size=bs, bits=b, steps=epochs * per_epoch, acc=acc)
             yield row
         if len(curve) == len(bits):   # every bit count measured (a dry pass that counts the models measures none)
-            yield dict(batch_size=bs, bits=None, steps=epochs * per_epoch, tolerated_bits=tolerated_bits(curve, chance), seconds=0.0)
+            yield dict(batch_size=bs, bits=None, steps=epochs * per_epoch,
+                       tolerated_bits=tolerated_bits(curve, chance), seconds=0.0)
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #0054c357
 def randbit_batch_figure(res:dict):
     "Left: probe accuracy against bits per batch size. Right: tolerated bits b* against log₂ batch size (mean ± std over seeds), the argument's slope of one bit per doubling dashed."
     import matplotlib.pyplot as plt
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.5, 3.8))
-    line_plot(res, 'bits', 'acc', hue=('batch_size',), ax=a1, chance=10, ylabel='linear probe accuracy (%)', title='digit accuracy as bits are added')
+    line_plot(res, 'bits', 'acc', hue=('batch_size',), ax=a1, chance=10, ylabel='linear probe accuracy (%)',
+              title='digit accuracy as bits are added')
     tb = sorted((r['batch_size'], r['tolerated_bits']) for r in summarize(res) if r['bits'] is None and r['tolerated_bits'])  # (mean, std, n) over the seeds with a finite b*
     xs, ms, sd = [math.log2(b) for b, _ in tb], [t[0] for _, t in tb], [t[1] or 0. for _, t in tb]
     a2.errorbar(xs, ms, sd, fmt='o-', capsize=3, label='measured b*')
@@ -100,7 +106,8 @@ def slope_per_doubling(res:dict)->list[float]:
     "Per seed: the least-squares slope of b* against log₂ B (bits per doubling of the batch), over the batch sizes with a finite b*."
     per_seed = {}
     for r in res['rows']:
-        if r['bits'] is None and r['tolerated_bits'] is not None: per_seed.setdefault(r['seed'], []).append((math.log2(r['batch_size']), r['tolerated_bits']))
+        if r['bits'] is None and r['tolerated_bits'] is not None:
+            per_seed.setdefault(r['seed'], []).append((math.log2(r['batch_size']), r['tolerated_bits']))
     return [statistics.linear_regression(*zip(*pts)).slope for pts in per_seed.values() if len(pts) >= 2]
 
 randbit_batch.experiment.figure = randbit_batch_figure

@@ -19,27 +19,38 @@ __all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure']
 # %% ../../nbs/tutorials/two_digits.ipynb #0941e5ce
 # Chen et al. 2021, Table 4: (1st digit, 2nd digit) accuracy (%), 1st digit 20 px, 2nd 20…80 px on 112 px
 TWO_DIGITS_PAPER = {
-    ('supervised', None): {20: (99.1, 99.1), 30: (99.2, 99.5), 40: (99.2, 99.5), 50: (99.2, 99.6), 60: (99.1, 99.5), 70: (99.1, 99.5), 80: (99.0, 99.6)},
-    ('simclr', 0.05): {20: (97.8, 97.8), 30: (97.6, 97.9), 40: (96.2, 97.8), 50: (96.5, 98.3), 60: (88.5, 98.2), 70: (74.5, 97.7), 80: (39.9, 98.2)},
-    ('simclr', 0.2): {20: (98.7, 98.7), 30: (98.8, 99.2), 40: (98.3, 99.2), 50: (87.5, 99.0), 60: (24.9, 99.1), 70: (19.8, 98.9), 80: (20.3, 99.4)},
-    ('random', None): {20: (16.5, 16.5), 30: (16.7, 19.1), 40: (16.6, 21.9), 50: (16.6, 24.1), 60: (16.6, 26.5), 70: (16.9, 28.1), 80: (16.5, 29.0)}}
+    ('supervised', None): {20: (99.1, 99.1), 30: (99.2, 99.5), 40: (99.2, 99.5), 50: (99.2, 99.6), 60: (99.1, 99.5),
+                           70: (99.1, 99.5), 80: (99.0, 99.6)},
+    ('simclr', 0.05): {20: (97.8, 97.8), 30: (97.6, 97.9), 40: (96.2, 97.8), 50: (96.5, 98.3), 60: (88.5, 98.2),
+                       70: (74.5, 97.7), 80: (39.9, 98.2)},
+    ('simclr', 0.2): {20: (98.7, 98.7), 30: (98.8, 99.2), 40: (98.3, 99.2), 50: (87.5, 99.0), 60: (24.9, 99.1),
+                      70: (19.8, 98.9), 80: (20.3, 99.4)},
+    ('random', None): {20: (16.5, 16.5), 30: (16.7, 19.1), 40: (16.6, 21.9), 50: (16.6, 24.1), 60: (16.6, 26.5),
+                       70: (16.9, 28.1), 80: (16.5, 29.0)}}
 
 def _fits(cfg):
     big = max(cfg['sizes'])
     if cfg['first_size'] + big > cfg['canvas']:
-        raise ExperimentArgError('sizes', f"{big} px beside the {cfg['first_size']} px first digit does not fit on a {cfg['canvas']} px canvas")
+        raise ExperimentArgError('sizes',
+                                 f"{big} px beside the {cfg['first_size']} px first digit does not fit on a "
+                                 f"{cfg['canvas']} px canvas")
 
 # %% ../../nbs/tutorials/two_digits.ipynb #a71d3106
-@experiment('two-digits', "Two digits (Chen et al. 2021, Table 4): as one digit grows, SimCLR stops representing the other; supervised keeps both",
+@experiment('two-digits',
+            "Two digits (Chen et al. 2021, Table 4): as one digit grows, SimCLR stops representing the other; "
+            "supervised keeps both",
             cpu_time='≈ 16 min on 2 cores', keys=('method', 'tau', 'second_size'), metrics=('first_acc', 'second_acc'),
-            paper=[dict(method=m, tau=t, size_ratio=s / 20, first_acc=a, second_acc=b, source='Chen et al. 2021, Table 4 (ResNet-18, 112 px)')
+            paper=[dict(method=m, tau=t, size_ratio=s / 20, first_acc=a, second_acc=b,
+                        source='Chen et al. 2021, Table 4 (ResNet-18, 112 px)')
                    for (m, t), d in TWO_DIGITS_PAPER.items() for s, (a, b) in d.items()],
             full=dict(n_train=20000, epochs=20), full_time='≈ 16 min per model on 2 cores',
-            gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000, epochs=30, encoder='cifar_resnet18', batch_size=512),
-            smoke=dict(sizes=[12, 24], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1, probe_epochs=5),
-            checks=dict(data=takes_data('digits'), sizes=between(4, 224), methods=loss_or_method(*METHODS), taus=positive, first_size=between(4, 224), canvas=between(16, 448),
-                        n_train=between(64), n_probe=between(50), n_test=between(10), batch_size=between(2), epochs=between(1), lr=positive, crop_scale=between(0.05, 1.0),
-                        probe_epochs=between(1)),
+            gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000,
+                     epochs=30, encoder='cifar_resnet18', batch_size=512),
+            smoke=dict(sizes=[12, 24], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1,
+                       probe_epochs=5),
+            checks=dict(data=takes_data('digits'), sizes=between(4, 224), methods=loss_or_method(*METHODS),
+                        taus=positive, first_size=between(4, 224), canvas=between(16, 448),
+                        n_train=between(64), n_probe=between(50), n_test=between(10), crop_scale=between(0.05, 1.0)),
             validate=_fits)
 def two_digits_suppression(
         sizes:list[int]=[12, 24, 36], # sides of the second digit
@@ -49,18 +60,13 @@ def two_digits_suppression(
         first_size:int=12, # side of the fixed first digit (the paper: 20 px)
         canvas:int=48, # canvas side (the paper: 112 px)
         encoder:str='convn_pool', # a name in `learner.ENCODERS`
-        n_train:int=4000, # training canvases
         n_probe:int=4000, # single-digit canvases per size for training each probe (`n_test` held-out ones test it)
         n_test:int=1000, # held-out single-digit canvases that test each probe (drawn from the 1,000 held-out digits)
-        batch_size:int=256, # training batch size
-        epochs:int=8, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
         crop_scale:float=0.5, # smallest crop area of the views (random resized crop, area crop_scale…1)
-        probe_epochs:int=100, # epochs of each linear probe
         # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         data:str='mnist-sample',
-        device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0):
+        seed:int=0,
+        *, n_train, batch_size, epochs, lr, probe_epochs, device):
     "Probe accuracy for the fixed first digit and the growing second digit: one row per method, τ and second-digit size, yielded as each model is done."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
@@ -86,7 +92,8 @@ def two_digits_figure(res:dict):
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
     for ax, m, name in zip(axs, ('first_acc', 'second_acc'), ('first (fixed) digit', 'second (growing) digit')):
-        line_plot(res, 'size_ratio', m, hue=('method', 'tau'), ax=ax, chance=10, ylabel='linear probe accuracy (%)', title=name)
+        line_plot(res, 'size_ratio', m, hue=('method', 'tau'), ax=ax, chance=10, ylabel='linear probe accuracy (%)',
+                  title=name)
         ax.set_xlabel('second digit size / first digit size')
     return fig
 

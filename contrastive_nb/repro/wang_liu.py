@@ -33,7 +33,8 @@ def wl_loss(loss:str, # one of WL_LOSSES
            )->tuple:
     "(loss name, loss kwargs) of one of Wang & Liu's losses (with a bank, NT-Xent is `hard_nt_xent` keeping every candidate), or of a user's loss (τ as its `tau` when it takes one)."
     if is_user_loss(loss): return loss, (dict(tau=tau) if tau is not None and takes_tau(loss) else {})
-    if loss == 'nt_xent': return ('hard_nt_xent', dict(tau=tau, alpha=1.0)) if bank == 'ema' else ('nt_xent', dict(tau=tau))
+    if loss == 'nt_xent':
+        return ('hard_nt_xent', dict(tau=tau, alpha=1.0)) if bank == 'ema' else ('nt_xent', dict(tau=tau))
     if loss == 'simple': return 'simple', {}
     if loss == 'hard_nt_xent': return 'hard_nt_xent', dict(tau=tau, alpha=alpha)
     if loss == 'hard_simple': return 'hard_simple', dict(alpha=alpha)
@@ -55,7 +56,8 @@ def fit_wang_liu(train, # ProbeDataset of raw images
     name, kw = wl_loss(loss, tau, alpha, bank)
     # a user's loss sees the batch only
     bank_cb = [MemoryBank(kind='ema', momentum=momentum, seed=seed)] if bank == 'ema' and not is_user_loss(loss) else []
-    return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs, lr=recipe_lr(recipe, lr), device=device,
+    return fit_contrastive(train, encoder, crop_only(train.x.shape[-1]), name, kw, epochs=epochs, bs=bs,
+                           lr=recipe_lr(recipe, lr), device=device,
                            seed=seed, recipe=recipe, cbs=bank_cb + list(cbs or []))
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #d7d769e1
@@ -90,7 +92,8 @@ def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0
     knn = 100 * knn_accuracy(ftr, ytr, fte, yte, k=200, t=0.1)
     zte, _ = features(model, test, device=device, what='z')
     zte = F.normalize(zte, dim=1)
-    z1, z2 = (F.normalize(v, dim=1) for v in view_embeddings(model, probe_subset(test, n_views, seed), aug, seed, bs=1000))
+    z1, z2 = (F.normalize(v, dim=1) for v in view_embeddings(model, probe_subset(test, n_views, seed), aug, seed,
+                                                             bs=1000))
     prof = negative_profile(z1, z2, k=10)
     s = z1 @ z2.T
     eye = torch.eye(len(s), dtype=torch.bool, device=s.device)
@@ -103,9 +106,11 @@ def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #d53fb385
 WL_TABLE1 = {  # Wang & Liu Table 1, CIFAR-10: linear accuracy (%), −L_u as printed (uniformity), tolerance
-    ('nt_xent', 0.07): (79.75, 3.86, 0.04), ('nt_xent', 0.3): (83.27, 3.60, 0.178), ('nt_xent', 0.7): (82.69, 3.17, 0.333), ('nt_xent', 1.0): (82.21, 2.96, 0.372),
+    ('nt_xent', 0.07): (79.75, 3.86, 0.04), ('nt_xent', 0.3): (83.27, 3.60, 0.178),
+    ('nt_xent', 0.7): (82.69, 3.17, 0.333), ('nt_xent', 1.0): (82.21, 2.96, 0.372),
     ('simple', None): (74.83, 1.68, 0.61),
-    ('hard_nt_xent', 0.07): (79.2, 3.88, 0.034), ('hard_nt_xent', 0.3): (83.63, 3.89, 0.0267), ('hard_nt_xent', 0.7): (84.19, 3.87, 0.030), ('hard_nt_xent', 1.0): (84.19, 3.86, 0.030),
+    ('hard_nt_xent', 0.07): (79.2, 3.88, 0.034), ('hard_nt_xent', 0.3): (83.63, 3.89, 0.0267),
+    ('hard_nt_xent', 0.7): (84.19, 3.87, 0.030), ('hard_nt_xent', 1.0): (84.19, 3.86, 0.030),
     ('hard_simple', None): (84.84, 3.85, 0.030)}
 WL_SOURCE = 'Wang & Liu 2021, Table 1 (CIFAR-10, ResNet-18, 200 epochs); uniformity = L_u, the printed −L_u negated'
 
@@ -118,8 +123,8 @@ def _wl_fits(cfg):
     check_data_sizes(cfg)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #6f7ec1c6
-_WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999), epochs=between(1), batch_size=between(2),
-                  lr=optional(positive), recipe=one_of(*RECIPES), curves=between(0), n_train=between(100), n_test=between(50), probe_epochs=between(1), data=takes_data('digits', 'images'))
+_WL_CHECKS = dict(taus=positive, bank=one_of(*BANKS), momentum=between(0, 0.999), lr=optional(positive),
+                  recipe=one_of(*RECIPES), curves=between(0), n_test=between(50), data=takes_data('digits', 'images'))
 
 def _wl_runs(name:str, runs, # (loss, τ, α) triples
              bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, data='mnist-sample',
@@ -136,31 +141,31 @@ def _wl_runs(name:str, runs, # (loss, τ, α) triples
         yield row
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #e956bd58
-@experiment('tau-sweep', "Wang & Liu (2021), Figs. 4–9, Table 1: as τ grows the embedding gets less uniform and more tolerant; accuracy peaks at an intermediate τ",
+@experiment('tau-sweep',
+            "Wang & Liu (2021), Figs. 4–9, Table 1: as τ grows the embedding gets less uniform and more tolerant; "
+            "accuracy peaks at an intermediate τ",
             cpu_time='≈ 7 min on 2 cores', keys=('tau',), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper('nt_xent', t, *v)  for (l, t), v in WL_TABLE1.items() if l == 'nt_xent'],
-            paper_note='Table 1 and Figs. 4–5, 9 (CIFAR-10/100, SVHN, ImageNet-100): uniformity falls and tolerance rises with τ; accuracy is best at τ = 0.2–0.3.',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none', curves=5000), full_time='≈ 3 min per model on 2 cores',
+            paper_note='Table 1 and Figs. 4–5, 9 (CIFAR-10/100, SVHN, ImageNet-100): uniformity falls and tolerance '
+                       'rises with τ; accuracy is best at τ = 0.2–0.3.',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none', curves=5000),
+            full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0], epochs=50),
             smoke=dict(taus=[0.1, 1.0], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=_WL_CHECKS, validate=_wl_fits, grid=('taus',))
 def tau_sweep(taus:list[float]=[0.07, 0.2, 0.3, 0.7, 1.0], # temperatures of the contrastive loss
               bank:str='ema', # negatives: 'ema' (the paper's per-image EMA bank + the batch) or 'none' (the batch only)
               momentum:float=0.5, # EMA momentum of the bank
-              epochs:int=15, # training epochs per model
-              batch_size:int=256, # training batch size
               lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
               # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see
               # `recipe.RECIPES`
               recipe:str='adam',
               curves:int=0, # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
-              n_train:int=4000, # training images (a seeded subset of the source's training split)
               n_test:int=1000, # held-out test images (uniformity and tolerance are measured on them)
-              probe_epochs:int=100, # epochs of the linear probe
               # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
               data:str='mnist-sample',
-              device:str|None=None, # torch device (default: cuda when available)
-              seed:int=0):
+              seed:int=0,
+              *, n_train, batch_size, epochs=15, probe_epochs, device):
     "Accuracy, uniformity and tolerance of NT-Xent encoders trained at each τ: one row per τ."
     return _wl_runs('tau-sweep', [('nt_xent', tau, None) for tau in taus], bank, momentum, epochs, batch_size, lr,
                     n_train, n_test, probe_epochs, device, seed, data, recipe, curves)
@@ -204,7 +209,8 @@ def profile_figure(res:dict, taus=None, ax=None):
     for i, tau in enumerate(sorted(t for t in prof if taus is None or t in taus)):
         ax.plot(range(11), prof[tau], 'o-', color=plt.cm.viridis(i / max(1, len(prof) - 1)), label=f"τ = {tau:g}")
     ax.set_xticks(range(11), ['pos'] + [f"n{i}" for i in range(1, 11)])
-    ax.set_ylabel('cosine similarity (z)'); ax.set_title(scale_title(res, 'positive vs the 10 nearest negatives (Fig. 8)'), fontsize=10)
+    ax.set_ylabel('cosine similarity (z)'); ax.set_title(scale_title(res, 'positive vs the 10 nearest negatives (Fig. '
+                                                                          '8)'), fontsize=10)
     ax.legend(fontsize=7)
     return ax
 
@@ -217,21 +223,29 @@ def similarity_histograms(res:dict, taus=None, axs=None):
     if axs is None: axs = plt.subplots(1, len(taus), figsize=(3.6 * len(taus), 3), sharey=True)[1]
     edges = torch.linspace(-1, 1, HIST_BINS + 1)
     for ax, tau in zip(axs, taus):
-        ax.stairs(neg[tau], edges, fill=True, alpha=.5, label='negatives'); ax.stairs(pos[tau], edges, fill=True, alpha=.5, label='positives')
+        ax.stairs(neg[tau], edges, fill=True, alpha=.5, label='negatives'); ax.stairs(pos[tau], edges, fill=True,
+                                                                                      alpha=.5, label='positives')
         ax.set_title(scale_title(res, f"τ = {tau:g}"), fontsize=10); ax.set_xlabel('cosine similarity (z)')
     axs[0].set_ylabel('density'); axs[0].legend(fontsize=7)
     return axs
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #2fdf18a0
-@experiment('hard-negatives', "Wang & Liu (2021), Table 1: the simple loss (τ→∞) trains much worse than the contrastive loss; on its hardest negatives (hard-simple) it recovers, and the hard contrastive loss stays uniform at large τ",
-            cpu_time='≈ 10 min on 2 cores', keys=('loss', 'tau', 'alpha'), metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
+@experiment('hard-negatives',
+            "Wang & Liu (2021), Table 1: the simple loss (τ→∞) trains much worse than the contrastive loss; on its "
+            "hardest negatives (hard-simple) it recovers, and the hard contrastive loss stays uniform at large τ",
+            cpu_time='≈ 10 min on 2 cores', keys=('loss', 'tau', 'alpha'),
+            metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
             paper=[_wl_paper(l, t, *v, alpha=None if l in ('nt_xent', 'simple') else 0.0819) for (l, t), v in WL_TABLE1.items()],
-            paper_note='Table 1 (CIFAR-10): simple 74.83 vs contrastive 83.27 % (τ = 0.3); hard-simple 84.84; hard contrastive 84.19 at τ = 0.7 with uniformity nearly constant in τ (Figs. 6–7).',
-            full=dict(losses=['simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.7], data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, bank='none', curves=5000),
+            paper_note='Table 1 (CIFAR-10): simple 74.83 vs contrastive 83.27 % (τ = 0.3); hard-simple 84.84; hard '
+                       'contrastive 84.19 at τ = 0.7 with uniformity nearly constant in τ (Figs. 6–7).',
+            full=dict(losses=['simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.7], data='fashion-mnist',
+                      n_train=60000, n_test=10000, epochs=12, bank='none', curves=5000),
             full_time='≈ 3 min per model on 2 cores',
             gpu=dict(taus=[0.07, 0.3, 0.7, 1.0], epochs=50),
-            smoke=dict(losses=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits, grid=('losses', 'taus', 'alphas'))
+            smoke=dict(losses=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.2], epochs=1,
+                       n_train=400, n_test=200, probe_epochs=5),
+            checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits,
+            grid=('losses', 'taus', 'alphas'))
 def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], # nt_xent, simple, hard_nt_xent, hard_simple, random (the untrained encoder), or your loss as module:function (in-batch negatives)
                    # temperatures of nt_xent and hard_nt_xent (the simple losses have none)
                    taus:list[float]=[0.07, 0.3, 0.7],
@@ -239,25 +253,21 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    # negatives: 'ema' (the paper's per-image EMA bank + the batch) or 'none' (the batch only)
                    bank:str='ema',
                    momentum:float=0.5, # EMA momentum of the bank
-                   epochs:int=15, # training epochs per model
-                   batch_size:int=256, # training batch size
                    lr:float|None=None, # peak learning rate (None: the recipe's, 1e-3 for adam, 0.03 for sgd-step)
                    # 'adam' (the shared recipe: Adam, lr decayed linearly) or 'sgd-step' (the paper's SGD), see
                    # `recipe.RECIPES`
                    recipe:str='adam',
                    # test images on which L_u, tolerance and the loss are measured after every epoch (0: none)
                    curves:int=0,
-                   n_train:int=4000, # training images (a seeded subset of the source's training split)
-                   n_test:int=1000, # held-out test images
-                   probe_epochs:int=100, # epochs of the linear probe
                    # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
                    data:str='mnist-sample',
-                   device:str|None=None, # torch device (default: cuda when available)
-                   seed:int=0):
+                   seed:int=0,
+                   *, n_train, n_test, batch_size, epochs=15, probe_epochs, device):
     "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
     runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') or takes_tau(loss) else [None])
             for alpha in (alphas if loss in ('hard_nt_xent', 'hard_simple') else [None])]
-    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs, device, seed, data, recipe, curves)
+    return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs,
+                    device, seed, data, recipe, curves)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #29f2bf91
 def hard_negatives_figure(res:dict):
@@ -265,10 +275,13 @@ def hard_negatives_figure(res:dict):
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 3, figsize=(14, 3.6))
     rows = summarize(res)
-    for ax, m, title in zip(axs, ('linear_acc', 'uniformity', 'tolerance'), ('linear accuracy (on h)', 'uniformity $L_u$ of z (lower = more uniform)', 'tolerance of z')):
+    for ax, m, title in zip(axs, ('linear_acc', 'uniformity', 'tolerance'),
+                            ('linear accuracy (on h)', 'uniformity $L_u$ of z (lower = more uniform)',
+                             'tolerance of z')):
         line_plot(res, 'tau', m, hue=('loss', 'alpha'), ax=ax, title=title)
         for i, r in enumerate(r for r in rows if r['tau'] is None and r[m]):
-            ax.axhline(r[m][0], color=f"C{5 + i}", ls='-.', label=f"{r['loss']}" + (f", alpha={r['alpha']:g}" if r['alpha'] else ''))
+            ax.axhline(r[m][0], color=f"C{5 + i}", ls='-.',
+                       label=f"{r['loss']}" + (f", alpha={r['alpha']:g}" if r['alpha'] else ''))
         _tau_axis(ax, [r['tau'] for r in rows]); ax.get_legend().remove()
     # one key for the three panels, below them: a legend inside a panel hid its data
     handles, labels = axs[0].get_legend_handles_labels()

@@ -95,17 +95,23 @@ def _fits(cfg:dict):
     "Options that involve each other: the source's size, and `embedding='h'` only with ConvN (whose width is an argument)."
     check_data_sizes(cfg)
     if cfg.get('embedding') == 'h' and (cfg['encoder'] or data_source(cfg['data']).encoder) != 'convn':
-        raise ExperimentArgError('embedding', f"'h' sets the width of ConvN's representation: use --encoder convn, got {cfg['encoder']!r}")
+        raise ExperimentArgError('embedding',
+                                 "'h' sets the width of ConvN's representation: use --encoder convn, got "
+                                 f"{cfg['encoder']!r}")
 
 # %% ../../nbs/tutorials/xue.ipynb #774cc58e
-_XUE_CHECKS = dict(bits=between(0, 64), tau=positive, data=has_superclasses, encoder=optional(one_of(*ENCODERS)),
-                   batch_size=between(2), epochs=between(1), lr=positive, n_train=between(100), n_test=between(50), probe_epochs=between(1))
+_XUE_CHECKS = dict(bits=between(0, 64), tau=positive, data=has_superclasses, encoder=optional(one_of(*ENCODERS)))
 
-@experiment('class-collapse', "Xue et al. (2023): trained on superclass labels, SCL learns and then unlearns the classes inside a superclass; UCL keeps them but loses the superclass to easy bits; the joint loss keeps both",
-            cpu_time='≈ 14 min on 2 cores', keys=('beta', 'bits', 'epoch'), metrics=('sub_acc', 'super_acc', 'sub_acc_z', 'super_acc_z'),
+@experiment('class-collapse',
+            "Xue et al. (2023): trained on superclass labels, SCL learns and then unlearns the classes inside a "
+            "superclass; UCL keeps them but loses the superclass to easy bits; the joint loss keeps both",
+            cpu_time='≈ 14 min on 2 cores', keys=('beta', 'bits', 'epoch'),
+            metrics=('sub_acc', 'super_acc', 'sub_acc_z', 'super_acc_z'),
             paper=[dict(beta=b, sub_acc=s, super_acc=c, source=XUE_SOURCE) for b, (s, c) in XUE_COLLAPSE.items()],
-            paper_note='Under (S)GD, SCL\'s subclass features are learned early and then unlearned (a theorem and a figure; no numbers).',
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12), full_time='≈ 3 min per model on 2 cores',
+            paper_note='Under (S)GD, SCL\'s subclass features are learned early and then unlearned (a theorem and a '
+                       'figure; no numbers).',
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12),
+            full_time='≈ 3 min per model on 2 cores',
             gpu=dict(betas=[0.0, 0.25, 0.5, 0.75, 1.0], bits=[0, 5], epochs=50),
             smoke=dict(betas=[0.0, 1.0], bits=[2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=dict(_XUE_CHECKS, betas=between(0, 1), probe_size=between(50)), validate=_fits)
@@ -117,23 +123,19 @@ def class_collapse(
         # classes; a download)
         data:str='mnist-sample',
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
-        batch_size:int=256, # training batch size
-        epochs:int=15, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-        n_train:int=4000, # training images
-        n_test:int=1000, # held-out images
-        probe_epochs:int=100, # epochs of each linear probe
         probe_size:int=5000, # at most this many training and test images are probed each epoch (a seeded subsample)
-        device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0):
+        seed:int=0,
+        *, n_train, n_test, batch_size, epochs=15, lr, probe_epochs, device):
     "Subclass and superclass probe accuracy, on h and z, before training and after every epoch: the rows of one β and bits are yielded together when its model is done."
     encoder = encoder or data_source(data).encoder
     for b in bits:
         tr, te = xue_data(data, n_train, n_test, b, seed)
         for beta in betas:
             if not pending(beta=beta, bits=b): continue   # a resumed run has this model
-            probe = SubclassProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed), epochs=probe_epochs, seed=seed)
-            fit_contrastive(tr, encoder, _xue_aug(tr), 'joint', dict(beta=beta, tau=tau), epochs=epochs, bs=batch_size, lr=lr,
+            probe = SubclassProbe(probe_subset(tr, probe_size, seed), probe_subset(te, probe_size, seed),
+                                  epochs=probe_epochs, seed=seed)
+            fit_contrastive(tr, encoder, _xue_aug(tr), 'joint', dict(beta=beta, tau=tau), epochs=epochs, bs=batch_size,
+                            lr=lr,
                             device=device, seed=seed, cbs=[probe])
             yield [dict(beta=beta, bits=b, **r) for r in probe.rows]
 
@@ -165,9 +167,11 @@ def collapse_summary(res:dict, what:str='h')->str:
         g['sup'].append(rs[-1][f"super_acc{sfx}"])
     lines = [f"| β | bits | sub, epoch 0 | sub, peak | peak epochs | sub, end | drop peak → end | super, end | seeds |", '|' + '---|' * 9]
     for (beta, b), g in sorted(groups.items()):
-        lines.append(f"| {beta:g} | {b} | {_ms(g['start'])} | {_ms(g['peak'])} | {', '.join(map(str, g['at']))} | {_ms(g['end'])} | {_ms(g['drop'])} | {_ms(g['sup'])} | {len(g['end'])} |")
+        lines.append(f"| {beta:g} | {b} | {_ms(g['start'])} | {_ms(g['peak'])} | {', '.join(map(str, g['at']))} | "
+                     f"{_ms(g['end'])} | {_ms(g['drop'])} | {_ms(g['sup'])} | {len(g['end'])} |")
     smoke = res['config'].get('scale') == 'smoke'
-    head = f"Accuracy (%) of linear probes on `{what}` of the held-out images" + (": **smoke test**, its numbers are not results" if smoke else '')
+    head = f"Accuracy (%) of linear probes on `{what}` of the held-out images" + (": **smoke test**, its numbers are "
+                                                                                  "not results" if smoke else '')
     return head + '.\n\n' + '\n'.join(lines)
 
 # %% ../../nbs/tutorials/xue.ipynb #d967bbe7
@@ -214,7 +218,8 @@ def beta_figure(res:dict):
             for sfx, ls in (('', 'o-'), ('_z', 's--')):
                 rs = [r for r in rows if r['bits'] == b]
                 xs, mean, sd = [r['beta'] for r in rs], [r[m + sfx][0] for r in rs], [r[m + sfx][1] or 0 for r in rs]
-                ax.errorbar(xs, mean, yerr=sd, fmt=ls, color=f"C{j}", capsize=3, label=f"bits={b}, on {'h' if not sfx else 'z'}")
+                ax.errorbar(xs, mean, yerr=sd, fmt=ls, color=f"C{j}", capsize=3,
+                            label=f"bits={b}, on {'h' if not sfx else 'z'}")
         ax.set_xlabel('β (0: UCL, 1: SCL)'); ax.set_ylabel('accuracy (%)'); ax.legend(fontsize=7)
         ax.set_title(scale_title(res, f"{name} at the last epoch"), fontsize=10)
     fig.tight_layout()
@@ -228,13 +233,19 @@ XUE_EMBEDDING = {4: 86.73, 64: 96.82, 128: 97.65}  # embedding size -> downstrea
 XUE_METHODS = {'ucl': 0.0, 'joint': None, 'scl': 1.0, 'random': None}
 EMBEDDINGS = ('z', 'h')
 
-@experiment('embedding-size', "Xue et al. (2023): with easy irrelevant bits, a small embedding suppresses the class features in UCL; a larger embedding (or the joint loss) relieves it",
-            cpu_time='≈ 14 min on 2 cores', keys=('method', 'embedding', 'dim', 'bits'), metrics=('acc', 'acc_z', 'super_acc'),
-            paper=[dict(method='ucl', dim=d, acc=a, source='Xue et al. 2023 (ICML slides), CIFAR10-RandBit, downstream accuracy by embedding size') for d, a in XUE_EMBEDDING.items()],
-            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12), full_time='≈ 2 min per model on 2 cores',
+@experiment('embedding-size',
+            "Xue et al. (2023): with easy irrelevant bits, a small embedding suppresses the class features in UCL; a "
+            "larger embedding (or the joint loss) relieves it",
+            cpu_time='≈ 14 min on 2 cores', keys=('method', 'embedding', 'dim', 'bits'),
+            metrics=('acc', 'acc_z', 'super_acc'),
+            paper=[dict(method='ucl', dim=d, acc=a, source='Xue et al. 2023 (ICML slides), CIFAR10-RandBit, '
+                                                           'downstream accuracy by embedding size') for d, a in XUE_EMBEDDING.items()],
+            full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12),
+            full_time='≈ 2 min per model on 2 cores',
             gpu=dict(dims=[2, 4, 8, 16, 32, 64, 128, 256], bits=[5, 10], methods=['ucl', 'joint', 'scl'], epochs=50),
             smoke=dict(dims=[4, 16], bits=[2], epochs=1, n_train=400, n_test=200, probe_epochs=5),
-            checks=dict(_XUE_CHECKS, dims=between(1, 4096), methods=loss_or_method(*XUE_METHODS, supervised=None), beta=between(0, 1), embedding=one_of(*EMBEDDINGS)),
+            checks=dict(_XUE_CHECKS, dims=between(1, 4096), methods=loss_or_method(*XUE_METHODS, supervised=None),
+                        beta=between(0, 1), embedding=one_of(*EMBEDDINGS)),
             validate=_fits)
 def embedding_size(
         dims:list[int]=[4, 16, 64, 128], # embedding sizes
@@ -248,14 +259,8 @@ def embedding_size(
         # mnist-sample or mnist (superclass = parity), fashion-mnist (tops, footwear, other) or cifar100 (a download)
         data:str='mnist-sample',
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
-        batch_size:int=256, # training batch size
-        epochs:int=15, # training epochs per model
-        lr:float=1e-3, # Adam learning rate, decayed linearly to 0
-        n_train:int=4000, # training images
-        n_test:int=1000, # held-out images
-        probe_epochs:int=100, # epochs of each linear probe
-        device:str|None=None, # torch device (default: cuda when available)
-        seed:int=0):
+        seed:int=0,
+        *, n_train, n_test, batch_size, epochs=15, lr, probe_epochs, device):
     "Class accuracy of linear probes on h (`acc`) and z (`acc_z`), and superclass accuracy on h, against the embedding size: one row per method, size and bits, yielded as each model is done."
     encoder = encoder or data_source(data).encoder
     for b in bits:
@@ -267,13 +272,15 @@ def embedding_size(
             loss, lkw = (m, dict(tau=tau) if takes_tau(m) else {}) if user else ('joint', dict(beta=bt, tau=tau))
             for d in ([None] if m == 'random' else dims):   # the untrained encoder: one row, its default widths
                 if not pending(method=m, dim=d, bits=b): continue   # a resumed run has this model
-                if m == 'random': model = untrained_contrastive(tr, encoder, _xue_aug(tr), bs=batch_size, device=device, seed=seed)
+                if m == 'random':
+                    model = untrained_contrastive(tr, encoder, _xue_aug(tr), bs=batch_size, device=device, seed=seed)
                 else:
                     if embedding == 'z': enc, kw = encoder, dict(head_dim=d)
                     else: enc, kw = ConvN(x.shape[1] + b, rep_dim=d, input_size=x.shape[-1]), {}
                     model = fit_contrastive(tr, enc, _xue_aug(tr), loss, lkw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, **kw).model
                 h, z = (sub_super_probe(model, tr, te, w, probe_epochs, seed) for w in ('h', 'z'))
-                row = dict(method=m, beta=bt, embedding=embedding, dim=d, bits=b, acc=h['sub'], acc_z=z['sub'], super_acc=h['super'])
+                row = dict(method=m, beta=bt, embedding=embedding, dim=d, bits=b, acc=h['sub'], acc_z=z['sub'],
+                           super_acc=h['super'])
                 yield row
 
 # %% ../../nbs/tutorials/xue.ipynb #9228b657
@@ -287,9 +294,11 @@ def embedding_size_figure(res:dict):
     rnd = [r for r in res['rows'] if r['method'] == 'random']
     trained = dict(res, rows=[r for r in res['rows'] if r['method'] != 'random'])
     floor = sum(r['acc'] for r in rnd) / len(rnd) if rnd else None
-    line_plot(trained, 'dim', 'acc', hue=hue, ax=axs[0], chance=floor if floor is not None else chance, ylabel='accuracy (%)',
+    line_plot(trained, 'dim', 'acc', hue=hue, ax=axs[0], chance=floor if floor is not None else chance,
+              ylabel='accuracy (%)',
               title=f"{sub} probe on h" + (f" (dotted: untrained, {floor:.1f} %)" if floor is not None else ''))
-    line_plot(_no_paper(trained), 'dim', 'acc_z', hue=hue, ax=axs[1], chance=chance, title=f"{sub} probe on z", ylabel='accuracy (%)')
+    line_plot(_no_paper(trained), 'dim', 'acc_z', hue=hue, ax=axs[1], chance=chance, title=f"{sub} probe on z",
+              ylabel='accuracy (%)')
     dims = sorted({r['dim'] for r in trained['rows']})
     for ax in axs:
         ax.set_xscale('log', base=2); ax.minorticks_off(); ax.set_xticks(dims, [str(d) for d in dims])
