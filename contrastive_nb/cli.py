@@ -32,9 +32,10 @@ def _elem_type(ann):
     return ann, False
 
 # %% ../nbs/23_cli.ipynb #7b53e549
-def add_experiment_options(p:argparse.ArgumentParser, exp):
+def add_experiment_options(p:argparse.ArgumentParser, exp, skip=()):
     "Add one option per parameter of `exp`'s function, and the common ones, to `p`."
     for name, (default, ann, doc) in exp.options.items():
+        if name in skip: continue   # given another way (`profile`'s positional LOSS)
         typ, many = _elem_type(ann)
         show = lambda v: ' '.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
         presets = f"cpu: {show(default)}" + ''.join(f"; {sc}: {show(p[name])}" for sc, p in (('full', exp.full), ('gpu', exp.gpu)) if name in p)
@@ -68,6 +69,16 @@ def _parser():
     sub.add_parser('list', help='list the experiments and their CPU run time')
     r = sub.add_parser('run', help='run an experiment (contrastive-nb run NAME --help for its options)')
     exps = r.add_subparsers(dest='experiment', required=True, metavar='NAME', help=', '.join(EXPERIMENTS))
+    pr = sub.add_parser('profile', help="profile a loss beside NT-Xent and DCL (contrastive-nb profile LOSS --help)",
+                        description=EXPERIMENTS['profile'].summary + f" [cpu preset: {EXPERIMENTS['profile'].cpu_time}]")
+    pr.add_argument('loss', metavar='LOSS', help="the loss to profile: yours as module:function (a file in the working "
+                                                 "directory), or a registered name")
+    add_experiment_options(pr, EXPERIMENTS['profile'], skip=('loss',))
+    pr.set_defaults(seed=[0, 1])
+    for a in pr._actions:
+        if a.dest == 'seed': a.help = a.help.replace('(default: 0)', '(default: 0 1)')
+        if a.dest == 'out': a.help, a.default = a.help.replace('contrastive_nb_results', 'contrastive_nb_profile'), 'contrastive_nb_profile'
+    p.profile_parser = pr
     p.experiment_parsers = {name: add_experiment_options(exps.add_parser(name, help=exp.summary, description=exp.summary), exp)
                             for name, exp in EXPERIMENTS.items()}
     return p
@@ -92,11 +103,12 @@ def main(argv=None)->int:
         for k, e in EXPERIMENTS.items():
             print(f"{k:{w}s}  {e.summary} [cpu preset: {e.cpu_time}" + (f"; full: {e.full_time}" if e.full_time else '') + "]")
         return 0
-    exp = EXPERIMENTS[a.experiment]
-    sub = p.experiment_parsers[a.experiment]
+    name = 'profile' if a.cmd == 'profile' else a.experiment
+    exp, sub = EXPERIMENTS[name], p.profile_parser if a.cmd == 'profile' else p.experiment_parsers[name]
     kw = {k: getattr(a, k) for k in exp.options}
     try: exp.resolve(a.scale, a.seed, **kw)
-    except ExperimentArgError as e: sub.error(f"--{e.param.replace('_', '-')}: {e.msg}")
+    except ExperimentArgError as e:
+        sub.error(f"{'LOSS' if (a.cmd, e.param) == ('profile', 'loss') else '--' + e.param.replace('_', '-')}: {e.msg}")
     out = Path(a.out)
     why = _writable(out)
     if why: sub.error(f"--out: {why}")
@@ -107,8 +119,13 @@ def main(argv=None)->int:
         if e.param != 'resume': raise
         sub.error(f"--resume: {e.msg}")
     if rank_distrib() != 0: return 0  # under torchrun / accelerate launch, rank 0 reports and writes
-    print(results_table(res))
-    paths = save_results(res, out)
+    if a.cmd == 'profile':
+        from .profile import write_profile, profile_table
+        print(profile_table(res))
+        paths = write_profile(res, out)
+    else:
+        print(results_table(res))
+        paths = save_results(res, out)
     if not a.quiet: print(f"wrote {', '.join(str(p) for p in paths)} ({res['seconds']:.0f} s)")
     return 0
 

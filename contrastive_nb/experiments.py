@@ -487,7 +487,8 @@ def check_device(device)->str:
 
 # %% ../nbs/19_experiments.ipynb #5cfcb4b6
 def load_experiments()->dict:
-    "Import every module of `contrastive_nb.repro` (each registers its experiments); returns `EXPERIMENTS`."
+    "Import every module of `contrastive_nb.repro` and `contrastive_nb.profile` (each registers its experiments); returns `EXPERIMENTS`."
     import contrastive_nb.repro as repro
     for m in pkgutil.iter_modules(repro.__path__): importlib.import_module(f"contrastive_nb.repro.{m.name}")
+    importlib.import_module('contrastive_nb.profile')   # the `profile` battery, built on the reproductions
     return EXPERIMENTS
