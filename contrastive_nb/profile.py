@@ -10,8 +10,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_tau
-from .losses import LOSSES, LOSS_ALIASES, get_loss, check_loss
+from .losses import LOSSES, LOSS_ALIASES, get_loss
 from .probes import RandBit
 from .augment import crop_only
 from .experiments import experiment, between, positive, pending, loss_or_method, ExperimentArgError

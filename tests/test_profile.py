@@ -15,10 +15,10 @@ def _eq1(z1, z2, tau=0.2):
 @pytest.mark.parametrize('seed', [0, 1])
 def test_ratio_is_wang_liu_softmax(tau, seed):
     z1, z2 = probe_batch(seed=seed)
-    g = gradient_ratios(lambda a, b: _eq1(a, b, tau), z1, z2)
+    g = gradient_ratios(_eq1, z1, z2, tau=tau)
     s = z1 @ z2.T
     off = ~torch.eye(32, dtype=torch.bool)
-    torch.testing.assert_close(g['ratio'], gradient_ratio(s[off].view(32, 31), tau), rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(g['ratio'], gradient_ratio(s[off].view(32, 31), tau), rtol=1e-8, atol=1e-10)   # float64, through a pseudo-inverse
     assert not g['in_view'] and g['residual'] < 1e-10
 
 def test_simple_loss_is_the_uniform_limit():
