@@ -32,10 +32,14 @@ def _elem_type(ann):
     return ann, False
 
 # %% ../nbs/23_cli.ipynb #7b53e549
-def add_experiment_options(p:argparse.ArgumentParser, exp, skip=()):
+def add_experiment_options(p:argparse.ArgumentParser, exp,
+                           skip=(), # options given another way (`profile`'s positional LOSS)
+                           seeds=(0,), # the default of --seed
+                           out:str='contrastive_nb_results', # the default of --out
+                          ):
     "Add one option per parameter of `exp`'s function, and the common ones, to `p`."
     for name, (default, ann, doc) in exp.options.items():
-        if name in skip: continue   # given another way (`profile`'s positional LOSS)
+        if name in skip: continue
         typ, many = _elem_type(ann)
         show = lambda v: ' '.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
         presets = f"cpu: {show(default)}" + ''.join(f"; {sc}: {show(p[name])}" for sc, p in (('full', exp.full), ('gpu', exp.gpu)) if name in p)
@@ -47,15 +51,16 @@ def add_experiment_options(p:argparse.ArgumentParser, exp, skip=()):
             metavar = (name[:-1] if many and name.endswith('s') else name).upper()  # --taus TAU [TAU ...]
             p.add_argument(flag, dest=name, type=typ if typ in (int, float) else str, nargs='+' if many else None,
                            choices=choices, default=None, metavar=metavar, help=help)
-    p.add_argument('--seed', type=int, nargs='+', default=[0],
-                   help='seed(s); each setting is trained once per seed and tables report mean ± std (default: 0)')
+    p.add_argument('--seed', type=int, nargs='+', default=list(seeds),
+                   help='seed(s); each setting is trained once per seed and tables report mean ± std (default: '
+                        f"{' '.join(map(str, seeds))})")
     p.add_argument('--scale', choices=SCALES, default='cpu',
                    help="preset: cpu (minutes on 2 cores, the default), full (the full offline data, schedules "
                         "calibrated to converge on 2 cores: hours), gpu (paper-like sizes), smoke (seconds; a test, "
                         "not a result)")
-    p.add_argument('--out', default='contrastive_nb_results',
+    p.add_argument('--out', default=out,
                    help='folder for rows.jsonl (each model saved as soon as it is trained), results.json, the figure '
-                        'and the table (default: ./contrastive_nb_results)')
+                        f'and the table (default: ./{out})')
     p.add_argument('--resume', action='store_true',
                    help="reuse the models a killed run with the same options saved in --out's rows.jsonl; train only "
                         "the rest")
@@ -73,11 +78,7 @@ def _parser():
                         description=EXPERIMENTS['profile'].summary + f" [cpu preset: {EXPERIMENTS['profile'].cpu_time}]")
     pr.add_argument('loss', metavar='LOSS', help="the loss to profile: yours as module:function (a file in the working "
                                                  "directory), or a registered name")
-    add_experiment_options(pr, EXPERIMENTS['profile'], skip=('loss',))
-    pr.set_defaults(seed=[0, 1])
-    for a in pr._actions:
-        if a.dest == 'seed': a.help = a.help.replace('(default: 0)', '(default: 0 1)')
-        if a.dest == 'out': a.help, a.default = a.help.replace('contrastive_nb_results', 'contrastive_nb_profile'), 'contrastive_nb_profile'
+    add_experiment_options(pr, EXPERIMENTS['profile'], skip=('loss',), seeds=(0, 1), out='contrastive_nb_profile')
     p.profile_parser = pr
     p.experiment_parsers = {name: add_experiment_options(exps.add_parser(name, help=exp.summary, description=exp.summary), exp)
                             for name, exp in EXPERIMENTS.items()}

@@ -16,7 +16,7 @@ from .augment import crop_only
 from .experiments import experiment, between, positive, pending, loss_or_method, ExperimentArgError
 from .recipe import (fit_contrastive, probe_accuracy, data_source, data_split, takes_data,
                                    check_data_sizes, check_batches_fit)
-from .report import fmt_mean, scale_title
+from .report import fmt_mean, scale_title, summarize
 from .repro.wang_liu import wl_measure
 from .repro.xue import xue_data, sub_super_probe, has_superclasses
 
@@ -178,14 +178,14 @@ def profile(loss:str='nt_xent', # the loss to profile: a registered name or your
             model = fit(l, tr, bs)
             yield dict(loss=l, probe='batch', bits=0, batch_size=bs,
                        acc=probe_accuracy(model, tr, te, epochs=probe_epochs, device=device, seed=seed)[None])
-    if has_superclasses(data) is None:
-        for l in _collapse_losses(losses):
-            if not pending(loss=l, probe='collapse'): continue
-            str_, ste = xue_data(data, n_train, n_test, 0, seed)
-            model = fit_contrastive(str_, src.encoder, aug, l, profile_kwargs(l, tau), epochs=epochs, bs=batch_size,
-                                    lr=lr, device=device, seed=seed).model
-            acc = sub_super_probe(model, str_, ste, epochs=probe_epochs, seed=seed)
-            yield dict(loss=l, probe='collapse', sub_acc=acc['sub'], super_acc=acc['super'])
+    collapse = _collapse_losses(losses) if has_superclasses(data) is None else []
+    if collapse: sup_tr, sup_te = xue_data(data, n_train, n_test, 0, seed)   # superclass labels: y, and labels['sub']
+    for l in collapse:
+        if not pending(loss=l, probe='collapse'): continue
+        model = fit_contrastive(sup_tr, src.encoder, aug, l, profile_kwargs(l, tau), epochs=epochs, bs=batch_size,
+                                lr=lr, device=device, seed=seed).model
+        acc = sub_super_probe(model, sup_tr, sup_te, epochs=probe_epochs, seed=seed)
+        yield dict(loss=l, probe='collapse', sub_acc=acc['sub'], super_acc=acc['super'])
 
 # %% ../nbs/25_profile.ipynb #7ea4512b
 def probe_rows(res:dict, probe:str)->dict:
@@ -194,12 +194,8 @@ def probe_rows(res:dict, probe:str)->dict:
 
 def _stat(res:dict, probe:str, metric:str, **where)->tuple|None:
     "(mean, std or None) per loss of one metric of one probe's rows matching `where`: {loss: (mean, std)}."
-    out = {}
-    for r in res['rows']:
-        if r.get('probe') == probe and r.get(metric) is not None and all(r.get(k) == v for k, v in where.items()):
-            out.setdefault(r['loss'], []).append(float(r[metric]))
-    t = lambda v: (sum(v) / len(v), torch.tensor(v).std().item() if len(v) > 1 else None)
-    return {k: t(v) for k, v in out.items()}
+    return {r['loss']: r[metric][:2] for r in summarize(probe_rows(res, probe))
+            if r[metric] is not None and all(r.get(k) == v for k, v in where.items())}
 
 def _losses(res:dict)->list:
     return [res['config']['loss'], *res['config']['against']]
@@ -329,8 +325,9 @@ def write_profile(res:dict, out, # the folder (made if missing)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     paths = [save_json(res, out/'results.json')]
     c = res['config']
-    n_models = len({(r['seed'], r['loss'], r['probe'], r.get('bits'), r.get('batch_size')) for r in res['rows']
-                    if r['probe'] not in ('hardness', 'features') and not (r['probe'] == 'batch' and r['batch_size'] == c['batch_size'])})
+    # one row per model, but the 0-bit model's batch and features rows and the untrained hardness rows
+    n_models = sum(r['probe'] in ('randbit', 'collapse') or (r['probe'] == 'batch' and r['batch_size'] != c['batch_size'])
+                   for r in res['rows'])
     md = [f"# Profile of `{c['loss']}`", '',
           f"Beside {', '.join(f'`{a}`' for a in c['against'])}; scale `{c['scale']}`: {c['data']}, {c['n_train']} "
           f"training and {c['n_test']} test images, {c['epochs']} epochs at batch {c['batch_size']}, τ = {c['tau']:g}, "
