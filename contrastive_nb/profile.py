@@ -128,7 +128,7 @@ def _collapse_losses(losses:list)->list:
 @experiment('profile',
             "Profile a loss beside NT-Xent and DCL: RandBit suppression, uniformity and tolerance, batch-size "
             "sensitivity, gradient-ratio hardness and, for supervised losses, class collapse",
-            cpu_time='not yet measured', keys=('loss', 'probe', 'bits', 'batch_size'),
+            cpu_time='≈ 2.5 min on 2 cores (3 losses × 2 seeds)', keys=('loss', 'probe', 'bits', 'batch_size'),
             metrics=('acc', 'linear_acc', 'knn_acc', 'uniformity', 'tolerance', 'hard_share', 'sub_acc', 'super_acc'),
             paper_note="not a reproduction: the profile compares a loss with the references under one recipe; the "
                        "papers' own numbers are on their pages.",
