@@ -78,7 +78,7 @@ def _parser():
                         description=EXPERIMENTS['profile'].summary + f" [cpu preset: {EXPERIMENTS['profile'].cpu_time}]")
     pr.add_argument('loss', metavar='LOSS', help="the loss to profile: yours as module:function (a file in the working "
                                                  "directory), or a registered name")
-    add_experiment_options(pr, EXPERIMENTS['profile'], skip=('loss',), seeds=(0, 1), out='contrastive_nb_profile')
+    add_experiment_options(pr, EXPERIMENTS['profile'], skip=('loss',), seeds=(0, 1, 2), out='contrastive_nb_profile')
     p.profile_parser = pr
     p.experiment_parsers = {name: add_experiment_options(exps.add_parser(name, help=exp.summary, description=exp.summary), exp)
                             for name, exp in EXPERIMENTS.items()}

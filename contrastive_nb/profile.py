@@ -22,8 +22,8 @@ from .repro.xue import xue_data, sub_super_probe, has_superclasses
 
 # %% auto #0
 __all__ = ['PROFILE_PROBES', 'PROBE_NOTES', 'probe_batch', 'similarity_coefficients', 'gradient_ratios', 'profile_kwargs',
-           'profile', 'probe_rows', 'ratio_panel', 'fig8_panel', 'collapse_panel', 'profile_figure', 'profile_table',
-           'write_profile']
+           'profiled_losses', 'profile', 'probe_rows', 'ratio_panel', 'fig8_panel', 'collapse_panel', 'profile_figure',
+           'profile_table', 'difference_table', 'write_profile']
 
 # %% ../nbs/25_profile.ipynb #504c14af
 def probe_batch(n:int=32, # pairs in the batch
@@ -108,14 +108,24 @@ def _any_loss(v)->str|None:
     if isinstance(v, str) and (v.lower() in LOSSES or v.lower() in LOSS_ALIASES): return None
     return loss_or_method(supervised=None)(v)
 
+# %% ../nbs/25_profile.ipynb #a7d0ace4
+def _canonical(name:str)->str:
+    "A registered loss's name with its alias resolved (`simclr` is `nt_xent`); a user's `module:function` as written."
+    n = name.lower()
+    return LOSS_ALIASES.get(n, n) if n in LOSSES or n in LOSS_ALIASES else name
+
+def profiled_losses(loss:str, against:list)->list:
+    "The profiled loss, then the references it is run beside: `against` without the profiled loss itself."
+    return [loss, *[a for a in against if _canonical(a) != _canonical(loss)]]
+
 # %% ../nbs/25_profile.ipynb #17f3d06c
 def _profile_fits(cfg:dict):
-    "Options that involve each other: the images fit in the source, every batch fits in the training images, and no loss is listed twice."
+    "Options that involve each other: the images fit in the source, every batch fits, no reference is listed twice."
     check_data_sizes(cfg)
     check_batches_fit(cfg)
-    names = [cfg['loss'], *cfg['against']]
-    if len(set(names)) < len(names):
-        raise ExperimentArgError('against', f"lists a loss twice or repeats the profiled one: {', '.join(names)}")
+    refs = [_canonical(a) for a in cfg['against']]
+    if len(set(refs)) < len(refs):
+        raise ExperimentArgError('against', f"lists a loss twice: {', '.join(cfg['against'])}")
 
 # %% ../nbs/25_profile.ipynb #c362be1d
 def _collapse_losses(losses:list)->list:
@@ -146,13 +156,13 @@ def profile(loss:str='nt_xent', # the loss to profile: a registered name or your
             # the images: mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
             data:str='fashion-mnist',
             seed:int=0,
-            *, n_train=2000, n_test, batch_size, epochs=6, lr, probe_epochs=50, device):
+            *, n_train=4000, n_test, batch_size, epochs=8, lr, probe_epochs=50, device):
     "The battery on `loss` and on each of `against`, the same split and seed for all: one model's rows at a time."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     aug = crop_only(src.size)
     fit = lambda l, train, bs: fit_contrastive(train, src.encoder, aug, l, profile_kwargs(l, tau), epochs=epochs, bs=bs,
                                                lr=lr, device=device, seed=seed).model
-    losses = [loss, *against]
+    losses = profiled_losses(loss, against)
     for l in losses:
         if pending(loss=l, probe='hardness'):
             g = gradient_ratios(l, *probe_batch(seed=seed), **profile_kwargs(l, tau))
@@ -198,7 +208,7 @@ def _stat(res:dict, probe:str, metric:str, **where)->tuple|None:
             if r[metric] is not None and all(r.get(k) == v for k, v in where.items())}
 
 def _losses(res:dict)->list:
-    return [res['config']['loss'], *res['config']['against']]
+    return profiled_losses(res['config']['loss'], res['config']['against'])
 
 # %% ../nbs/25_profile.ipynb #fc488d7b
 def _mean_curves(res:dict, probe:str, field:str)->dict:
@@ -276,23 +286,55 @@ def profile_figure(res:dict):
 
 profile.experiment.figure = profile_figure
 
-# %% ../nbs/25_profile.ipynb #dd308109
-def profile_table(res:dict)->str:
-    "The report's headline table: one row per loss, one column per probe's number (mean ± std over seeds)."
+# %% ../nbs/25_profile.ipynb #0fb9ea43
+def _columns(res:dict)->list[tuple]:
+    "The report's columns: (header, probe, metric, row filter, digits), one per number the probes produce."
     c = res['config']
     cols = [(f"acc, {b} bits (%)", 'randbit', 'acc', dict(bits=b), 1) for b in c['bits']]
     cols += [("linear (%)", 'features', 'linear_acc', {}, 1), ("kNN (%)", 'features', 'knn_acc', {}, 1),
              ("uniformity L_u", 'features', 'uniformity', {}, 3), ("tolerance", 'features', 'tolerance', {}, 3),
              ("hard share", 'hardness', 'hard_share', {}, 3)]
-    cols += [(f"acc, batch {b} (%)", 'batch', 'acc', dict(batch_size=b), 1) for b in sorted([c['batch_size'], *c['batch_sizes']])]
+    sizes = sorted({c['batch_size'], *c['batch_sizes']})
+    cols += [(f"acc, batch {b} (%)", 'batch', 'acc', dict(batch_size=b), 1) for b in sizes]
     if any(r.get('probe') == 'collapse' for r in res['rows']):
         cols += [("sub (%)", 'collapse', 'sub_acc', {}, 1), ("super (%)", 'collapse', 'super_acc', {}, 1)]
+    return cols
+
+# %% ../nbs/25_profile.ipynb #dd308109
+def profile_table(res:dict)->str:
+    "The report's headline table: one row per loss, one column per probe's number (mean ± std over seeds)."
+    cols = _columns(res)
     stats = [_stat(res, p, m, **w) for _, p, m, w, _ in cols]
     names = list(dict.fromkeys([*_losses(res), *(l for st in stats for l in st)]))
     lines = ['| loss | ' + ' | '.join(h for h, *_ in cols) + ' |', '|---|' + '---|' * len(cols)]
     for l in names:
         cells = [fmt_mean(*st[l], d) if l in st else '–' for st, (*_, d) in zip(stats, cols)]
         lines.append(f"| {l} | " + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+# %% ../nbs/25_profile.ipynb #ff5039fc
+def _per_seed(res:dict, loss:str, probe:str, metric:str, **where)->dict:
+    "{seed: value} of one loss's metric on one probe's rows matching `where`."
+    return {r.get('seed', 0): r[metric] for r in res['rows']
+            if r.get('loss') == loss and r.get('probe') == probe and r.get(metric) is not None
+            and all(r.get(k) == v for k, v in where.items())}
+
+# %% ../nbs/25_profile.ipynb #1163a97c
+def difference_table(res:dict)->str:
+    "The profiled loss minus each reference, paired by seed: mean ± std of the differences, bold beyond 2σ."
+    import statistics
+    cols, (loss, *refs) = _columns(res), _losses(res)
+    lines = ['| difference | ' + ' | '.join(h for h, *_ in cols) + ' |', '|---|' + '---|' * len(cols)]
+    for ref in refs:
+        cells = []
+        for _, p, m, w, d in cols:
+            a, b = _per_seed(res, loss, p, m, **w), _per_seed(res, ref, p, m, **w)
+            gaps = [a[s] - b[s] for s in sorted(a.keys() & b.keys())]
+            if not gaps: cells.append('–'); continue
+            mean, std = statistics.fmean(gaps), statistics.stdev(gaps) if len(gaps) > 1 else None
+            cell = f"{mean:+.{d}f}" + (f" ± {std:.{d}f}" if std is not None else '')
+            cells.append(f"**{cell}**" if std is not None and abs(mean) > 2 * std else cell)
+        lines.append(f"| {loss} − {ref} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 # %% ../nbs/25_profile.ipynb #1372c2d1
@@ -329,12 +371,13 @@ def write_profile(res:dict, out, # the folder (made if missing)
     n_models = sum(r['probe'] in ('randbit', 'collapse') or (r['probe'] == 'batch' and r['batch_size'] != c['batch_size'])
                    for r in res['rows'])
     md = [f"# Profile of `{c['loss']}`", '',
-          f"Beside {', '.join(f'`{a}`' for a in c['against'])}; scale `{c['scale']}`: {c['data']}, {c['n_train']} "
+          f"Beside {', '.join(f'`{a}`' for a in _losses(res)[1:])}; scale `{c['scale']}`: {c['data']}, {c['n_train']} "
           f"training and {c['n_test']} test images, {c['epochs']} epochs at batch {c['batch_size']}, τ = {c['tau']:g}, "
           f"seeds {', '.join(map(str, c['seeds']))}; {n_models} models in {res['seconds'] / 60:.1f} min on "
           f"{res.get('provenance', {}).get('device', 'this machine')}.", '']
     if c['scale'] == 'smoke': md += [SMOKE_NOTE, '']
-    md += [profile_table(res), '']
+    md += [profile_table(res), '', "Differences from each reference, paired by seed (bold: beyond 2σ):", '',
+           difference_table(res), '']
     for probe, draw in _panels(res).items():
         fig, ax = plt.subplots(figsize=(5.2, 3.6)); draw(ax)
         fig.savefig(out/f"{probe}.png", dpi=120, bbox_inches='tight'); plt.close(fig)

@@ -131,7 +131,7 @@ def test_sidebar_follows_the_reading_order():
     idx = ''.join(''.join(c['source']) for c in read_nb(NBS/'index.ipynb')['cells'])
     table = re.findall(r'^\| \d+ \| \[[^\]]+\]\(([^)#]+\.ipynb)\)', idx, flags=re.M)
     assert listed == ['index.ipynb'] + table
-    assert [s for s in dict.fromkeys(s for s, _ in side) if s] == ['Losses', 'Data and training', 'Reproductions', 'Benchmarks']
+    assert [s for s in dict.fromkeys(s for s, _ in side) if s] == ['Losses', 'Data and training', 'Reproductions', 'Your loss', 'Benchmarks']
     import tomllib
     assert tomllib.loads((ROOT/'pyproject.toml').read_text())['tool']['nbdev']['custom_sidebar'] is True   # else nbdev rewrites the file
 
