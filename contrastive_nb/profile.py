@@ -138,7 +138,7 @@ def _collapse_losses(losses:list)->list:
 @experiment('profile',
             "Profile a loss beside NT-Xent and DCL: RandBit suppression, uniformity and tolerance, batch-size "
             "sensitivity, gradient-ratio hardness and, for supervised losses, class collapse",
-            cpu_time='≈ 2.5 min on 2 cores (3 losses × 2 seeds)', keys=('loss', 'probe', 'bits', 'batch_size'),
+            cpu_time='≈ 7 min on 2 cores (3 losses × 3 seeds)', keys=('loss', 'probe', 'bits', 'batch_size'),
             metrics=('acc', 'linear_acc', 'knn_acc', 'uniformity', 'tolerance', 'hard_share', 'sub_acc', 'super_acc'),
             paper_note="not a reproduction: the profile compares a loss with the references under one recipe; the "
                        "papers' own numbers are on their pages.",
@@ -286,7 +286,7 @@ def profile_figure(res:dict):
 
 profile.experiment.figure = profile_figure
 
-# %% ../nbs/25_profile.ipynb #0fb9ea43
+# %% ../nbs/25_profile.ipynb #1aa52f7f
 def _columns(res:dict)->list[tuple]:
     "The report's columns: (header, probe, metric, row filter, digits), one per number the probes produce."
     c = res['config']
@@ -312,14 +312,14 @@ def profile_table(res:dict)->str:
         lines.append(f"| {l} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
-# %% ../nbs/25_profile.ipynb #ff5039fc
+# %% ../nbs/25_profile.ipynb #f9aa0390
 def _per_seed(res:dict, loss:str, probe:str, metric:str, **where)->dict:
     "{seed: value} of one loss's metric on one probe's rows matching `where`."
     return {r.get('seed', 0): r[metric] for r in res['rows']
             if r.get('loss') == loss and r.get('probe') == probe and r.get(metric) is not None
             and all(r.get(k) == v for k, v in where.items())}
 
-# %% ../nbs/25_profile.ipynb #1163a97c
+# %% ../nbs/25_profile.ipynb #e6737d63
 def difference_table(res:dict)->str:
     "The profiled loss minus each reference, paired by seed: mean ± std of the differences, bold beyond 2σ."
     import statistics
@@ -332,6 +332,7 @@ def difference_table(res:dict)->str:
             gaps = [a[s] - b[s] for s in sorted(a.keys() & b.keys())]
             if not gaps: cells.append('–'); continue
             mean, std = statistics.fmean(gaps), statistics.stdev(gaps) if len(gaps) > 1 else None
+            if round(mean, d) == 0: mean = 0.0   # no "-0.0"
             cell = f"{mean:+.{d}f}" + (f" ± {std:.{d}f}" if std is not None else '')
             cells.append(f"**{cell}**" if std is not None and abs(mean) > 2 * std else cell)
         lines.append(f"| {loss} − {ref} | " + ' | '.join(cells) + ' |')
