@@ -14,8 +14,8 @@ from .distributed import gatherable
 from .chunked import resolve_chunk, masked_lse
 
 # %% auto #0
-__all__ = ['PRIORS', 'DISTRIBUTIONS', 'sample_prior', 'random_orthogonal', 'swd', 'GeneralizedTerms', 'generalized_terms',
-           'generalized_contrastive', 'decoupled_nt_xent']
+__all__ = ['PRIORS', 'SWD_CONVENTIONS', 'DISTRIBUTIONS', 'sample_prior', 'random_orthogonal', 'swd', 'GeneralizedTerms',
+           'generalized_terms', 'generalized_contrastive', 'decoupled_nt_xent']
 
 # %% ../nbs/04_generalized.ipynb #0d8e4685
 PRIORS = ('hypersphere', 'hypercube', 'normal')
@@ -50,27 +50,40 @@ def random_orthogonal(d:int, # input dimension
     return torch.cat(blocks, 1).to(device=device, dtype=dtype)
 
 # %% ../nbs/04_generalized.ipynb #0801d3d4
+SWD_CONVENTIONS = ('code', 'paper', 'per_dim')
+
 def swd(x:Tensor, # samples to move, (b, d); gradients flow into it
         prior_sample:Tensor, # target samples, (b, d); treated as a constant
-        n_proj:int|None=None, # number of random directions d' (default: d)
+        n_proj:int|None=None, # number of random directions d' (default: d, or the columns of `directions`)
         generator:torch.Generator|None=None, # for reproducible directions
         check:bool|None=None, # validate finiteness (forces a GPU sync; None: global setting)
+        convention:str='code', # the divisor of ℓ: 'code' b·d′ (the authors' colab), 'paper' d·d′, 'per_dim' b·d·d′
+        directions:Tensor|None=None, # fixed projection directions (d, d′) instead of fresh random ones
        )->Tensor:
-    "Sliced-Wasserstein distance (Chen et al. 2021, Algorithm 1), averaged over the batch."
+    "Sliced-Wasserstein distance of Chen et al. (2021), Algorithm 1: ℓ over sorted projections, divided per `convention`."
     check_tensor(x, 'x', ndim=2); check_tensor(prior_sample, 'prior_sample', ndim=2)
+    check_choice(convention, 'convention', SWD_CONVENTIONS)
     if x.shape != prior_sample.shape:
         raise ValueError(f"`x` and `prior_sample` must have the same shape, got {tuple(x.shape)} and "
                          f"{tuple(prior_sample.shape)}")
     b, d = x.shape
     if b < 1 or d < 1: raise ValueError(f"`x` must be non-empty, got shape {tuple(x.shape)}")
+    if directions is not None:
+        check_tensor(directions, 'directions', ndim=2)
+        if directions.shape[0] != d or (n_proj is not None and n_proj != directions.shape[1]):
+            raise ValueError(f"`directions` must have shape (d, n_proj) = ({d}, {n_proj or 'any'}), "
+                             f"got {tuple(directions.shape)}")
+        n_proj = directions.shape[1]
     if n_proj is None: n_proj = d
     if isinstance(n_proj, bool) or not isinstance(n_proj, int) or n_proj < 1:
         raise ValueError(f"`n_proj` must be a positive integer, got {n_proj!r}")
     if want_finite(check): check_finite(x, 'x'); check_finite(prior_sample, 'prior_sample')
-    w = random_orthogonal(d, n_proj, generator, device=x.device, dtype=torch.float32)
+    w = (random_orthogonal(d, n_proj, generator, device=x.device, dtype=torch.float32) if directions is None
+         else directions.detach().to(device=x.device, dtype=torch.float32))
     hx = (x.float() @ w).sort(dim=0).values
     hp = (prior_sample.detach().float() @ w).sort(dim=0).values
-    return (hx - hp).pow(2).sum() / (b * d * n_proj)
+    ell = (hx - hp).pow(2).sum()
+    return ell / {'code': b * n_proj, 'paper': d * n_proj, 'per_dim': b * d * n_proj}[convention]
 
 # %% ../nbs/04_generalized.ipynb #0af89821
 DISTRIBUTIONS = ('logsumexp', 'swd')
@@ -92,6 +105,7 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
                       # anchors per block of the log-sum-exp term, O(N·d) memory: None (dense), an int, or 'auto' (see
                       # `chunked`)
                       chunk_size:int|str|None=None,
+                      swd_convention:str='code', # the SWD divisor (see `swd`): 'code', 'paper' or 'per_dim'
                      )->GeneralizedTerms:
     "Alignment and distribution terms of the generalized contrastive loss (Chen et al. 2021, Table 1)."
     check_pair(z1, z2, check)
@@ -101,6 +115,7 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
         raise ValueError("`distribution='logsumexp'` matches only the 'hypersphere' prior; use distribution='swd' "
                          f"for prior={prior!r}")
     check_tau(tau)                                         # validated even when SWD does not use it
+    check_choice(swd_convention, 'swd_convention', SWD_CONVENTIONS)
     if prior == 'hypersphere': z1, z2 = l2_normalize(z1), l2_normalize(z2)
     align = (upcast(z1) - upcast(z2)).pow(2).mean()                # (1/(n·d))·Σ‖z_i − z_j‖², Table 1
     h = torch.cat([z1, z2])
@@ -109,7 +124,7 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
         dist = (torch.logsumexp(upcast(h @ h.T) / tau, dim=1) if chunk is None else masked_lse(h, h, tau, None, chunk)).mean()
     else:
         p = sample_prior(prior, h.shape[0], h.shape[1], generator, device=h.device, dtype=torch.float32)
-        dist = swd(h, p, n_proj, generator, check=False)
+        dist = swd(h, p, n_proj, generator, check=False, convention=swd_convention)
     return GeneralizedTerms(align, dist)
 
 # %% ../nbs/04_generalized.ipynb #6b2ef305
@@ -125,10 +140,11 @@ def generalized_contrastive(z1:Tensor, # first views, (N, d)
                             check:bool|None=None, # validate finiteness (see `core.set_check_finite`)
                             # anchors per block of the log-sum-exp term (see `generalized_terms`)
                             chunk_size:int|str|None=None,
+                            swd_convention:str='code', # the SWD divisor (see `swd`): 'code', 'paper' or 'per_dim'
                            )->Tensor:
     "Generalized contrastive loss L_alignment + λ·L_distribution (Chen et al. 2021 Eq. 2, Table 1)."
     lam = check_scalar(lam, 'lam', lo=0., check=check)
-    a, d = generalized_terms(z1, z2, prior, distribution, tau, n_proj, generator, check, chunk_size)
+    a, d = generalized_terms(z1, z2, prior, distribution, tau, n_proj, generator, check, chunk_size, swd_convention)
     return a + lam * d
 
 # %% ../nbs/04_generalized.ipynb #e16b2ba6

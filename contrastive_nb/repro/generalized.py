@@ -13,7 +13,7 @@ from ..augment import crop_only, simclr_augment
 from ..core import l2_normalize, check_choice
 from ..probes import two_digits, digit_on_image, box_masks
 from ..sources import skimage_textures
-from ..generalized import sample_prior
+from ..generalized import sample_prior, SWD_CONVENTIONS
 from ..metrics import alignment, uniformity
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method
 from ..recipe import untrained_contrastive, digit_split, fit_contrastive, train_encoder, random_model, probe_accuracy, view_embeddings, check_batches_fit, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau
@@ -30,14 +30,15 @@ __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'gener
 GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal', 'random')
 
 def generalized_loss(name:str, # a name in `GEN_LOSSES`
-                     lam:float=1., # λ of the distribution term (Table 1's normalisation); unused by nt_xent
+                     lam:float=1., # λ of the distribution term (SWD: in the unit of `swd_convention`); unused by nt_xent
                      tau:float=0.1, # temperature of nt_xent and decoupled's log-sum-exp
+                     swd_convention:str='code', # the unit of the SWD losses' λ (see `generalized.swd`)
                     )->tuple:
     "(loss name, loss kwargs) of one of Table 1's instantiations, or NT-Xent (2N − 2 negatives)."
     check_choice(name, 'name', GEN_LOSSES[:-1])  # 'random' trains nothing
     if name == 'nt_xent': return 'nt_xent', dict(tau=tau)
     if name == 'decoupled': return 'decoupled_nt_xent', dict(tau=tau, lam=lam)
-    return 'generalized', dict(prior=name.split('-')[1], distribution='swd', lam=lam)
+    return 'generalized', dict(prior=name.split('-')[1], distribution='swd', lam=lam, swd_convention=swd_convention)
 
 # %% ../../nbs/tutorials/generalized.ipynb #dfe56166
 def prior_space(name:str, z:Tensor)->Tensor:
@@ -79,17 +80,20 @@ def _gen_sizes(cfg:dict): check_data_sizes(cfg); check_batches_fit(cfg)
             smoke=dict(losses=['nt_xent', 'swd-normal', 'random'], lams=[1.0], head_layers=[0, 2], epochs=1,
                        n_train=300, n_test=200, probe_epochs=5),
             checks=dict(losses=loss_or_method(*GEN_LOSSES), lams=positive, head_layers=between(0, 4),
-                        batch_sizes=between(2), tau=positive,
+                        batch_sizes=between(2), tau=positive, swd_convention=one_of(*SWD_CONVENTIONS),
                         data=takes_data('digits', 'images')),
             validate=_gen_sizes)
 def generalized(
         # nt_xent decoupled swd-hypersphere swd-hypercube swd-normal random (the untrained encoder, once), or your loss
         # as module:function
         losses:list[str]=list(GEN_LOSSES),
-        lams:list[float]=[0.1, 1.0, 10.0], # λ of the distribution term (not nt_xent's)
+        # λ of the distribution term (not nt_xent's); the SWD losses' in the unit of `swd_convention`, around the
+        # authors' default λ = 1
+        lams:list[float]=[0.1, 1.0, 10.0],
         head_layers:list[int]=[0, 1, 2, 3], # projection-head depth (0: none, z = h)
         batch_sizes:list[int]=[256], # training batch sizes
         tau:float=0.1, # temperature of nt_xent and decoupled
+        swd_convention:str='code', # SWD's divisor: 'code' (the authors' colab), 'paper' or 'per_dim' (0.1's)
         # mnist-sample, mnist, fashion-mnist, cifar10, cifar100, imagenette, textures or folder:PATH
         data:str='mnist-sample',
         seed:int=0,
@@ -107,9 +111,8 @@ def generalized(
                     if name == 'random':
                         model = untrained_contrastive(tr, src.encoder, crop_only(src.size), device=device, seed=seed)
                     else:
-                        loss, kw = (name, dict(tau=tau) if takes_tau(name) else {}) if user else generalized_loss(name,
-                                                                                                                  lam,
-                                                                                                                      tau)
+                        loss, kw = ((name, dict(tau=tau) if takes_tau(name) else {}) if user
+                                    else generalized_loss(name, lam, tau, swd_convention))
                         model = fit_contrastive(tr, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs,
                                                 lr=lr, device=device, seed=seed,
                                                 head_layers=L).model
@@ -143,7 +146,7 @@ generalized.experiment.figure = generalized_figure
 
 # %% ../../nbs/tutorials/generalized.ipynb #9f06d418
 def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-normal'), lam:float=10.,
-                    head_layers:int=2,
+                    head_layers:int=2, swd_convention:str='code',
                     epochs:int=3, n_train:int=1000, seed:int=0, device=None):
     "Figure: histograms of the coordinates of held-out z (in the space each loss matches to its prior) after a short training run per loss, against the prior's marginal density; returns (figure, {loss: kurtosis})."
     import matplotlib.pyplot as plt
@@ -151,7 +154,7 @@ def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-n
     fig, axs = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.2))
     kurt = {}
     for ax, name in zip(axs, names):
-        loss, kw = generalized_loss(name, lam)
+        loss, kw = generalized_loss(name, lam, swd_convention=swd_convention)
         model = fit_contrastive(tr, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=256, device=device, seed=seed, head_layers=head_layers).model.eval()
         x = te.batch(torch.arange(len(te)))[0].as_subclass(Tensor).to(next(model.parameters()).device)
         with torch.no_grad(): z = prior_space(name, model(x)[1].float()).cpu()
