@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import NamedTuple
 import torch
 from torch import Tensor
-from .core import check_pair, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast, want_finite, check_choice
+from .core import (check_pair, check_tau, check_scalar, check_tensor, check_finite, l2_normalize, upcast,
+                                 want_finite, check_choice)
 from .distributed import gatherable
 from .chunked import resolve_chunk, masked_lse
 
@@ -57,10 +58,10 @@ def swd(x:Tensor, # samples to move, (b, d); gradients flow into it
         n_proj:int|None=None, # number of random directions d' (default: d, or the columns of `directions`)
         generator:torch.Generator|None=None, # for reproducible directions
         check:bool|None=None, # validate finiteness (forces a GPU sync; None: global setting)
-        convention:str='code', # the divisor of ℓ: 'code' b·d′ (the authors' colab), 'paper' d·d′, 'per_dim' b·d·d′
+        convention:str='code', # the divisor of ℓ: 'code' b·d′ (the authors'), 'paper' d·d′, 'per_dim' b·d·d′
         directions:Tensor|None=None, # fixed projection directions (d, d′) instead of fresh random ones
        )->Tensor:
-    "Sliced-Wasserstein distance of Chen et al. (2021), Algorithm 1: ℓ over sorted projections, divided per `convention`."
+    "Sliced-Wasserstein distance (Chen et al. 2021, Algorithm 1): ℓ over sorted projections, divided per `convention`."
     check_tensor(x, 'x', ndim=2); check_tensor(prior_sample, 'prior_sample', ndim=2)
     check_choice(convention, 'convention', SWD_CONVENTIONS)
     if x.shape != prior_sample.shape:
@@ -121,7 +122,8 @@ def generalized_terms(z1:Tensor, # first views, (N, d)
     h = torch.cat([z1, z2])
     if distribution == 'logsumexp':
         chunk = resolve_chunk(chunk_size, h.shape[0], h.shape[0])
-        dist = (torch.logsumexp(upcast(h @ h.T) / tau, dim=1) if chunk is None else masked_lse(h, h, tau, None, chunk)).mean()
+        lse = torch.logsumexp(upcast(h @ h.T) / tau, dim=1) if chunk is None else masked_lse(h, h, tau, None, chunk)
+        dist = lse.mean()
     else:
         p = sample_prior(prior, h.shape[0], h.shape[1], generator, device=h.device, dtype=torch.float32)
         dist = swd(h, p, n_proj, generator, check=False, convention=swd_convention)

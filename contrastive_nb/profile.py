@@ -32,9 +32,10 @@ def probe_batch(n:int=32, # pairs in the batch
                 spread:float=2.0, # how far members may sit from their class centre (0: every negative is easy)
                 noise:float=0.5, # view noise: the positives' similarity falls as it grows
                 seed:int=0)->tuple: # (z1, z2), float64, unit rows
-    "A seeded batch of unit embedding pairs in float64 whose negatives range from easy to nearly as similar as the positive."
+    "A seeded float64 batch of unit pairs whose negatives range from easy to nearly as similar as the positive."
     if not (isinstance(n, int) and isinstance(d, int) and n >= 2 and d >= 2 * n):
-        raise ValueError(f"`n` must be an int >= 2 and `d` an int >= 2n (the coefficients are exact only then), got n={n!r}, d={d!r}")
+        raise ValueError(f"`n` must be an int >= 2 and `d` an int >= 2n (the coefficients are exact only then), "
+                         f"got n={n!r}, d={d!r}")
     g = torch.Generator().manual_seed(seed)
     rnd = lambda *s: torch.randn(*s, generator=g, dtype=torch.float64)
     w = spread * torch.rand(n, 1, generator=g, dtype=torch.float64)
@@ -43,7 +44,7 @@ def probe_batch(n:int=32, # pairs in the batch
 
 # %% ../nbs/25_profile.ipynb #318061ff
 def _loss_call(mod:nn.Module, z1:Tensor, z2:Tensor)->Tensor:
-    "The loss on one batch; a supervised loss gets one label per pair (every pair its own class, so it acts unsupervised)."
+    "The loss on one batch; a supervised loss gets a label per pair (each pair its own class: it acts unsupervised)."
     return mod(z1, z2, torch.arange(len(z1))) if getattr(mod, 'supervised', False) else mod(z1, z2)
 
 # %% ../nbs/25_profile.ipynb #82e762a6
@@ -51,7 +52,7 @@ def similarity_coefficients(loss, # a name, 'module:function', function or modul
                             z1:Tensor, z2:Tensor, # a batch (`probe_batch`): (N, d) each, d >= 2N
                             **kwargs, # the loss's hyper-parameters
                            )->tuple: # (∂L/∂s' (N, N) in-view, ∂L/∂s (N, N) cross-view, reconstruction residual)
-    "The coefficients ∂L/∂s of the anchors z1 on every other embedding, recovered from autograd's gradient by a pseudo-inverse."
+    "The coefficients ∂L/∂s of the anchors z1 on every other embedding, from autograd's gradient by a pseudo-inverse."
     n, d = z1.shape
     if z2.shape != z1.shape or d < 2 * n:
         raise ValueError(f"`z1` and `z2` must both be (N, d) with d >= 2N, got {tuple(z1.shape)} and {tuple(z2.shape)}")
@@ -71,7 +72,7 @@ def gradient_ratios(loss, # a name, 'module:function', function or module (as `l
                     top:float=0.1, # the hardest fraction of each anchor's negatives the hard share sums over
                     **kwargs, # the loss's hyper-parameters
                    )->dict:
-    "Wang & Liu's ratio r = (∂L/∂s_ij)/|∂L/∂s_ii| on every negative the loss uses, with the similarities, the hard share and the residual."
+    "Wang & Liu's ratio r = (∂L/∂s_ij)/|∂L/∂s_ii| on every negative, with the similarities, hard share and residual."
     if not 0 < top <= 1: raise ValueError(f"`top` must be in (0, 1], got {top!r}")
     if z1 is None: z1, z2 = probe_batch()
     C11, C12, res = similarity_coefficients(loss, z1, z2, **kwargs)
@@ -142,7 +143,8 @@ def _collapse_losses(losses:list)->list:
             metrics=('acc', 'linear_acc', 'knn_acc', 'uniformity', 'tolerance', 'hard_share', 'sub_acc', 'super_acc'),
             paper_note="not a reproduction: the profile compares a loss with the references under one recipe; the "
                        "papers' own numbers are on their pages.",
-            full=dict(n_train=60000, n_test=10000, epochs=12), full_time='≈ 2 min per model on 2 cores (randbit\'s full preset, the same recipe and data; not timed here)',
+            full=dict(n_train=60000, n_test=10000, epochs=12),
+            full_time='≈ 2 min per model on 2 cores (randbit\'s full preset, the same recipe and data; not timed here)',
             gpu=dict(n_train=60000, n_test=10000, epochs=50),
             smoke=dict(bits=[0, 3], batch_sizes=[64], epochs=1, n_train=400, n_test=200, probe_epochs=5),
             checks=dict(loss=_any_loss, against=_any_loss, tau=positive, bits=between(0, 64), batch_sizes=between(2),
@@ -221,7 +223,7 @@ def _mean_curves(res:dict, probe:str, field:str)->dict:
 
 # %% ../nbs/25_profile.ipynb #aef205b8
 def ratio_panel(res:dict, ax):
-    "The gradient-ratio probe: each negative's share of the penalty (×K, 1 = uniform) against its similarity, per loss."
+    "The gradient-ratio probe: each negative's share of the penalty (×K, 1 = uniform) against its similarity."
     curves = _mean_curves(res, 'hardness', 'ratio_curve')
     row = next(r for r in res['rows'] if r.get('probe') == 'hardness')
     e = row['ratio_edges']
@@ -267,7 +269,8 @@ def _panels(res:dict)->dict:
         line_plot(probe_rows(res, 'randbit'), 'bits', 'acc', hue=('loss',), ax=ax, ylabel='linear probe accuracy (%)',
                   title='RandBit: accuracy as random bits are added')
     def batch_panel(ax):
-        line_plot(probe_rows(res, 'batch'), 'batch_size', 'acc', hue=('loss',), ax=ax, ylabel='linear probe accuracy (%)',
+        line_plot(probe_rows(res, 'batch'), 'batch_size', 'acc', hue=('loss',), ax=ax,
+                  ylabel='linear probe accuracy (%)',
                   title='batch-size sensitivity'); ax.set_xscale('log', base=2)
     panels = dict(randbit=randbit_panel, batch=batch_panel, hardness=lambda ax: ratio_panel(res, ax),
                   features=lambda ax: fig8_panel(res, ax), collapse=lambda ax: collapse_panel(res, ax))
@@ -362,14 +365,15 @@ PROBE_NOTES = {
 # %% ../nbs/25_profile.ipynb #7f653337
 def write_profile(res:dict, out, # the folder (made if missing)
                   site:str='https://contrastive-nb.github.io/contrastive_nb/')->list[Path]:
-    "Write `results.json`, a figure per probe (`PROBE.png`) and the one-page `profile.md` into `out`; returns the paths."
+    "Write `results.json`, a figure per probe (`PROBE.png`) and `profile.md` into `out`; returns the paths."
     import matplotlib.pyplot as plt
     from contrastive_nb.report import save_json, SMOKE_NOTE
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     paths = [save_json(res, out/'results.json')]
     c = res['config']
     # one row per model, but the 0-bit model's batch and features rows and the untrained hardness rows
-    n_models = sum(r['probe'] in ('randbit', 'collapse') or (r['probe'] == 'batch' and r['batch_size'] != c['batch_size'])
+    n_models = sum(r['probe'] in ('randbit', 'collapse')
+                   or (r['probe'] == 'batch' and r['batch_size'] != c['batch_size'])
                    for r in res['rows'])
     md = [f"# Profile of `{c['loss']}`", '',
           f"Beside {', '.join(f'`{a}`' for a in _losses(res)[1:])}; scale `{c['scale']}`: {c['data']}, {c['n_train']} "
