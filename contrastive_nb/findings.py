@@ -85,7 +85,7 @@ def _same(x, y)->bool:
 def select(rows:list[dict], # rows of `summarize(result)`
            sel:dict, # settings; values may be ANY, FIRST, SECOND or LAST
            metric:str)->list[dict]:
-    "Rows matching `sel` that have `metric`, with FIRST/SECOND/LAST narrowed to the smallest/second smallest/largest value of their setting."
+    "Rows matching `sel` that have `metric`; FIRST/SECOND/LAST keep the smallest/second/largest value of their setting."
     out = [r for r in rows if r.get(metric) is not None
            and all(k in r and (v in MARKERS or _same(r[k], v)) for k, v in sel.items())]
     for k, v in sel.items():
@@ -112,7 +112,7 @@ def _per_seed(r:dict, metric:str)->dict:
 
 # %% ../nbs/22_findings.ipynb #b896fad4
 def _ceiling(f:Finding, rows:list[dict])->float|None:
-    "100 for an accuracy, lowered to the best supervised accuracy when the result has supervised rows; None for other metrics."
+    "100 for an accuracy, or the best supervised accuracy when the result has one; None for other metrics."
     if not is_accuracy(f.metric): return None
     sup = [r[f.metric][0] for r in rows if r.get('method') == 'supervised' and r.get(f.metric)]
     return min(100., max(sup)) if sup else 100.
@@ -127,7 +127,7 @@ def _paper_value(f:Finding, sel:dict)->float|None:
 
 # %% ../nbs/22_findings.ipynb #a69f311e
 def _paper_effect(f:Finding)->float|None:
-    "The paper's own gap between `a` and `b` in its metric, where it prints both numbers (the strongest `b` of a list); None for an equality claim, or where `a` and `b` differ only in our own axes (epochs: the `MARKERS`)."
+    "The paper's own gap between `a` and `b` where it prints both; None for an equality claim or for our own axes."
     fixed = lambda sel: {k: v for k, v in sel.items() if v not in MARKERS}
     if f.test == 'close' or any(fixed(f.a) == fixed(b) for b in f.bs): return None
     pa = _paper_value(f, f.a)
@@ -140,7 +140,7 @@ def _paper_effect(f:Finding)->float|None:
 def score(f:Finding, res:dict,
           floor:dict|None=None, # the result holding the `above` row when it is not `res` (`f.floor_from`)
          )->dict:
-    "Score finding `f` on result `res`: the two rows' (mean, std, n), the gap (paired by seed where possible), the noise, the power, the untrained floor and the status."
+    "Score finding `f` on result `res`: both rows, the gap (paired by seed), the noise, power, floor and status."
     if res['experiment'] != f.experiment:
         raise ValueError(f"`res` is a {res['experiment']!r} result; this finding reads {f.experiment!r}")
     if res['config'].get('scale') == 'smoke': raise ValueError("`res` is a smoke run: its numbers are not results")
@@ -326,7 +326,7 @@ FINDINGS = [
 
 # %% ../nbs/22_findings.ipynb #041e76d3
 def paper_says(f:Finding)->str:
-    "The paper's numbers for `a` and `b`: `f.paper_says`, else the experiment's `paper` row that names every setting of each selection (the `MARKERS` aside)."
+    "The paper's numbers for `a` and `b`: `f.paper_says`, else the experiment's `paper` rows that match."
     if f.paper_says: return f.paper_says
     pa, pb = _paper_value(f, f.a), (_paper_value(f, f.b) if isinstance(f.b, dict) else None)
     if pa is None or pb is None: raise ValueError(f"no paper row for {f.claim!r}: give `paper_says`")
@@ -346,7 +346,7 @@ def _label(a:dict, b:dict)->tuple[str, str]:
 
 # %% ../nbs/22_findings.ipynb #e611a67c
 def describe(f:Finding, s:dict)->str:
-    "Ours, in words: both numbers (mean ± std over seeds), their settings where more than one matched, seeds, and the status."
+    "Ours, in words: both numbers (mean ± std), their settings where several matched, seeds, and the status."
     a, b = _num(*s['a'], f.metric), _num(*s['b'], f.metric)
     n = min(s['a'][2], s['b'][2])
     extra = ''
@@ -360,7 +360,7 @@ def describe(f:Finding, s:dict)->str:
 def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None=None,
                    floor:bool=False, # the result that holds the untrained floor (`f.floor_from`) instead
                   )->dict|None:
-    "The saved result that scores `f` at `scale` ('cpu': `results/NAME.json`, 'full': `results/full/NAME.json`, 'gpu': `results/gpu/NAME.json`), or None; `cache` keeps files read once."
+    "The saved result that scores `f` at `scale` (in `results/`, `results/full/` or `results/gpu/`), or None."
     check_choice(scale, 'scale', SCALES)
     p = Path(results)/('' if scale == 'cpu' else scale)/(f.floor_file if floor else f.file)
     if cache is None: cache = {}
@@ -370,7 +370,7 @@ def finding_result(f:Finding, results:str|Path, scale:str='cpu', cache:dict|None
 # %% ../nbs/22_findings.ipynb #c97171c5
 def scoreboard(results:str|Path, # folder of saved results (the tutorials' `results/`)
                findings=None)->str:
-    "Markdown: one row per finding with the paper's numbers, ours at each scale with its status, the CPU comparison's power, then counts per status and scale."
+    "Markdown: a row per finding with the paper's numbers, ours per scale with status and power, then the counts."
     load_experiments()
     if not Path(results).is_dir():
         raise ValueError(f"`results` must be a folder of saved results, got {str(results)!r}")
@@ -399,7 +399,7 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
 
 # %% ../nbs/22_findings.ipynb #f1d00002
 def _seconds(s:dict)->str:
-    "Mean seconds per model of the two compared rows (what a reader pays to rerun one), or '–' when the rows do not say."
+    "Mean seconds per model of the two compared rows, or '–' when the rows do not say."
     v = [r.get('seconds') for r in (s['a_row'], s['b_row'])]
     v = [x for x in v if isinstance(x, (int, float)) and not isinstance(x, bool)]
     return f"{statistics.fmean(v):.0f}" if v else '–'
@@ -409,7 +409,7 @@ def verdict_table(results:str|Path, # folder of saved results (the tutorials' `r
                   experiments, # the experiments whose findings the page reports, e.g. ('tau-sweep', 'hard-negatives')
                   scales=('cpu', 'full'), # the scales to show, in order
                  )->str:
-    "Markdown for one paper's page: each finding of `experiments` with the paper's numbers and, per scale, ours (mean ± std), the power, the status and the seconds per model."
+    "Markdown for one paper's page: its findings with the paper's numbers and, per scale, ours, power and status."
     load_experiments()
     if isinstance(experiments, str): experiments = (experiments,)
     fs = [f for f in FINDINGS if f.experiment in experiments]

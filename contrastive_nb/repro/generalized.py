@@ -42,7 +42,7 @@ def generalized_loss(name:str, # a name in `GEN_LOSSES`
 
 # %% ../../nbs/tutorials/generalized.ipynb #dfe56166
 def prior_space(name:str, z:Tensor)->Tensor:
-    "The z each loss matches to its prior: ℓ2-normalised for the hypersphere losses, raw for the hypercube and normal priors."
+    "The z each loss matches to its prior: ℓ2-normalised for the hypersphere losses, raw otherwise."
     return z if name in ('swd-hypercube', 'swd-normal') else l2_normalize(z)
 
 # %% ../../nbs/tutorials/generalized.ipynb #6e7ccf17
@@ -56,7 +56,7 @@ def kurtosis(z:Tensor)->float:
 
 # %% ../../nbs/tutorials/generalized.ipynb #713258c7
 def geometry(model, test, name:str, aug=None, seed:int=0)->dict:
-    "Alignment and uniformity (Wang & Isola, on ℓ2-normalised z of two seeded views of the held-out images) and the kurtosis of the z the loss matched to its prior."
+    "Alignment and uniformity of ℓ2-normalised z on two seeded views, and the kurtosis of the z matched to the prior."
     z1, z2 = view_embeddings(model, test, aug, seed)
     return dict(alignment=round(alignment(z1, z2).item(), 4), uniformity=round(uniformity(z1[:2000]).item(), 4),
                 kurtosis=round(kurtosis(prior_space(name, z1)), 3))
@@ -98,7 +98,7 @@ def generalized(
         data:str='mnist-sample',
         seed:int=0,
         *, n_train=2000, n_test, epochs=10, lr, probe_epochs, device):
-    "Probe accuracy (%) on h (test and validation) and on z, and the geometry of z: a row per loss, λ, head and batch size."
+    "Probe accuracy (%) on h (test, validation) and z, and z's geometry: a row per loss, λ, head and batch size."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     fit_tr, val = tr.split(0.2, seed=seed + 1)   # labelled held-out images of the training split, to choose λ
     for name in losses:
@@ -126,7 +126,7 @@ def generalized(
 
 # %% ../../nbs/tutorials/generalized.ipynb #d5b26d33
 def generalized_figure(res:dict):
-    "Probe accuracy on h (top) and z (bottom) against head depth, one panel per loss, a line per λ; mean ± std over seeds."
+    "Probe accuracy on h (top) and z (bottom) against head depth: a panel per loss, a line per λ, mean ± std."
     import matplotlib.pyplot as plt
     names = list(dict.fromkeys(r['loss'] for r in res['rows'] if r['loss'] != 'random'))
     rnd = {m: [r[m] for r in res['rows'] if r['loss'] == 'random'] for m in ('acc', 'acc_z')}
@@ -151,7 +151,7 @@ generalized.experiment.figure = generalized_figure
 def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-normal'), lam:float=10.,
                     head_layers:int=2, swd_convention:str='code',
                     epochs:int=3, n_train:int=1000, seed:int=0, device=None):
-    "Figure: histograms of the coordinates of held-out z (in the space each loss matches to its prior) after a short training run per loss, against the prior's marginal density; returns (figure, {loss: kurtosis})."
+    "Figure: histograms of held-out z's coordinates after a short run per loss, against the prior; (fig, kurtosis)."
     import matplotlib.pyplot as plt
     tr, te = digit_split(1000, seed, n_train=n_train)
     fig, axs = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.2))
@@ -206,7 +206,7 @@ def feature_maps(model:nn.Module, # a `ContrastiveModel` or a bare encoder
 
 # %% ../../nbs/tutorials/generalized.ipynb #f237fe0b
 def pixel_patches(x:Tensor, stride:int)->Tensor:
-    "Raw pixels as local features: the stride×stride patch under each cell of a stride-`stride` grid, flattened (B, C·stride², H/stride, W/stride)."
+    "Raw pixels as local features: each grid cell's stride×stride patch, flattened (B, C·stride², H/stride, W/stride)."
     B, C, H, W = x.shape
     if H % stride or W % stride: raise ValueError(f"`stride` {stride} must divide the image side ({H}×{W})")
     return F.unfold(x.float(), stride, stride=stride).view(B, C * stride * stride, H // stride, W // stride)
@@ -271,7 +271,7 @@ def cluster_maps(feats:Tensor, # (B, C, h, w) local features
                  # ℓ2-normalise each location's feature first (the paper's choice for network features)
                  normalize:bool=True,
                  seed:int=0, **kwargs)->Tensor: # (B, H, W) cluster ids
-    "K-means over the locations of each image's feature map separately, the cluster map upsampled (nearest) to the image."
+    "K-means over each image's feature-map locations separately; the cluster map upsampled (nearest) to the image."
     B, C, h, w = feats.shape
     f = feats.flatten(2).transpose(1, 2)
     if normalize: f = F.normalize(f, dim=-1)
@@ -283,7 +283,7 @@ LOCAL_DATA = ('two-digits', 'digit-on-image')
 
 def local_data(data:str, # 'two-digits' or 'digit-on-image'
                n_train:int, n_test:int, canvas:int=48, seed:int=0)->dict:
-    "Training images, held-out images with their true region map, the region names, the supervised targets and the views' augmentation."
+    "Training images, held-out images with region maps, region names, supervised targets and the views' augmentation."
     tr, te = digit_split(1000, seed)
     # a small and a large digit, never overlapping (Table 4's canvases); supervised on both digits
     if data == 'two-digits':
@@ -323,7 +323,7 @@ def local_feature_maps(model, x:Tensor, layers, ref:nn.Module)->dict:
 
 # %% ../../nbs/tutorials/generalized.ipynb #949a070d
 def region_scores(clusters:Tensor, regions:Tensor, n_regions:int)->dict:
-    "`score`: mean over images of the mean over regions of the best cluster IoU (%); `object_iou`: the same over the object regions only (not region 0)."
+    "`score`: mean over images of the mean best-cluster IoU (%) over regions; `object_iou`: over the object regions."
     iou = best_iou(clusters.cpu(), regions, n_regions)
     return dict(score=round(100 * iou.nanmean(1).mean().item(), 2),
                 object_iou=round(100 * iou[:, 1:].nanmean(1).mean().item(), 2))
@@ -368,7 +368,7 @@ def local_features(
         tau:float=0.2, # SimCLR's temperature
         seed:int=0,
         *, n_train, batch_size, epochs, lr, device):
-    "How well per-image K-means on each kind of local feature recovers the true regions (`region_scores`): one row per dataset, feature type, layer and k; the rows of one model are yielded together when it is done."
+    "How well per-image K-means on each local feature recovers the regions: a row per dataset, features, layer, k."
     for name in data:
         d = local_data(name, n_train, n_test, canvas, seed)
         # any encoder gives the layers' grids; the untrained one costs nothing
@@ -388,7 +388,7 @@ def local_features(
 LOCAL_REGIONS = {'two-digits': 3, 'digit-on-image': 2}  # true regions per image: k = this is "one cluster per region"
 
 def local_table(res:dict, metric:str='score', k:dict|None=None)->str:
-    "Markdown table of `metric` (mean ± std over seeds) per dataset, feature type and layer, at k = the number of true regions (or `k[data]`)."
+    "Markdown table of `metric` (mean ± std) per dataset, feature type and layer, at k = the number of true regions."
     k = k or LOCAL_REGIONS
     rows = {(r['data'], r['features'], r['layer']): r[metric] for r in summarize(res) if r['k'] == k.get(r['data'])}
     datas, feats = list(dict.fromkeys(d for d, _, _ in rows)), list(dict.fromkeys(f for _, f, _ in rows))
@@ -429,7 +429,7 @@ def cluster_maps_figure(d:dict, # from `local_data`
                         rows, # (feature name, layer) per row of the figure
                         i:int=0, # which held-out image
                         ks=(2, 3, 4, 5, 6, 7, 8), seed:int=0):
-    "Fig. 3's grid for one held-out image: the image and its true regions, then the cluster map for each k, one row per (features, layer)."
+    "Fig. 3's grid for one held-out image: the image, its regions, then a cluster map per k and (features, layer)."
     import matplotlib.pyplot as plt
     x = d['test'].batch(torch.tensor([i]))[0].as_subclass(Tensor)
     ref = next(m for m in models.values() if m is not None)
