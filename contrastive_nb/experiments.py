@@ -48,7 +48,7 @@ def between(lo=None, hi=None):
 def loss_or_method(*choices,
                    supervised:bool|None=False # whether the experiment's losses take labels (None: it takes either)
                   ):
-    "Check: v is one of `choices`, or a user's loss (registered with `losses.register_loss`, or 'module:function') that passes `losses.check_loss`'s dry run."
+    "Check: v is one of `choices`, or a user's loss (registered, or 'module:function') that passes the dry run."
     def check(v):
         if v in choices: return None
         if not (isinstance(v, str) and (':' in v or v.lower() in USER_LOSSES)):
@@ -197,7 +197,7 @@ class Experiment:
 EXPERIMENTS = {}
 
 def experiment(name:str, summary:str, cpu_time:str, keys, metrics, **kwargs):
-    "Decorator: register `fn` as experiment `name`; the decorated function runs it (same result as `contrastive-nb run name`)."
+    "Decorator: register `fn` as experiment `name`; calling it runs the experiment, as `contrastive-nb run` does."
     def deco(fn):
         fn = with_options(fn)
         checks = {**{k: SHARED_CHECKS[k] for k in fn.shared_options if k in SHARED_CHECKS}, **kwargs.pop('checks', {})}
@@ -226,7 +226,7 @@ def _jsonable(v): return json.loads(json.dumps(v, default=str))
 
 # %% ../nbs/19_experiments.ipynb #05142dd4
 def atomic_write(path, text:str)->Path:
-    "Write `text` to `path` through a temporary file in the same folder, fsynced, then renamed: a reader sees the old file or the new one, never a part."
+    "Write `text` to `path` atomically: a temporary file in the same folder, fsynced, then renamed."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, 'w', encoding='utf-8') as f: f.write(text); f.flush(); os.fsync(f.fileno())
@@ -240,7 +240,7 @@ def _cpu_name()->str:
 
 # %% ../nbs/19_experiments.ipynb #94cab342
 def _git_state()->dict:
-    "The commit of the checkout this package runs from, and whether its tracked files differ from it; {} when not run from a checkout."
+    "The checkout's commit and whether its tracked files differ from it; {} when not run from a checkout."
     import contrastive_nb
     root = Path(contrastive_nb.__file__).resolve().parents[1]
     if not (root/'.git').exists(): return {}
@@ -252,7 +252,7 @@ def _git_state()->dict:
 
 # %% ../nbs/19_experiments.ipynb #0e914987
 def provenance(device=None)->dict:
-    "What produced a result: versions (package, git commit, torch, fastai, Python), the device's name and torch's thread count."
+    "What produced a result: package, git, torch, fastai and Python versions, the device and the thread count."
     import fastai
     from contrastive_nb import __version__
     d = torch.device(device or 'cpu')
@@ -270,24 +270,24 @@ def data_record(ds, role:str)->dict:
 
 # %% ../nbs/19_experiments.ipynb #e726c8f7
 def record_data(**datasets):
-    "Record the datasets of the current seed (`train=..., test=...`) in the running experiment's provenance; a no-op outside a run."
+    "Record the current seed's datasets (`train=..., test=...`) in the running experiment's provenance."
     log = _RUN.get()
     if log is not None: log.record_data(datasets)
 
 # %% ../nbs/19_experiments.ipynb #2a3033cf
 def pending(**settings)->bool:
-    "Call before training one model, with the settings that identify its rows: False when a resumed run already has them (they are reused), else True."
+    "Call before training one model with the settings of its rows: False when a resumed run already has them."
     log = _RUN.get()
     return True if log is None else log.pending(settings)
 
 # %% ../nbs/19_experiments.ipynb #4c4b0ea3
 def reused_rows()->list[dict]:
-    "The rows of the model that the last `pending` call found done in a resumed run ([] when it is to be trained, or outside a run): for an experiment that summarises several models."
+    "The rows of the model the last `pending` call found done in a resumed run ([] when it is to be trained)."
     return list(getattr(_RUN.get(), 'last_reused', None) or [])
 
 # %% ../nbs/19_experiments.ipynb #d9ebc929
 def _unit_seconds(rows:list)->float:
-    "The training time of one model from its rows: every row of a model (one per probed epoch, say) carries that model's seconds, so they are not summed."
+    "One model's training time from its rows: every row of a model carries that model's seconds (not summed)."
     return max((r.get('seconds') or 0 for r in rows), default=0)
 
 # %% ../nbs/19_experiments.ipynb #69efcbe8
@@ -355,7 +355,7 @@ class RunLog:
         self.save(False)
         return False
     def add(self, unit):
-        "Take one model's rows (a dict or a list of dicts) from the experiment function: saved before the next model starts."
+        "Take one model's rows (a dict or a list of dicts) from the experiment function; saved before the next model."
         secs = round(time.perf_counter() - self.unit_t0, 1)   # since `pending` said train it (or since the last model)
         rows = [dict({'seconds': secs}, **r, seed=self.seed) for r in ([unit] if isinstance(unit, dict) else list(unit))]
         self.rows.extend(rows)
@@ -386,7 +386,7 @@ def _clock(s:float)->str:
 
 # %% ../nbs/19_experiments.ipynb #d2979e40
 class RunProgress:
-    "A one-line progress bar for a terminal: models done of models planned, the current model and its epoch, elapsed time and ETA."
+    "A one-line progress bar for a terminal: models done of planned, the current model and epoch, elapsed and ETA."
     def __init__(self, total:int|None, # models planned (None: unknown)
                  stream=None, # where the line is drawn (default: sys.stdout)
                  width:int|None=None): # characters (default: the terminal's width)
@@ -457,7 +457,7 @@ class _Plan:
 
 # %% ../nbs/19_experiments.ipynb #cbc0d827
 def planned_models(exp, opts:dict, seeds)->int|None:
-    "How many models a run of `exp` with options `opts` and `seeds` trains (a dry pass through `pending`); None when it cannot be counted."
+    "How many models a run of `exp` with `opts` and `seeds` trains (a dry pass through `pending`); None if unknown."
     plan = _Plan(); token = _RUN.set(plan)
     try:
         for s in seeds:
@@ -469,13 +469,13 @@ def planned_models(exp, opts:dict, seeds)->int|None:
 
 # %% ../nbs/19_experiments.ipynb #0c7a75fd
 def run_callbacks()->list:
-    "The callbacks a training recipe adds to its fit so that the running experiment sees each epoch; raises inside `planned_models`."
+    "The callbacks a recipe adds to its fit so the running experiment sees each epoch; raises in `planned_models`."
     if isinstance(_RUN.get(), _Plan): raise _Unplannable   # a dry pass counting the models must not train one
     return [_EpochTick()]
 
 # %% ../nbs/19_experiments.ipynb #95d171c8
 def check_device(device)->str:
-    "The torch device a run uses: `None` → 'cuda' when available, else 'cpu'; an unknown or absent device is an `ExperimentArgError`."
+    "The torch device a run uses: None gives 'cuda' when available, else 'cpu'; a bad one is an `ExperimentArgError`."
     if device is None: return 'cuda' if torch.cuda.is_available() else 'cpu'
     try: d = torch.device(device)
     except (RuntimeError, TypeError): raise ExperimentArgError('device', f"is not a torch device: {device!r}") from None
@@ -487,7 +487,7 @@ def check_device(device)->str:
 
 # %% ../nbs/19_experiments.ipynb #5cfcb4b6
 def load_experiments()->dict:
-    "Import every module of `contrastive_nb.repro` and `contrastive_nb.profile` (each registers its experiments); returns `EXPERIMENTS`."
+    "Import every `repro` module and `profile` (each registers its experiments); returns `EXPERIMENTS`."
     import contrastive_nb.repro as repro
     for m in pkgutil.iter_modules(repro.__path__): importlib.import_module(f"contrastive_nb.repro.{m.name}")
     importlib.import_module('contrastive_nb.profile')   # the `profile` battery, built on the reproductions

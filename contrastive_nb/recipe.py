@@ -71,7 +71,7 @@ def keep_rng(device=None):
 MNIST_SAMPLE_SIZE = 5000  # digits in the offline MNIST sample (`data.mnist_sample`)
 
 def check_mnist_sizes(cfg:dict):
-    "`ExperimentArgError` unless `n_train` + `n_test` fit in the MNIST sample (when `source` is MNIST or not an option)."
+    "`ExperimentArgError` unless `n_train` + `n_test` fit in the MNIST sample (when the source is the sample)."
     if cfg.get('source', 'mnist') == 'mnist' and cfg['n_train'] + cfg['n_test'] > MNIST_SAMPLE_SIZE:
         raise ExperimentArgError('n_train',
                                  f"+ n_test must be at most {MNIST_SAMPLE_SIZE} (the MNIST sample), got "
@@ -86,7 +86,7 @@ def check_batches_fit(cfg:dict):
 # %% ../nbs/20_recipe.ipynb #522fd8ec
 @dataclass(frozen=True)
 class DataSource:
-    "A source an experiment can train on: what it holds, its image size, the encoder that fits it, and how to load a split (channels come from the images)."
+    "A source an experiment can train on: its images, their size, the encoder that fits them, and its splits."
     name:str
     kind:str # 'digits' or 'images'
     size:int # image side
@@ -113,7 +113,7 @@ DATA_SOURCES = {
 }
 
 def _folder_split(root:Path, train:bool):
-    "`root/train` and `root/test` (or `root/val`) when both exist; else None for the test split (the one folder is split at random)."
+    "`root/train` and `root/test` (or `root/val`) when both exist; else None for the test split."
     test = next((root/s for s in ('test', 'val') if (root/s).is_dir()), None)
     if (root/'train').is_dir() and test is not None:
         return image_folder(root/('train' if train else test.name), 64,
@@ -163,7 +163,7 @@ def data_split(data:str='mnist-sample', # a source (`data_source`)
                n_test:int=1000, seed:int=0,
                n_train:int|None=None, # training images (None: all)
               )->tuple:
-    "(train, test) of a source: seeded subsets of its training and test splits (a source with one pool, like the MNIST sample, is split at random)."
+    "(train, test) of a source: seeded subsets of its training and test splits (one pool is split at random)."
     src = data_source(data)
     if data == 'mnist-sample': return digit_split(n_test, seed, n_train=n_train)
     full, test = src.load(True), src.load(False)
@@ -188,13 +188,13 @@ def data_split(data:str='mnist-sample', # a source (`data_source`)
 # %% ../nbs/20_recipe.ipynb #ae31a2b4
 def probe_subset(ds, n:int|None, # images to keep (None, or at least len(ds): all of them)
                  seed:int=0):
-    "A bounded, seeded subsample of `ds` for probes that run during training (every epoch, say): a 60,000-image source does not make every epoch pay for a full probe."
+    "A bounded, seeded subsample of `ds` for probes that run during training (every epoch, say)."
     if n is None or n >= len(ds): return ds
     return ds.subset(torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed + 7919))[:n].sort().values)
 
 # %% ../nbs/20_recipe.ipynb #cf351f02
 def colab_adam():
-    "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4 (`learner.torch_adam`: fastai's update on torch's multi-tensor kernels)."
+    "The RandBit colab's optimiser as a fastai `opt_func`: Adam, β₂ = 0.999, ε = 1e-7, L2 weight decay 1e-4."
     return torch_adam(sqr_mom=0.999, eps=1e-7, wd=1e-4, decouple_wd=False)
 
 # %% ../nbs/20_recipe.ipynb #78989636
@@ -224,7 +224,7 @@ def recipe_opt(recipe:str='adam'):
 
 # %% ../nbs/20_recipe.ipynb #57b58e00
 def recipe_schedule(recipe:str, lr:float)->list:
-    "The fastai scheduler callbacks of a recipe at peak learning rate `lr`: linear decay, two ×0.1 steps, or none (constant)."
+    "The fastai scheduler callbacks of a recipe at peak rate `lr`: linear decay, two ×0.1 steps, or none."
     if _check_recipe(recipe) == 'adam': return [ParamScheduler({'lr': SchedLin(lr, 0.)})]
     if recipe == 'sgd-step':
         return [ParamScheduler({'lr': combine_scheds([0.8, 0.15, 0.05], [SchedNo(lr, lr), SchedNo(lr / 10, lr / 10), SchedNo(lr / 100, lr / 100)])})]
@@ -239,7 +239,7 @@ def _local_device(device):
 
 # %% ../nbs/20_recipe.ipynb #04a36663
 def training_dls(train, bs:int, seed:int, device):
-    "DataLoaders for training on all of `train`; the first 128 images are a small validation set (for the Recorder, not for results). Under W processes `bs` stays the global batch: each process loads bs/W."
+    "DataLoaders on all of `train` (its first 128 images a small validation set); `bs` is the global batch."
     W, valid = num_distrib(), train.subset(torch.arange(min(len(train), bs, 128)))
     if W > 1:
         if bs % W:
@@ -276,7 +276,7 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
                     recipe:str='adam', # optimiser and schedule, a key of `RECIPES`
                     **kwargs, # to `contrastive_learner` (head_dim, head_layers, cbs, ...)
                    ):
-    "Train an encoder contrastively with `contrastive_learner` (no online probe) and one of the `RECIPES`; returns the fitted `Learner`."
+    "Train an encoder contrastively with `contrastive_learner` and one of the `RECIPES`; returns the `Learner`."
     seed_everything(seed)
     learn = contrastive_learner(training_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs,
                                 probe=False,
@@ -285,7 +285,7 @@ def fit_contrastive(train, # ProbeDataset or RandBit of raw images
 
 # %% ../nbs/20_recipe.ipynb #7a6c7f9f
 def default_views(ds):
-    "The views an experiment trains with when it names none: `crop_only` for grayscale images (as every reproduction here), SimCLR's augmentation for colour ones."
+    "The views an experiment trains with when it names none: `crop_only` for grayscale, SimCLR's for colour."
     x = ds.batch(torch.arange(1))[0]
     return crop_only(x.shape[-1]) if x.shape[1] == 1 else simclr_augment(x.shape[-1])
 
@@ -294,7 +294,7 @@ def untrained_contrastive(train, encoder='convn', aug=None, loss='nt_xent', loss
                           device=None, seed:int=0,
                           **kwargs, # to `contrastive_learner` (head_dim, head_layers, ...)
                          )->nn.Module:
-    "The model `fit_contrastive` starts from (same seed, encoder and projection head), untrained, in eval mode: the floor a trained model must beat, on h and on z."
+    "The model `fit_contrastive` starts from (same seed, encoder and head), untrained, in eval mode: the floor."
     seed_everything(seed)
     learn = contrastive_learner(training_dls(train, bs, seed, device), encoder, loss, aug=aug, loss_kwargs=loss_kwargs,
                                 probe=False, opt_func=colab_adam(), **kwargs)
@@ -302,7 +302,7 @@ def untrained_contrastive(train, encoder='convn', aug=None, loss='nt_xent', loss
 
 # %% ../nbs/20_recipe.ipynb #16ad722a
 class Targets(torch.utils.data.Dataset):
-    "A probe dataset's images (and RandBit bits) paired with other targets: (N,) or (N, k) class indices, or (N, C) float multi-hot."
+    "A probe dataset's images (and RandBit bits) paired with other targets: class indices or multi-hot floats."
     def __init__(self, ds, y:Tensor):
         if len(y) != len(ds): raise ValueError(f"`y` has {len(y)} rows for {len(ds)} images")
         self.ds, self.y, self.n_inp = ds, y, ds.n_inp
@@ -322,7 +322,7 @@ def n_outputs(y:Tensor, n_classes:int)->int:
 
 # %% ../nbs/20_recipe.ipynb #ab439a29
 def supervised_loss(pred, y:Tensor)->Tensor:
-    "Cross-entropy for (B,) labels, the sum over heads for (B, k) labels (−1 = absent), binary cross-entropy for (B, C) multi-hot targets."
+    "Cross-entropy for (B,) labels, summed over heads for (B, k) (−1 = absent), BCE for (B, C) multi-hot targets."
     logits = pred[1]
     if y.is_floating_point(): return F.binary_cross_entropy_with_logits(logits, y)
     if y.ndim == 1: return F.cross_entropy(logits, y)
@@ -330,7 +330,7 @@ def supervised_loss(pred, y:Tensor)->Tensor:
 
 # %% ../nbs/20_recipe.ipynb #44f7c2f7
 class OneView(Callback):
-    "Supervised training's augmentation: one view per image on the device (bits appended after it); clean images at validation."
+    "Supervised training's augmentation: one view per image on the device; clean images at validation."
     order = -5
     def __init__(self, aug): store_attr()
     def before_batch(self):
@@ -350,7 +350,7 @@ def _model(train, encoder, n_out:int, device):
 def fit_supervised(train, # ProbeDataset or RandBit of raw images
                    y:Tensor|None=None, # targets (see `Targets`); default: the dataset's primary labels
                    encoder='convn', aug=None, epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0):
-    "Train the same encoder with a linear classifier and cross-entropy (the papers' supervised baseline); returns the fitted `Learner`."
+    "Train the same encoder with a linear classifier and cross-entropy (the supervised baseline); returns the Learner."
     seed_everything(seed)
     y = train.y if y is None else y
     ds = Targets(train, y)
@@ -426,7 +426,7 @@ def view_embeddings(model:nn.Module, ds, # a ProbeDataset or RandBit (bits appen
                     bs:int|None=None, # images per forward pass (None: all at once)
                     what:str='z', # 'z' (projection) or 'h' (representation)
                    )->tuple: # (view-1 embeddings, view-2 embeddings), float, on the model's device
-    "Embeddings of two seeded augmented views of every image of `ds`, the model in eval mode: the same views for every model."
+    "Embeddings of two seeded augmented views of every image of `ds`, in eval mode: the same views for every model."
     if what not in ('h', 'z'): raise ValueError(f"`what` must be 'h' or 'z', got {what!r}")
     dev = next(model.parameters()).device
     n = len(ds); bs = bs or n

@@ -123,7 +123,7 @@ def mnist_sample()->ProbeDataset:
 
 # %% ../nbs/11_sources.ipynb #042fca66
 def data_home()->Path:
-    "Where downloads go: `$CONTRASTIVE_NB_DATA`, else `~/.contrastive_nb/data` (read on every call, so setting the variable takes effect at once)."
+    "Where downloads go: `$CONTRASTIVE_NB_DATA`, else `~/.contrastive_nb/data` (read on every call)."
     return Path(os.environ.get('CONTRASTIVE_NB_DATA') or Path.home()/'.contrastive_nb'/'data')
 
 # %% ../nbs/11_sources.ipynb #0d5039cf
@@ -147,7 +147,7 @@ SOURCES = {  # file name (saved under its last path part) -> (official URL, MD5 
 }
 
 def source_url(fname:str, mirror:str|None=None)->tuple[str, str|None]:
-    "Where `fname` comes from: `mirror` (or `$CONTRASTIVE_NB_MIRROR`) joined with the file name and no MD5, else the official URL and its MD5."
+    "Where `fname` comes from: `mirror` (or `$CONTRASTIVE_NB_MIRROR`) with no MD5, else the official URL and MD5."
     check_choice(fname, 'fname', SOURCES)
     mirror = mirror or os.environ.get('CONTRASTIVE_NB_MIRROR') or None
     if mirror is None: return SOURCES[fname]
@@ -162,7 +162,7 @@ def fetch(fname:str, # a file name of `SOURCES`
           mirror:str|None=None,
           check=None, # called with the downloaded file before it is kept; raises when the file is not what it should be
           timeout:float=60.)->Path:
-    "`folder/NAME` (NAME: `fname`'s last part), downloaded when missing: written to a `.part` file, checked (size, MD5 when official, `check`), then renamed into place."
+    "`folder/NAME`, downloaded when missing into a `.part` file, checked (size, MD5, `check`), then renamed."
     dest = Path(folder)/Path(fname).name
     if dest.exists(): return dest
     url, md5 = source_url(fname, mirror)
@@ -187,7 +187,7 @@ def fetch(fname:str, # a file name of `SOURCES`
 
 # %% ../nbs/11_sources.ipynb #7eddc064
 def _extract(archive:Path, folder:str, members:list[str])->Path:
-    "Extract `archive` (a tar) into its folder atomically: into a temporary folder first, checked for `members`, then `folder` is renamed into place."
+    "Extract `archive` (a tar) into its folder atomically: a temporary folder, checked for `members`, renamed."
     root, final = archive.parent, archive.parent/folder
     tmp = Path(tempfile.mkdtemp(prefix='.extract-', dir=root))
     try:
@@ -240,7 +240,7 @@ def _has_idx(folder:Path, split:str)->bool:
 
 # %% ../nbs/11_sources.ipynb #b34f5d77
 def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, download:bool, mirror, extra=())->ProbeDataset:
-    "An MNIST-format dataset: the first of `path` (flat, or with `raw` inside), `data_home()/raw` and the `extra` folders holding the split; else downloaded into `data_home()/raw`."
+    "An MNIST-format dataset from the first folder holding the split, else downloaded into `data_home()/raw`."
     split = 'train' if train else 't10k'
     base = Path(path) if path is not None else None
     if base is not None: looked = [base, base/raw]
@@ -273,7 +273,7 @@ def mnist(path=None, # a folder holding the four idx files, or `MNIST/raw` with 
           train:bool=True, download:bool=True,
           # base URL serving MNIST's four `.gz` files (default `$CONTRASTIVE_NB_MIRROR`, else the official mirror)
           mirror:str|None=None)->ProbeDataset:
-    "Full MNIST (60,000 train / 10,000 test): the idx files, downloaded once (torchvision's folder layout, so an existing download is reused)."
+    "Full MNIST (60,000 train / 10,000 test): the idx files, downloaded once in torchvision's folder layout."
     return _idx_source('MNIST', 'MNIST/raw', '', [str(i) for i in range(10)], path, train, download, mirror)
 
 # %% ../nbs/11_sources.ipynb #0484e6e5
@@ -286,7 +286,7 @@ def fashion_mnist(path=None, # a folder holding the four idx files, or `FashionM
                   # base URL serving `fashion-mnist/*-ubyte.gz` (default `$CONTRASTIVE_NB_MIRROR`, else the official
                   # source)
                   mirror:str|None=None)->ProbeDataset:
-    "Fashion-MNIST (60,000 train / 10,000 test, 28×28, 10 classes with their names): local files first, downloaded only when no folder has them."
+    "Fashion-MNIST (60,000 train / 10,000 test, 10 named classes): local files first, else downloaded."
     return _idx_source('Fashion-MNIST', 'FashionMNIST/raw', 'fashion-mnist/', FASHION_CLASSES, path, train, download,
                        mirror,
                        extra=[DEBIAN_FASHION_MNIST])
@@ -309,7 +309,7 @@ def cifar(n_classes:int=10, # 10 or 100
           path=None,
           train:bool=True, download:bool=True,
           mirror:str|None=None)->ProbeDataset: # base URL serving `cifar-10-python.tar.gz` / `cifar-100-python.tar.gz`
-    "CIFAR-10 or CIFAR-100 from the python-pickle release; CIFAR-100 also carries its 20 coarse labels in `labels['coarse']` and their names in `coarse_classes`."
+    "CIFAR-10 or CIFAR-100 (python-pickle release); CIFAR-100 also carries its 20 coarse labels and names."
     if n_classes not in (10, 100): raise ValueError(f"`n_classes` must be 10 or 100, got {n_classes}")
     root = Path(path if path is not None else data_home())
     folder = root/_cifar_folder(n_classes)
@@ -348,7 +348,7 @@ def image_folder(path, # torchvision's ImageFolder layout: one subfolder of imag
                  # one channel (True), RGB (False), or None: one channel when every image is grayscale
                  gray:bool|None=None,
                  name:str|None=None)->ProbeDataset:
-    "A folder of your own images as a probe dataset: `path/CLASS/*.png|jpg|...`, one class per subfolder in sorted order."
+    "A folder of your own images as a probe dataset: `path/CLASS/*.png|jpg|...`, one class per subfolder."
     from PIL import Image
     path = Path(path)
     try:
@@ -406,7 +406,7 @@ def skimage_textures(n_per_class:int=100, # crops drawn from each source image
                      names=TEXTURES, # `skimage.data` images, one class each
                      scale=(0.25, 1.0), # crop side as a fraction of the image's shorter side, before resizing to `size`
                      seed:int=0)->ProbeDataset:
-    "A natural-image source that works offline: random crops of real photographs and textures from `skimage.data`, one class per image, as RGB."
+    "An offline natural-image source: random crops of `skimage.data` photos and textures, a class per image, RGB."
     check_int(n_per_class, 'n_per_class', 1); check_int(size, 'size', 4)
     try:
         import skimage.data as sd
