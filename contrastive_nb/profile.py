@@ -109,13 +109,13 @@ def _any_loss(v)->str|None:
     if isinstance(v, str) and (v.lower() in LOSSES or v.lower() in LOSS_ALIASES): return None
     return loss_or_method(supervised=None)(v)
 
-# %% ../nbs/25_profile.ipynb #a3ad0593
+# %% ../nbs/25_profile.ipynb #1474ec97
 def _canonical(name:str)->str:
     "A registered loss's name with its alias resolved (`simclr` is `nt_xent`); a user's `module:function` as written."
     n = name.lower()
     return LOSS_ALIASES.get(n, n) if n in LOSSES or n in LOSS_ALIASES else name
 
-# %% ../nbs/25_profile.ipynb #b3456d84
+# %% ../nbs/25_profile.ipynb #1c2d5cc1
 def profiled_losses(loss:str, against:list)->list:
     "The profiled loss, then the references it is run beside: `against` without the profiled loss itself."
     return [loss, *[a for a in against if _canonical(a) != _canonical(loss)]]
@@ -200,18 +200,18 @@ def profile(loss:str='nt_xent', # the loss to profile: a registered name or your
         acc = sub_super_probe(model, sup_tr, sup_te, epochs=probe_epochs, seed=seed)
         yield dict(loss=l, probe='collapse', sub_acc=acc['sub'], super_acc=acc['super'])
 
-# %% ../nbs/25_profile.ipynb #77f8bedc
+# %% ../nbs/25_profile.ipynb #d22f0e1a
 def probe_rows(res:dict, probe:str)->dict:
     "The result restricted to one probe's rows (for `report.line_plot`, `report.summarize`)."
     return dict(res, rows=[r for r in res['rows'] if r.get('probe') == probe])
 
-# %% ../nbs/25_profile.ipynb #fcc2c6a2
+# %% ../nbs/25_profile.ipynb #f738621a
 def _stat(res:dict, probe:str, metric:str, **where)->tuple|None:
     "(mean, std or None) per loss of one metric of one probe's rows matching `where`: {loss: (mean, std)}."
     return {r['loss']: r[metric][:2] for r in summarize(probe_rows(res, probe))
             if r[metric] is not None and all(r.get(k) == v for k, v in where.items())}
 
-# %% ../nbs/25_profile.ipynb #072c14f3
+# %% ../nbs/25_profile.ipynb #2befefaf
 def _losses(res:dict)->list:
     return profiled_losses(res['config']['loss'], res['config']['against'])
 
