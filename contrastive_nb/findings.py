@@ -10,7 +10,7 @@ import math, statistics
 from dataclasses import dataclass
 from pathlib import Path
 from .experiments import load_experiments
-from .report import load_json, summarize, fmt_mean, is_accuracy
+from .report import load_json, summarize, fmt_mean, is_accuracy, per_seed, paired_gap
 from .core import check_choice
 
 # %% auto #0
@@ -105,11 +105,6 @@ def _stat(r:dict, metric:str)->tuple[float, float, int]:
 def _pick(rows:list[dict], metric:str, high:bool)->dict:
     return (max if high else min)(rows, key=lambda r: r[metric][0])
 
-# %% ../nbs/22_findings.ipynb #16dc3a3d
-def _per_seed(r:dict, metric:str)->dict:
-    "seed -> value of `metric` in a summarized row's underlying rows."
-    return {x.get('seed', 0): x[metric] for x in r['_rows'] if x.get(metric) is not None}
-
 # %% ../nbs/22_findings.ipynb #b896fad4
 def _ceiling(f:Finding, rows:list[dict])->float|None:
     "100 for an accuracy, or the best supervised accuracy when the result has one; None for other metrics."
@@ -152,19 +147,17 @@ def score(f:Finding, res:dict,
     ra = _pick(cands(f.a), by, high if by == f.metric else True)
     rb = _pick([r for b in f.bs for r in cands(b)], by, high if by == f.metric else True)
     (ma, sa, na), (mb, sb, nb) = _stat(ra, f.metric), _stat(rb, f.metric)
-    pa, pb = _per_seed(ra, f.metric), _per_seed(rb, f.metric)
-    shared = sorted(set(pa) & set(pb)) if ra is not rb else []
+    g = paired_gap(per_seed(ra, f.metric), per_seed(rb, f.metric)) if ra is not rb else None
     sign = 1 if high else -1
-    if len(shared) >= 2:   # paired: the gap seed by seed
-        gaps = [sign * (pa[s] - pb[s]) for s in shared]
-        d, noise, paired = statistics.fmean(gaps), statistics.stdev(gaps), True
+    if g is not None and g[2] >= 2:   # paired: the gap seed by seed
+        d, noise, paired = sign * g[0], g[1], True
     else: d, noise, paired = sign * (ma - mb), math.hypot(sa, sb), False
     if f.test == 'close':
         status = 'reproduced' if abs(d) <= f.tol else 'within noise' if abs(d) <= f.tol + noise else 'not reproduced'
     else:
         status = 'reproduced' if d > f.tol + noise else 'partial' if d > noise else 'within noise' if d > 0 else 'not reproduced'
     ceil, effect = _ceiling(f, rows), _paper_effect(f)
-    n_seeds = len(shared) if paired else min(na, nb)
+    n_seeds = g[2] if paired else min(na, nb)
     underpowered = effect is not None and n_seeds > 1 and effect < 2 * noise
     if status in ('within noise', 'not reproduced'):
         if ceil is not None and max(ma, mb) >= ceil - 2: status = 'at ceiling'

@@ -23,11 +23,11 @@ from .supervised import supcon, joint_contrastive
 # %% auto #0
 __all__ = ['NTXentLoss', 'DecoupledNTXentLoss', 'GeneralizedContrastiveLoss', 'HardNTXentLoss', 'SimpleContrastiveLoss',
            'HardSimpleLoss', 'DCLLoss', 'DualTemperatureLoss', 'SupConLoss', 'JointContrastiveLoss', 'LOSSES',
-           'LOSS_ALIASES', 'USER_LOSSES', 'ContrastiveLoss', 'MACLLoss', 'get_loss', 'load_loss', 'register_loss',
-           'check_loss', 'MemoryQueue', 'nt_xent', 'nt_xent_terms', 'decoupled_nt_xent', 'generalized_contrastive',
-           'generalized_terms', 'swd', 'hard_nt_xent', 'simple_contrastive', 'hard_simple', 'macl', 'macl_temperature',
-           'dcl', 'dual_temperature', 'supcon', 'joint_contrastive', 'gradient_ratio', 'set_check_finite',
-           'no_finite_checks']
+           'LOSS_ALIASES', 'USER_LOSSES', 'ContrastiveLoss', 'MACLLoss', 'loss_key', 'get_loss', 'load_loss',
+           'register_loss', 'check_loss', 'MemoryQueue', 'nt_xent', 'nt_xent_terms', 'decoupled_nt_xent',
+           'generalized_contrastive', 'generalized_terms', 'swd', 'hard_nt_xent', 'simple_contrastive', 'hard_simple',
+           'macl', 'macl_temperature', 'dcl', 'dual_temperature', 'supcon', 'joint_contrastive', 'gradient_ratio',
+           'set_check_finite', 'no_finite_checks']
 
 # %% ../nbs/08_losses.ipynb #66c96c85
 # left out of the construction-time dry call: state, batch-sized or process-wide
@@ -167,6 +167,12 @@ def _check_loss_signature(fn):
         raise TypeError("`loss` must be a function of (z1, z2[, labels], **hyper-parameters); "
                         f"{getattr(fn, '__name__', fn)!r} takes ({', '.join(sig.parameters)})")
 
+# %% ../nbs/08_losses.ipynb #435e6579
+def loss_key(name:str)->str|None:
+    "The `LOSSES` key a registered name or alias resolves to (`SimCLR` is 'nt_xent'); None for any other string."
+    key = LOSS_ALIASES.get(name.lower(), name.lower())
+    return key if key in LOSSES else None
+
 # %% ../nbs/08_losses.ipynb #1c11218c
 def get_loss(loss, # a registered name, 'module:function', a loss function of (z1, z2[, labels]), or an `nn.Module`
              **kwargs, # hyper-parameters, e.g. tau=0.2
@@ -178,8 +184,8 @@ def get_loss(loss, # a registered name, 'module:function', a loss function of (z
         return loss
     if isinstance(loss, str) and ':' in loss: return get_loss(load_loss(loss), **kwargs)   # a user's 'module:function'
     if isinstance(loss, str):
-        key = LOSS_ALIASES.get(loss.lower(), loss.lower())
-        if key not in LOSSES:
+        key = loss_key(loss)
+        if key is None:
             check_choice(loss, 'loss', sorted(LOSSES), f" (or an alias: {', '.join(sorted(LOSS_ALIASES))})")
         cls = LOSSES[key]
         if key == 'dcl' and loss.lower() == 'dclw': kwargs.setdefault('weighted', True)
@@ -225,7 +231,7 @@ def register_loss(name:str, # the name `get_loss`, the experiments and the CLI w
     "Register `fn` as a loss under `name`; returns its module class."
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"`name` must be an identifier such as 'spread', got {name!r}")
-    if name.lower() in LOSSES or name.lower() in LOSS_ALIASES:
+    if loss_key(name) is not None:
         raise ValueError(f"`name` {name!r} is already a loss: pick another")
     if not callable(fn): raise TypeError(f"`fn` must be a loss function, got {type(fn).__name__}")
     if supervised is not None and not isinstance(supervised, bool):

@@ -10,13 +10,13 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .losses import LOSSES, LOSS_ALIASES, get_loss
+from .losses import LOSSES, get_loss, loss_key
 from .probes import RandBit
 from .augment import crop_only
 from .experiments import experiment, between, positive, pending, loss_or_method, ExperimentArgError
 from .recipe import (fit_contrastive, probe_accuracy, data_source, data_split, takes_data,
                                    check_data_sizes, check_batches_fit)
-from .report import fmt_mean, scale_title, summarize
+from .report import fmt_mean, scale_title, summarize, per_seed, paired_gap
 from .repro.wang_liu import wl_measure
 from .repro.xue import xue_data, sub_super_probe, has_superclasses
 
@@ -106,26 +106,21 @@ def profile_kwargs(loss:str, tau:float)->dict:
 # %% ../nbs/25_profile.ipynb #b9cddfa3
 def _any_loss(v)->str|None:
     "Check for a loss option: a registered loss (or alias), or a user's that passes `losses.check_loss`'s dry run."
-    if isinstance(v, str) and (v.lower() in LOSSES or v.lower() in LOSS_ALIASES): return None
+    if isinstance(v, str) and loss_key(v) is not None: return None
     return loss_or_method(supervised=None)(v)
-
-# %% ../nbs/25_profile.ipynb #1474ec97
-def _canonical(name:str)->str:
-    "A registered loss's name with its alias resolved (`simclr` is `nt_xent`); a user's `module:function` as written."
-    n = name.lower()
-    return LOSS_ALIASES.get(n, n) if n in LOSSES or n in LOSS_ALIASES else name
 
 # %% ../nbs/25_profile.ipynb #1c2d5cc1
 def profiled_losses(loss:str, against:list)->list:
     "The profiled loss, then the references it is run beside: `against` without the profiled loss itself."
-    return [loss, *[a for a in against if _canonical(a) != _canonical(loss)]]
+    same = lambda a: (loss_key(a) or a) == (loss_key(loss) or loss)   # aliases resolved; a user's loss as written
+    return [loss, *[a for a in against if not same(a)]]
 
 # %% ../nbs/25_profile.ipynb #17f3d06c
 def _profile_fits(cfg:dict):
     "Options that involve each other: the images fit in the source, every batch fits, no reference is listed twice."
     check_data_sizes(cfg)
     check_batches_fit(cfg)
-    refs = [_canonical(a) for a in cfg['against']]
+    refs = [loss_key(a) or a for a in cfg['against']]
     if len(set(refs)) < len(refs):
         raise ExperimentArgError('against', f"lists a loss twice: {', '.join(cfg['against'])}")
 
@@ -206,10 +201,15 @@ def probe_rows(res:dict, probe:str)->dict:
     return dict(res, rows=[r for r in res['rows'] if r.get('probe') == probe])
 
 # %% ../nbs/25_profile.ipynb #f738621a
-def _stat(res:dict, probe:str, metric:str, **where)->tuple|None:
-    "(mean, std or None) per loss of one metric of one probe's rows matching `where`: {loss: (mean, std)}."
-    return {r['loss']: r[metric][:2] for r in summarize(probe_rows(res, probe))
+def _by_loss(res:dict, probe:str, metric:str, **where)->dict:
+    "{loss: its row of `summarize`} for one probe's rows that have `metric` and match `where`."
+    return {r['loss']: r for r in summarize(probe_rows(res, probe))
             if r[metric] is not None and all(r.get(k) == v for k, v in where.items())}
+
+# %% ../nbs/25_profile.ipynb #b28204ba
+def _stat(res:dict, probe:str, metric:str, **where)->dict:
+    "(mean, std or None) per loss of one metric of one probe's rows matching `where`: {loss: (mean, std)}."
+    return {l: r[metric][:2] for l, r in _by_loss(res, probe, metric, **where).items()}
 
 # %% ../nbs/25_profile.ipynb #2befefaf
 def _losses(res:dict)->list:
@@ -318,26 +318,18 @@ def profile_table(res:dict)->str:
         lines.append(f"| {l} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
-# %% ../nbs/25_profile.ipynb #f9aa0390
-def _per_seed(res:dict, loss:str, probe:str, metric:str, **where)->dict:
-    "{seed: value} of one loss's metric on one probe's rows matching `where`."
-    return {r.get('seed', 0): r[metric] for r in res['rows']
-            if r.get('loss') == loss and r.get('probe') == probe and r.get(metric) is not None
-            and all(r.get(k) == v for k, v in where.items())}
-
 # %% ../nbs/25_profile.ipynb #e6737d63
 def difference_table(res:dict)->str:
     "The profiled loss minus each reference, paired by seed: mean ± std of the differences, bold beyond 2σ."
-    import statistics
     cols, (loss, *refs) = _columns(res), _losses(res)
     lines = ['| difference | ' + ' | '.join(h for h, *_ in cols) + ' |', '|---|' + '---|' * len(cols)]
     for ref in refs:
         cells = []
         for _, p, m, w, d in cols:
-            a, b = _per_seed(res, loss, p, m, **w), _per_seed(res, ref, p, m, **w)
-            gaps = [a[s] - b[s] for s in sorted(a.keys() & b.keys())]
-            if not gaps: cells.append('–'); continue
-            mean, std = statistics.fmean(gaps), statistics.stdev(gaps) if len(gaps) > 1 else None
+            rows = _by_loss(res, p, m, **w)
+            g = paired_gap(per_seed(rows[loss], m), per_seed(rows[ref], m)) if loss in rows and ref in rows else None
+            if g is None: cells.append('–'); continue
+            mean, std, _ = g
             if round(mean, d) == 0: mean = 0.0   # no "-0.0"
             cell = f"{mean:+.{d}f}" + (f" ± {std:.{d}f}" if std is not None else '')
             cells.append(f"**{cell}**" if std is not None and abs(mean) > 2 * std else cell)

@@ -14,9 +14,9 @@ from .experiments import EXPERIMENTS, atomic_write, load_experiments
 if TYPE_CHECKING: from matplotlib.figure import Figure
 
 # %% auto #0
-__all__ = ['SMOKE_NOTE', 'summarize', 'paper_row', 'is_accuracy', 'metric_digits', 'fmt_mean', 'results_table', 'scale_title',
-           'line_plot', 'save_json', 'result_figure', 'load_json', 'save_results', 'FramesSlider', 'frames_slider',
-           'merge_runs']
+__all__ = ['SMOKE_NOTE', 'summarize', 'per_seed', 'paired_gap', 'paper_row', 'is_accuracy', 'metric_digits', 'fmt_mean',
+           'results_table', 'scale_title', 'line_plot', 'save_json', 'result_figure', 'load_json', 'save_results',
+           'FramesSlider', 'frames_slider', 'merge_runs']
 
 # %% ../nbs/21_report.ipynb #88954c6d
 def summarize(res:dict)->list[dict]:
@@ -36,6 +36,18 @@ def summarize(res:dict)->list[dict]:
         row['_rows'] = rs
         out.append(row)
     return out
+
+# %% ../nbs/21_report.ipynb #572b659c
+def per_seed(row:dict, metric:str)->dict:
+    "{seed: value} of `metric` in one row of `summarize` (its pooled rows)."
+    return {x.get('seed', 0): x[metric] for x in row['_rows'] if x.get(metric) is not None}
+
+# %% ../nbs/21_report.ipynb #7fa09a92
+def paired_gap(a:dict, b:dict)->tuple|None:
+    "Mean, std (None for one seed) and count of a[s] − b[s] over the seeds both have; None when they share none."
+    gaps = [a[s] - b[s] for s in sorted(a.keys() & b.keys())]
+    if not gaps: return None
+    return statistics.fmean(gaps), statistics.stdev(gaps) if len(gaps) > 1 else None, len(gaps)
 
 # %% ../nbs/21_report.ipynb #fe9127c6
 def paper_row(res:dict, row:dict)->dict|None:
