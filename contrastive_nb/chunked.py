@@ -22,7 +22,7 @@ def resolve_chunk(chunk_size, # None, an int >= 1 or 'auto'
                   m:int, # rows (anchors)
                   k:int, # columns (candidates)
                  )->int|None: # rows per block, or None for the dense path
-    "The block size a loss uses: None (dense), `chunk_size`, or for 'auto' dense below `CHUNK_AUTO_BYTES` and blocks of about a 16th of it above."
+    "The block size a loss uses: None (dense), `chunk_size`, or for 'auto' blocks only above `CHUNK_AUTO_BYTES`."
     if chunk_size is None: return None
     if chunk_size == 'auto':
         if m * k * 4 <= CHUNK_AUTO_BYTES: return None
@@ -49,7 +49,7 @@ def _block(a, b, tau, exclude, s, e):
 
 # %% ../nbs/02_chunked.ipynb #9a28dd91
 def _check_tau_arg(tau):
-    "The blocked paths take τ as a number or a one-element tensor; a tensor that requires grad gets its gradient (a learnable temperature)."
+    "τ for the blocked paths: a number or a one-element tensor (one that requires grad gets its gradient)."
     if isinstance(tau, Tensor) and tau.numel() != 1:
         raise ValueError(f"`tau` must be a number or a 0-d tensor, got shape {tuple(tau.shape)}")
 
@@ -60,7 +60,7 @@ def _tau_grad(tau, gt):
 
 # %% ../nbs/02_chunked.ipynb #6de5c365
 class _MaskedLSE(torch.autograd.Function):
-    "Row log-sum-exp of a·bᵀ/τ with excluded columns, in blocks of rows; saves a, b and the M results, and recomputes blocks in backward."
+    "Row log-sum-exp of a·bᵀ/τ with excluded columns, in blocks of rows; recomputes the blocks in backward."
     @staticmethod
     def forward(ctx, a, b, tau, exclude, chunk):
         tau = tau.detach() if isinstance(tau, Tensor) else tau
@@ -88,7 +88,8 @@ class _MaskedLSE(torch.autograd.Function):
             if gb is not None: gb.addmm_(p.T, upcast(a[s:e]))
             # ∂ℓ_i/∂τ = −Σ_k softmax_k·(a_i·b_k)/τ², excluded columns 0
             if gt is not None: gt -= (p * l.nan_to_num(neginf=0.)).sum()
-        return (None if ga is None else ga.to(a.dtype)), (None if gb is None else gb.to(b.dtype)), (None if gt is None else _tau_grad(tau, gt)), None, None
+        cast = lambda g, x: None if g is None else g.to(x.dtype)
+        return cast(ga, a), cast(gb, b), (None if gt is None else _tau_grad(tau, gt)), None, None
 
 # %% ../nbs/02_chunked.ipynb #f47621f1
 def masked_lse(a:Tensor, # anchors, (M, d), typically unit rows
@@ -97,7 +98,7 @@ def masked_lse(a:Tensor, # anchors, (M, d), typically unit rows
                exclude:Tensor|None=None, # (M, e) column indices each row leaves out (self, positive), or None
                chunk_size:int=1024, # rows per block
               )->Tensor: # (M,) log Σ_{k not excluded} exp(a_i·b_k/τ), float32 for half inputs
-    "Each row's log-sum-exp of a·bᵀ/τ over the columns not in `exclude`, computed in blocks of `chunk_size` rows with a blockwise-recomputing backward: O((M + K)·d) memory."
+    "Each row's log-sum-exp of a·bᵀ/τ over the columns not in `exclude`, in blocks of `chunk_size` rows: O((M + K)·d)."
     _check_tau_arg(tau)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
         raise ValueError(f"`a` and `b` must be (M, d) and (K, d), got {tuple(a.shape)} and {tuple(b.shape)}")
@@ -126,7 +127,7 @@ def pair_lse(f:Tensor, # unit first views, (N, d)
              exclude_positive:bool=False, # leave the positive out too (negatives only: DCL, MACL, dual temperature)
              bank:Tensor|None=None, # unit extra negatives (M, d) every anchor also sees (a memory queue), or None
             )->Tensor: # (2N,): view-1 anchors, then view-2
-    "Each anchor's blocked log-sum-exp over its candidates (positive included unless `exclude_positive`) and the `bank` rows, self always excluded."
+    "Each anchor's blocked log-sum-exp over its candidates (positive unless `exclude_positive`) and `bank` rows."
     n = f.shape[0]
     extra = [] if bank is None else [bank]
     if negatives == 'all':
@@ -139,13 +140,13 @@ def pair_lse(f:Tensor, # unit first views, (N, d)
 
 # %% ../nbs/02_chunked.ipynb #0ca73014
 def positive_sim(f:Tensor, g:Tensor)->Tensor:
-    "f_i·g_i for the 2N anchors (view-1, then view-2), upcast before the product so that half inputs are summed in float32."
+    "f_i·g_i for the 2N anchors (view-1, then view-2), upcast so that half inputs are summed in float32."
     pos = (upcast(f) * upcast(g)).sum(1)
     return torch.cat([pos, pos])
 
 # %% ../nbs/02_chunked.ipynb #39d7dd3a
 def unit_views(z1:Tensor, z2:Tensor)->tuple[Tensor, Tensor, Tensor]:
-    "The blocked losses' start: both views normalised to unit rows, and the 2N anchors' positive similarities (`positive_sim`)."
+    "The blocked losses' start: both views normalised to unit rows, and the 2N anchors' positive similarities."
     f, g = l2_normalize(z1), l2_normalize(z2)
     return f, g, positive_sim(f, g)
 
@@ -162,7 +163,7 @@ def class_mean_sim(z:Tensor, # unit rows, (M, d)
 
 # %% ../nbs/02_chunked.ipynb #cdb884b2
 class _TopkRows(torch.autograd.Function):
-    "Per row, the k largest a_i·b_j over non-excluded columns, reduced by 'lse' (with `pos`, over τ) or 'sum'; saves the indices, recomputes blocks in backward."
+    "Per row, the k largest a_i·b_j over non-excluded columns, reduced by 'lse' (with `pos`, over τ) or 'sum'."
     @staticmethod
     def forward(ctx, a, b, pos, tau, exclude, k, chunk, mode):
         tau = tau.detach() if isinstance(tau, Tensor) else tau
@@ -172,7 +173,9 @@ class _TopkRows(torch.autograd.Function):
         for s in range(0, m, chunk):
             v, j = _block(a, b, 1., exclude, s, s + chunk).topk(k, 1)
             idx[s:s + chunk] = j
-            out[s:s + chunk] = torch.cat([pos[s:s + chunk, None].to(v.dtype), v], 1).div(tau).logsumexp(1) if mode == 'lse' else v.sum(1)
+            if mode == 'lse':
+                out[s:s + chunk] = torch.cat([pos[s:s + chunk, None].to(v.dtype), v], 1).div(tau).logsumexp(1)
+            else: out[s:s + chunk] = v.sum(1)
         ctx.save_for_backward(a, b, pos, idx, out)
         ctx.tau, ctx.chunk, ctx.mode = tau, chunk, mode
         return out
@@ -198,7 +201,9 @@ class _TopkRows(torch.autograd.Function):
             p = torch.zeros(j.shape[0], b.shape[0], dtype=ga.dtype, device=a.device).scatter_(1, j, w)
             ga[s:e] = p @ bf
             gb.addmm_(p.T, upcast(a[s:e]))
-        return ga.to(a.dtype), gb.to(b.dtype), (None if gpos is None else gpos.to(pos.dtype)), (None if gt is None else _tau_grad(tau, gt)), None, None, None, None
+        gpos = None if gpos is None else gpos.to(pos.dtype)
+        gt = None if gt is None else _tau_grad(tau, gt)
+        return ga.to(a.dtype), gb.to(b.dtype), gpos, gt, None, None, None, None
 
 # %% ../nbs/02_chunked.ipynb #99069942
 def topk_rows(a:Tensor, # anchors, (M, d)
@@ -210,7 +215,7 @@ def topk_rows(a:Tensor, # anchors, (M, d)
               pos:Tensor|None=None, # (M,) positive similarities, for 'lse'
               tau:float|Tensor=1., # temperature, for 'lse'
              )->Tensor: # (M,)
-    "Each row's top-k similarities a_i·b_j (excluded columns left out), summed or log-sum-exp'ed with the positive, in blocks: O(M·k) memory for the kept indices."
+    "Each row's top-k similarities a_i·b_j (excluded columns left out), summed or log-sum-exp'ed with the positive."
     if mode not in ('sum', 'lse'): raise ValueError(f"`mode` must be 'sum' or 'lse', got {mode!r}")
     if mode == 'lse' and pos is None: raise ValueError("`pos` is needed for mode='lse'")
     _check_tau_arg(tau)

@@ -6,7 +6,8 @@ Docs: https://contrastive-nb.github.io/contrastive_nb/experiments.html.md"""
 
 # %% ../nbs/19_experiments.ipynb #f6efd813
 from __future__ import annotations
-import contextlib, contextvars, datetime, hashlib, importlib, inspect, io, json, os, pkgutil, platform, shutil, subprocess, sys, time, typing
+import contextlib, contextvars, datetime, hashlib, importlib, inspect, io, json, os, pkgutil, platform, shutil
+import subprocess, sys, time, typing
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -56,7 +57,9 @@ def loss_or_method(*choices,
         try: mod = check_loss(v)
         except ValueError as e: return f"cannot train with it: {e}"
         if supervised is not None and mod.supervised != supervised:
-            return f"{v!r} {'takes' if mod.supervised else 'does not take'} labels; this experiment needs a{' supervised' if supervised else 'n unsupervised'} loss"
+            takes = 'takes' if mod.supervised else 'does not take'
+            needs = 'a supervised' if supervised else 'an unsupervised'
+            return f"{v!r} {takes} labels; this experiment needs {needs} loss"
     return check  # no `choices` attribute (unlike `one_of`): argparse must let a user's loss through
 
 # %% ../nbs/19_experiments.ipynb #ebdf95f1
@@ -87,7 +90,7 @@ def shared_options(
 
 # %% ../nbs/19_experiments.ipynb #6bf6b6dc
 SHARED_CHECKS = dict(n_train=between(100), n_test=between(50), batch_size=between(2), epochs=between(1), lr=positive,
-                     probe_epochs=between(1))  # an experiment's own `checks` entry for the option replaces its check here
+                     probe_epochs=between(1))  # an experiment's own `checks` entry for an option replaces its check
 
 # %% ../nbs/19_experiments.ipynb #68999624
 def with_options(fn):
@@ -137,7 +140,8 @@ class Experiment:
     def options(self)->dict:
         "Option name → (default, annotation, doc): the function's parameters, less the common ones."
         hints, docs = typing.get_type_hints(self.fn), docments(self.fn)
-        return {k: (p.default, hints.get(k), docs.get(k)) for k, p in inspect.signature(self.fn).parameters.items() if k not in COMMON}
+        params = inspect.signature(self.fn).parameters.items()
+        return {k: (p.default, hints.get(k), docs.get(k)) for k, p in params if k not in COMMON}
 
     def resolve(self, scale:str='cpu', seeds=(0,), **kwargs)->dict:
         "The options a run uses: defaults < `scale` preset < `kwargs`, every value checked."
@@ -245,7 +249,8 @@ def _git_state()->dict:
     root = Path(contrastive_nb.__file__).resolve().parents[1]
     if not (root/'.git').exists(): return {}
     try:
-        git = lambda *a: subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True, timeout=20).stdout.strip()
+        def git(*a): return subprocess.run(['git', '-C', str(root), *a], capture_output=True, text=True,
+                                           timeout=20).stdout.strip()
         return dict(git=git('rev-parse', 'HEAD') or None,
                     git_dirty=bool(git('status', '--porcelain', '--untracked-files=no')))
     except (OSError, subprocess.SubprocessError): return {}
@@ -264,7 +269,8 @@ def provenance(device=None)->dict:
 def data_record(ds, role:str)->dict:
     "Name, size, image shape and a checksum (SHA-256 of the uint8 images, first 16 hex digits) of a dataset a run used."
     x = getattr(getattr(ds, 'ds', ds), 'x', None)  # a RandBit wraps a ProbeDataset
-    digest = hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest()[:16] if isinstance(x, Tensor) else None
+    digest = None
+    if isinstance(x, Tensor): digest = hashlib.sha256(x.detach().cpu().contiguous().numpy().tobytes()).hexdigest()[:16]
     return dict(role=role, name=getattr(ds, 'name', type(ds).__name__), n=len(ds),
                 shape=list(x.shape[1:]) if x is not None else None, sha256=digest)
 
@@ -357,14 +363,15 @@ class RunLog:
     def add(self, unit):
         "Take one model's rows (a dict or a list of dicts) from the experiment function; saved before the next model."
         secs = round(time.perf_counter() - self.unit_t0, 1)   # since `pending` said train it (or since the last model)
-        rows = [dict({'seconds': secs}, **r, seed=self.seed) for r in ([unit] if isinstance(unit, dict) else list(unit))]
+        rows = [dict({'seconds': secs}, **r, seed=self.seed) for r in ([unit] if isinstance(unit, dict) else unit)]
         self.rows.extend(rows)
         if self.progress and rows: print(progress_line(self.exp, rows[-1]), flush=True)
         # results.json first: a kill between the two writes leaves it ahead of rows.jsonl, never behind (resume retrains
         # that model)
         self.save(False)
         if self._fh is not None:
-            self._fh.write(json.dumps(dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=_unit_seconds(rows))) + '\n')
+            rec = dict(seed=self.seed, key=self.key, rows=_jsonable(rows), seconds=_unit_seconds(rows))
+            self._fh.write(json.dumps(rec) + '\n')
             self._fh.flush(); os.fsync(self._fh.fileno())
         self.key, self.unit_t0 = None, time.perf_counter()
         if self.bar is not None: self.bar.done()
@@ -396,7 +403,8 @@ class RunProgress:
         self.desc, self.visible, self.t0 = '', False, time.perf_counter()
     def start(self, settings:dict):
         "A model with these settings starts training."
-        self.desc = ' '.join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in settings.items() if v is not None)
+        self.desc = ' '.join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                             for k, v in settings.items() if v is not None)
         self.ep = self.n_ep = 0; self.render()
     def epoch(self, e:int, n:int): self.ep, self.n_ep = e, n; self.render()
     def done(self, reused:bool=False):
@@ -414,9 +422,12 @@ class RunProgress:
             k = round(20 * min(1., (self.n_done + self._part()) / self.total))
             head = f"{'█' * k}{'-' * (20 - k)} {self.n_done}/{self.total} models"
         else: head = f"{self.n_done}/? models"
-        cur = '' if (self.total is not None and self.n_done >= self.total) else f" | {self.desc or f'model {self.n_done + 1}'}" + (f", epoch {self.ep}/{self.n_ep}" if self.n_ep else '')
+        cur = ''
+        if self.total is None or self.n_done < self.total:
+            cur = f" | {self.desc or f'model {self.n_done + 1}'}" + (f", epoch {self.ep}/{self.n_ep}" * bool(self.n_ep))
         eta = self.eta()
-        return f"{head}{cur} | {_clock(time.perf_counter() - self.t0)} elapsed" + ('' if eta is None else f", ETA {_clock(eta)}")
+        left = '' if eta is None else f", ETA {_clock(eta)}"
+        return f"{head}{cur} | {_clock(time.perf_counter() - self.t0)} elapsed{left}"
     def render(self):
         self.stream.write('\r\033[K' + self.line()[:max(self.width - 1, 20)]); self.stream.flush(); self.visible = True
     def clear(self):
@@ -446,7 +457,7 @@ class _EpochTick(Callback):
         if self._bar() is not None: self._bar().epoch(self.epoch + 1, self.n_epoch)
 
 # %% ../nbs/19_experiments.ipynb #09800b56
-class _Unplannable(Exception): "Raised by training inside `planned_models`: the experiment trains without asking `pending`."
+class _Unplannable(Exception): "Raised by training inside `planned_models`: training without asking `pending`."
 
 # %% ../nbs/19_experiments.ipynb #edc4bd9f
 class _Plan:

@@ -45,7 +45,7 @@ def compile_options(compile)->dict|None:
 
 # %% ../nbs/18_learner.ipynb #5a76aba1
 class ContrastiveObjective(nn.Module):
-    "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy. Predictions hold 2B rows (view 1, view 2) or 3B (…, clean images: validation)."
+    "fastai `loss_func`: the contrastive loss on (z1, z2[, labels]) plus the online probe's cross-entropy."
     def __init__(self, loss, # a name, function or module (see `losses.get_loss`)
                  probe_weight:float=1.0, # weight of the probe's cross-entropy (it only trains the probe: h is detached)
                  # negatives from every rank (`distributed.gatherable`); None: on when torch.distributed runs more than
@@ -58,7 +58,8 @@ class ContrastiveObjective(nn.Module):
                  compile:bool|dict=False,
                  **kwargs):
         super().__init__()
-        self.loss, self.probe_weight, self.gather, self.check_finite = get_loss(loss, **kwargs), probe_weight, gather, check_finite
+        self.loss = get_loss(loss, **kwargs)
+        self.probe_weight, self.gather, self.check_finite = probe_weight, gather, check_finite
         # not `self.compile`: that is nn.Module's method
         self.compile_loss, self._compiled = compile_options(compile), None
     def _call_loss(self, *args): return self.loss(*args)
@@ -96,14 +97,14 @@ class ContrastiveObjective(nn.Module):
 HAS_ACCELERATE = importlib.util.find_spec('accelerate') is not None
 
 def require_accelerate(what:str='training under several processes'):
-    "Raise a one-line `ImportError` naming the `distributed` extra when Accelerate, which fastai's `distrib_ctx` needs, is missing."
+    "Raise a one-line `ImportError` naming the `distributed` extra when Accelerate (for `distrib_ctx`) is missing."
     if not HAS_ACCELERATE:
         raise ImportError(f"{what} goes through fastai's distrib_ctx, which needs Accelerate: "
                           "pip install 'contrastive_nb[distributed]' (or pip install accelerate)")
 
 # %% ../nbs/18_learner.ipynb #5a6ba8d8
 def _broadcast(self, t, rank):
-    "Broadcast the list `t` from `rank` on the process group's device (fastai's own always uses CUDA, which fails under gloo)."
+    "Broadcast the list `t` from `rank` on the process group's device (fastai's own always uses CUDA)."
     t = torch.tensor(t, dtype=torch.long, device='cuda' if dist.get_backend() == 'nccl' else 'cpu')
     dist.broadcast(t, rank)
     return t.cpu().tolist()
@@ -156,7 +157,7 @@ class Temperature(Callback):
         self.sched_f = sched(start, end) if start is not None else None
         self._taus, self.iters, self._attr = [], [], attr or 'tau'
     def check_loss(self, loss):
-        "Resolve which hyper-parameter is scheduled, refusing a loss that has none: called when the Learner is built and before fit."
+        "Resolve which hyper-parameter is scheduled, refusing a loss that has none (at build time and before fit)."
         params = getattr(loss, 'params', ())
         self._attr = self.attr or ('tau0' if 'tau' not in params and 'tau0' in params else 'tau')
         if self.sched_f is not None and self._attr not in params:
@@ -196,7 +197,7 @@ def linear_tau(start:float|None=None, # τ at the first step (default: the sched
                epochs:int=200, # the epochs the schedule spans (the fit's length)
                schedule:str='linear-1', # a name in `MACL_SCHEDULES`: 'linear-1' (c = 1.4e-4) or 'linear-2' (c = 2.8e-4)
               )->Temperature:
-    "MACL Table 1's linear schedule τ = start + c·epoch by name (Linear-1 ends at 0.098 after 200 epochs, Linear-2 at 0.126), or with explicit constants; a `Temperature` callback, linear in training progress."
+    "MACL Table 1's linear schedule τ = start + c·epoch, by name or constants: a `Temperature` callback."
     check_choice(schedule, 'schedule', MACL_SCHEDULES)
     s0, c = MACL_SCHEDULES[schedule]
     start, per_epoch = (s0 if start is None else start), (c if per_epoch is None else per_epoch)
@@ -204,7 +205,7 @@ def linear_tau(start:float|None=None, # τ at the first step (default: the sched
 
 # %% ../nbs/18_learner.ipynb #e232e92a
 class ProbeAccuracy(Metric):
-    "Validation accuracy of the online linear probe on the clean (un-augmented) images, or on view 1 when there are none."
+    "Validation accuracy of the online linear probe on the clean images, or on view 1 when there are none."
     def reset(self): self.correct, self.total = 0, 0
     def accumulate(self, learn):
         if len(learn.pred) < 3: return
@@ -219,7 +220,7 @@ class ProbeAccuracy(Metric):
 
 # %% ../nbs/18_learner.ipynb #f53ee1dd
 def _ordered(dl):
-    "`dl` without shuffling or dropping the last batch: every image once, in a fixed order (for features, not training)."
+    "`dl` without shuffling or dropping the last batch: every image once, in a fixed order (for features)."
     return dl.new(shuffle=False, drop_last=False)
 
 # %% ../nbs/18_learner.ipynb #8a21d3b2
@@ -349,7 +350,8 @@ class MemoryBank(Callback):
         # the other images' slots, in order; a stable sort keeps the index free of a host sync (a boolean mask needs
         # one)
         self._keep[i] = False
-        loss.bank = self.bank[torch.argsort(self._keep.to(torch.uint8), descending=True, stable=True)[:len(self.bank) - len(i)]]
+        order = torch.argsort(self._keep.to(torch.uint8), descending=True, stable=True)
+        loss.bank = self.bank[order[:len(self.bank) - len(i)]]
         self._keep[i] = True
     def after_loss(self):
         if not self.training: return
@@ -366,7 +368,7 @@ class MemoryBank(Callback):
 
 # %% ../nbs/18_learner.ipynb #1ab11954
 class DeviceSmoothLoss(AvgSmoothLoss):
-    "fastai's smoothed training loss (averaged over processes, as fastai's), kept on the loss's device: fastai's own copies every batch's loss to the host, a sync per step."
+    "fastai's smoothed training loss (averaged over processes, as fastai's), kept on the loss's device."
     def __init__(self, beta=0.98): super().__init__(beta); self.reset()  # fastai < 2.8.7 sets count only in reset
     def accumulate(self, learn):
         self.count += 1
@@ -391,7 +393,8 @@ class NoSync(Callback):
     def before_fit(self):
         r = self.learn.recorder
         if not isinstance(r.smooth_loss, DeviceSmoothLoss):
-            r.__dict__['smooth_loss'] = DeviceSmoothLoss(r.smooth_loss.beta)  # (via __dict__: a Callback warns on attributes the Learner also has)
+            # (via __dict__: a Callback warns on attributes the Learner also has)
+            r.__dict__['smooth_loss'] = DeviceSmoothLoss(r.smooth_loss.beta)
         if not isinstance(r.loss, DeviceAvgLoss): r.__dict__['loss'] = DeviceAvgLoss()
         obj = self.learn.loss_func
         self._obj_check = getattr(obj, 'check_finite', None)
@@ -405,7 +408,8 @@ class NoSync(Callback):
         if not self.training or getattr(self.learn, 'progress', None) is None or not hasattr(self.learn, 'smooth_loss'):
             return
         if self._shown is None or self.iter % self.bar_every == 0:
-            self._shown = self.learn.smooth_loss.detach().float().cpu().numpy()[()]  # one sync every `bar_every` batches; a NumPy scalar has the `.item()` the bar calls
+            # one sync every `bar_every` batches; a NumPy scalar has the `.item()` the bar calls
+            self._shown = self.learn.smooth_loss.detach().float().cpu().numpy()[()]
         self.learn.smooth_loss = self._shown
     def after_train(self):
         r = self.learn.recorder
@@ -438,7 +442,9 @@ def torch_adam(mom:float=0.9, sqr_mom:float=0.99, eps:float=1e-5, wd:float=0.01,
 
 # %% ../nbs/18_learner.ipynb #a55538e8
 ENCODERS = {'convn': lambda c, size: ConvN(c, input_size=size),
-            'convn_pool': lambda c, size: ConvN(c, widths=(16, 32, 64, 128), strides=(1, 2, 2, 2), pool=True, input_size=size), 'cifar_resnet18': lambda c, size: cifar_resnet18(c),
+            'convn_pool': lambda c, size: ConvN(c, widths=(16, 32, 64, 128), strides=(1, 2, 2, 2), pool=True,
+                                                input_size=size),
+            'cifar_resnet18': lambda c, size: cifar_resnet18(c),
             'resnet18': lambda c, size: resnet_encoder('resnet18', c),
             'resnet50': lambda c, size: resnet_encoder('resnet50', c)}  # (in_channels, input side) → encoder
 
@@ -449,7 +455,7 @@ def make_encoder(encoder, in_channels, size):
 
 # %% ../nbs/18_learner.ipynb #01b4a1cc
 def _check_learner_args(dls, aug):
-    "What `contrastive_learner` is given, checked before anything is built: fastai DataLoaders whose batches all hold 2 images or more, an `Augment`."
+    "Check what `contrastive_learner` is given before building: DataLoaders of batches of ≥ 2 images, an `Augment`."
     if not isinstance(dls, DataLoaders):
         raise TypeError("`dls` must be fastai DataLoaders (e.g. `data.probe_dls(train, valid, bs=256)`), got "
                         f"{type(dls).__module__}.{type(dls).__name__}")
@@ -507,7 +513,8 @@ def contrastive_learner(dls, # fastai DataLoaders of raw (x[, bits], y) batches,
     if opts is not None:
         for m in (model.encoder, model.head): m.compile(**opts)
     aug = aug if aug is not None else (crop_only() if x.shape[1] == 1 else simclr_augment())
-    cbs = [TwoViews(aug, valid_seed, channels_last=channels_last)] + ([NoSync()] if sync_free else []) + (list(cbs) if cbs else [])
+    cbs = ([TwoViews(aug, valid_seed, channels_last=channels_last)] + ([NoSync()] if sync_free else [])
+           + (list(cbs) if cbs else []))
     if embedding_metrics: cbs.append(EmbeddingMetrics())
     metrics = (list(metrics) if metrics else []) + ([ProbeAccuracy()] if pr is not None else [])
     # a bad hyper-parameter is refused here, not at the first batch
@@ -538,7 +545,7 @@ def show_views(self:Learner, n:int=8, seed:int|None=0):
 # %% ../nbs/18_learner.ipynb #2b76906c
 @patch
 def linear_evaluation(self:Learner, epochs:int=100, max_train:int|None=None, what:str='h', **kwargs)->dict:
-    "Offline linear evaluation (`metrics.linear_eval`) of the frozen encoder: trained on the clean training images, tested on the validation images."
+    "Offline linear evaluation (`metrics.linear_eval`) of the frozen encoder: clean training images, validation images."
     ftr, ytr = encode(self.model, _ordered(self.dls.train), max_train, what)
     fva, yva = encode(self.model, self.dls.valid, None, what)
     return M.linear_eval(ftr, ytr, fva, yva, epochs=epochs, **kwargs)

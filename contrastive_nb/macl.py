@@ -9,7 +9,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import check_pair, check_positive, check_tau, check_flag, check_scalar, check_negatives, l2_normalize, upcast, check_choice
+from .core import (check_pair, check_positive, check_tau, check_flag, check_scalar, check_negatives,
+    l2_normalize, upcast, check_choice)
 from .distributed import gatherable
 from .chunked import pair_chunk, pair_lse, unit_views
 
@@ -20,7 +21,7 @@ __all__ = ['MACL_FORMS', 'MACL_REWEIGHTS', 'macl_temperature', 'neg_log_odds', '
 # %% ../nbs/06_macl.ipynb #7be653c8
 MACL_FORMS = ('exp', 'linear')
 
-def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean positive cosine similarity, in [-1, 1] (what the authors' code feeds in)
+def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean positive cosine, in [-1, 1]
                      tau0:float=0.1, # base temperature τ0 > 0
                      alpha:float=2., # base α > 0 of the exponential form τ_a = τ0·α^c
                      form:str='exp', # 'exp' (Eq. 8, τ_a) or 'linear' (Eq. 9, τ_b)
@@ -28,13 +29,14 @@ def macl_temperature(mean_cos:float|Tensor|None=None, # E[f_i·g_i], the mean po
                      # or Eq. 5's alignment A = E‖f_i − g_i‖² (γ = 2), as `metrics.alignment` returns; c = 1 − A/2
                      *, distance:float|Tensor|None=None,
                     ):
-    "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9) from the mean positive cosine similarity, or from the squared-distance alignment; a tensor input is detached."
+    "MACL's alignment-adaptive temperature τ_a (Eq. 8) or τ_b (Eq. 9) from the mean positive cosine or the alignment."
     if (mean_cos is None) == (distance is None):
         raise TypeError("pass exactly one of `mean_cos` (E[f·g], in [-1, 1]) and `distance` (E‖f − g‖², in [0, 4])")
     tau0 = check_tau(tau0, 'tau0'); alpha = check_positive(alpha, 'alpha')
     check_choice(form, 'form', MACL_FORMS)
-    beta = check_scalar(beta, 'beta', -1., 1., lo_open=True, hi_open=True) if form == 'linear' else check_scalar(beta,
-                                                                                                                 'beta')  # |β| < 1: τ_b = τ0(1 + β·c) > 0 for every c in [-1, 1]
+    # |β| < 1: τ_b = τ0(1 + β·c) > 0 for every c in [-1, 1]
+    if form == 'linear': beta = check_scalar(beta, 'beta', -1., 1., lo_open=True, hi_open=True)
+    else: beta = check_scalar(beta, 'beta')
     if distance is not None:
         if isinstance(distance, Tensor): distance = distance.detach()
         else: distance = check_scalar(distance, 'distance', 0., 4.)
@@ -61,7 +63,7 @@ def gradient_reduction(s_pos:Tensor, # positive similarities, (M,)
 
 # %% ../nbs/06_macl.ipynb #2f799592
 class _LogSumExp(torch.autograd.Function):
-    "log Σ exp of `l` along `dim` through the fused log-softmax kernel: lse = l_max − log_softmax(l)_max, exact at the row's largest entry; backward saves only the log-softmax."
+    "log Σ exp of `l` along `dim` through the fused log-softmax kernel: lse = l_max − log_softmax(l)_max."
     @staticmethod
     def forward(ctx, l, dim):
         logsm = torch.log_softmax(l, dim)
@@ -79,7 +81,7 @@ def pair_sims(z1:Tensor, # first views, (N, d)
               z2:Tensor, # second views, (N, d)
               negatives:str='cross', # 'cross': the N×N matrix f·gᵀ; 'all': the 2N×2N matrix of [f; g]
              )->tuple[Tensor,Tensor]: # (similarity matrix, positive similarity of each of the 2N anchors)
-    "Cosine similarities as one matrix (nothing masked) and the 2N anchors' positive similarities f_i·g_i (view-1 anchors, then view-2)."
+    "Cosine similarities as one matrix (nothing masked) and the 2N anchors' positive similarities f_i·g_i."
     check_negatives(negatives)
     f, g = l2_normalize(z1), l2_normalize(z2)
     pos = upcast((f * g).sum(1))
@@ -95,7 +97,7 @@ def negatives_lse(s:Tensor, # a matrix from `pair_sims`
                   negatives:str='cross', # the convention `s` was made with
                   inplace:bool=False, # scale and mask `s` itself (saves a copy; `s` is then spent)
                  )->Tensor: # log Σ_negatives exp(s_ik/τ), (2N,): view-1 anchors, then view-2
-    "Each anchor's log-sum-exp over its negatives only, from one similarity matrix: the positives (and self-similarities) are masked, never subtracted."
+    "Each anchor's log-sum-exp over its negatives only, from one similarity matrix: positives masked, never subtracted."
     check_negatives(negatives)
     # an in-place divide has no τ-gradient
     l = s.div_(tau) if inplace and not (isinstance(tau, Tensor) and tau.requires_grad) else s / tau
@@ -115,7 +117,7 @@ def _log_softplus(x:Tensor)->Tensor:
 def reweighted_nll(x:Tensor, # the negatives' log-odds x_i (`neg_log_odds`)
                    w:Tensor|None=None, # an extra stop-gradient weight (MACL-w's W′ = 2 − f_i·g_i), or None
                   )->Tensor:
-    "softplus(x)·sg(w/sigmoid(x)), MACL's reweighted −log P_ii, as exp(log softplus(x) − sg(log sigmoid(x))): the same value and gradient, finite for any x."
+    "softplus(x)·sg(w/sigmoid(x)), MACL's reweighted −log P_ii, in log space: the same value and gradient, finite."
     out = (_log_softplus(x) - F.logsigmoid(x).detach()).exp()
     return out if w is None else out * w.detach()
 
@@ -138,7 +140,7 @@ def macl(z1:Tensor, # first views, (N, d)
          # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
          chunk_size:int|str|None=None,
         ):
-    "Model-aware contrastive loss (Huang et al. Eq. 14): alignment-adaptive temperature and sg(1/W_i) reweighting (or Eq. 15's sg(W′/W_i))."
+    "Model-aware contrastive loss (Huang et al. Eq. 14): adaptive temperature and sg(1/W_i) (or Eq. 15's) reweighting."
     check_pair(z1, z2, check); check_flag(return_tau, 'return_tau')
     if not (isinstance(reweight, bool) or reweight == 'w'):
         raise ValueError(f"`reweight` must be True, False or 'w', got {reweight!r}")
@@ -168,7 +170,7 @@ def dcl(z1:Tensor, # first views, (N, d)
         # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
         chunk_size:int|str|None=None,
        )->Tensor:
-    "Decoupled contrastive loss (Yeh et al. 2021): NT-Xent with the positive removed from the denominator; DCLW optional."
+    "Decoupled contrastive loss (Yeh et al. 2021): NT-Xent without the positive in the denominator; DCLW optional."
     check_pair(z1, z2, check)
     check_tau(tau); check_flag(weighted, 'weighted')
     chunk = pair_chunk(chunk_size, len(z1), negatives)
@@ -209,7 +211,8 @@ def dual_temperature(z1:Tensor, # first views, (N, d)
     else:
         f, g, pos = unit_views(z1, z2)
         with torch.no_grad():
-            x_inter = pair_lse(f.detach(), g.detach(), tau_inter, negatives, chunk, exclude_positive=True) - pos.detach() / tau_inter
+            x_inter = (pair_lse(f.detach(), g.detach(), tau_inter, negatives, chunk, exclude_positive=True)
+                       - pos.detach() / tau_inter)
         x = pair_lse(f, g, tau, negatives, chunk, exclude_positive=True) - pos / tau
     with torch.no_grad(): w = torch.sigmoid(x_inter) / torch.sigmoid(x)   # sg(W_i(τ_inter) / W_i(τ))
     return (w * F.softplus(x)).mean()

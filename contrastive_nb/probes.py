@@ -23,13 +23,14 @@ __all__ = ['COMPOSITES', 'PLACEMENTS', 'GRID_OFFSETS', 'MNIST_PARITY', 'FASHION_
 def _resize_digits(x:Tensor, size:int)->Tensor:
     "uint8 digits (N, 1, 28, 28) resized to size×size (antialiased when shrinking)."
     if x.shape[-1] == size: return x
-    return F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 255).round().to(torch.uint8)
+    x = F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False)
+    return x.clamp(0, 255).round().to(torch.uint8)
 
 # %% ../nbs/12_probes.ipynb #8f478fe8
 COMPOSITES = ('max', 'add', 'absdiff')
 
 def _composite(a:Tensor, b:Tensor, composite:str)->Tensor:
-    "Overlay uint8 `b` on `a`: pixel-wise max, the sum clipped to 255, or the absolute difference |a − b| (a bright digit on a bright item shows dark)."
+    "Overlay uint8 `b` on `a`: pixel-wise max, the sum clipped to 255, or the absolute difference |a − b|."
     if composite == 'max': return torch.maximum(a, b)
     if composite == 'absdiff': return (a.int() - b.int()).abs().to(torch.uint8)
     return (a.int() + b.int()).clamp(max=255).to(torch.uint8)
@@ -41,7 +42,7 @@ def _check_composite(composite):
 
 # %% ../nbs/12_probes.ipynb #010d5e09
 def _paste(canvas:Tensor, digits:Tensor, top:Tensor, left:Tensor, rows:Tensor, composite:str='max'):
-    "Composite `digits[k]` into `canvas[rows[k]]` at (top[k], left[k]) (`composite`: one of `COMPOSITES`), all k at once (one digit per canvas per call)."
+    "Composite `digits[k]` into `canvas[rows[k]]` at (top[k], left[k]) with `composite`, all k at once."
     s = digits.shape[-1]
     ar = torch.arange(s)
     r = (top[:, None, None] + ar[None, :, None]).expand(-1, s, s)
@@ -63,7 +64,7 @@ def multi_digits(digits:ProbeDataset, # source of digits (e.g. `mnist_sample()`)
                  # how overlapping digits combine: 'max' (the colab) or 'add' (clipped; the paper's text)
                  composite:str='max',
                  seed:int=0)->ProbeDataset:
-    "MultiDigits (Chen et al. 2021): k digits composited (pixel-wise max or clipped sum) on a blank canvas. `y` is the first digit; `labels['digits']` holds all of them (−1 padded) and `labels['count']` k."
+    "MultiDigits (Chen et al. 2021): k digits composited on a blank canvas; `y` is the first digit."
     check_int(n, 'n', 1); check_int(canvas, 'canvas', 8); check_int(digit_size, 'digit_size', 4, canvas)
     lo, hi = (n_digits, n_digits) if not isinstance(n_digits, (tuple, list)) else tuple(n_digits)
     check_int(lo, 'n_digits', 1, 16); check_int(hi, 'n_digits', lo, 16)
@@ -125,14 +126,15 @@ def two_digits(digits:ProbeDataset, n:int,
     ys, yl = digits.y[ps], digits.y[pl]
     boxes = torch.stack([torch.stack([pos[2], pos[3], torch.full_like(pos[2], small), torch.full_like(pos[2], small)],
                                      1),
-                         torch.stack([pos[0], pos[1], torch.full_like(pos[0], large), torch.full_like(pos[0], large)], 1)], 1)
+                         torch.stack([pos[0], pos[1], torch.full_like(pos[0], large), torch.full_like(pos[0], large)],
+                                     1)], 1)
     return ProbeDataset(out, ys, digits.classes, {'small': ys, 'large': yl, 'boxes': boxes},
                         name=f"TwoDigits {small}px+{large}px {canvas}px")
 
 # %% ../nbs/12_probes.ipynb #fe0eabe6
 GRID_OFFSETS = (0.15, 0.45, 0.75)
 
-def digit_on_image(images:ProbeDataset, # natural images (any number of channels; gray digits are composited into every channel)
+def digit_on_image(images:ProbeDataset, # natural images (any channels; gray digits are composited into each)
                    digits:ProbeDataset, # digit source
                    # size of the digit pool: the knob that makes the digit feature easy (small K) or hard (large K)
                    K:int,
@@ -152,7 +154,8 @@ def digit_on_image(images:ProbeDataset, # natural images (any number of channels
         raise ValueError(f"digits of {digit_size} px at offsets {off} do not fit in {size} px")
     x = images.x
     if x.shape[-2:] != (size, size):
-        x = F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 255).round().to(torch.uint8)
+        x = F.interpolate(x.float(), size=(size, size), mode='bilinear', antialias=True, align_corners=False)
+        x = x.clamp(0, 255).round().to(torch.uint8)
     g = torch.Generator().manual_seed(seed)
     pool = torch.randperm(len(digits), generator=g)[:K]
     assign = torch.randint(0, K, (len(x),), generator=g)
@@ -189,7 +192,7 @@ def box_masks(boxes:Tensor, # (N, R, 4) boxes (top, left, height, width), e.g. `
 # %% ../nbs/12_probes.ipynb #e88a4fdf
 def image_bits(x:Tensor, # images (N, C, H, W), uint8 or float in [0, 1]
                n_bits:int, seed:int=0)->Tensor:
-    "RandBit's bits: a keyed hash (BLAKE2b) of each image's bytes, mod 2^n, as an (N, n_bits) float 0/1 tensor: fixed per image, unrelated to its label."
+    "RandBit's bits: a keyed hash (BLAKE2b) of each image's bytes mod 2^n, an (N, n_bits) float 0/1 tensor."
     check_int(n_bits, 'n_bits', 0, 512)
     x = as_uint8(x).cpu().contiguous().numpy()
     key, nbytes = seed.to_bytes(8, 'little', signed=True), max(1, math.ceil(n_bits / 8))
@@ -210,7 +213,7 @@ def add_bit_channels(x:Tensor, # augmented images (B, C, H, W)
 
 # %% ../nbs/12_probes.ipynb #81cc2fc7
 class RandBit(torch.utils.data.Dataset):
-    "Wraps a `ProbeDataset`: items are (image, bits, label); `bits` are `image_bits` of the raw image, computed once and fixed across epochs and views."
+    "Wraps a `ProbeDataset`: items are (image, bits, label), the bits `image_bits` of the raw image, computed once."
     n_inp = 2
     def __init__(self, ds:ProbeDataset, n_bits:int, seed:int=0):
         if not hasattr(ds, 'x'): raise TypeError(f"`ds` must be a ProbeDataset (with `.x`), got {type(ds).__name__}")
@@ -226,9 +229,10 @@ class RandBit(torch.utils.data.Dataset):
     def split(self, n_valid=0.2, seed:int=0):
         return tuple(RandBit(d, self.n_bits, self.seed) for d in self.ds.split(n_valid, seed))
     def subset(self, idx):
-        "The images `idx` with their bits (a RandBit again; the bits are a function of the image, so they are the same)."
+        "The images `idx` with their bits (a RandBit again: the bits are a function of the image)."
         res = RandBit.__new__(RandBit)
-        res.ds, res.n_bits, res.seed, res.bits = self.ds.subset(idx), self.n_bits, self.seed, self.bits[torch.as_tensor(idx, dtype=torch.long) if not isinstance(idx, Tensor) else idx]
+        i = idx if isinstance(idx, Tensor) else torch.as_tensor(idx, dtype=torch.long)
+        res.ds, res.n_bits, res.seed, res.bits = self.ds.subset(idx), self.n_bits, self.seed, self.bits[i]
         return res
     def new_empty(self): return RandBit(self.ds.new_empty(), self.n_bits, self.seed)
     def __getattr__(self, k):
@@ -248,7 +252,7 @@ FASHION_SUPERCLASSES = (0, 2, 0, 2, 0, 1, 0, 1, 2, 1)
 FASHION_SUPERCLASS_NAMES = ('tops', 'footwear', 'other')
 
 def with_superclasses(ds:ProbeDataset, mapping=MNIST_PARITY, names=('even', 'odd'))->ProbeDataset:
-    "The class-collapse setting: `y` becomes the superclass `mapping[y]`; the original label is kept as `labels['sub']`. (CIFAR-100: `mapping` from `labels['coarse']` is already there.)"
+    "The class-collapse setting: `y` becomes the superclass `mapping[y]`, the original label `labels['sub']`."
     m = torch.as_tensor(mapping)
     if m.ndim != 1 or len(m) < int(ds.y.max()) + 1:
         raise ValueError(f"`mapping` must give a superclass for each of the {int(ds.y.max()) + 1} classes")

@@ -13,7 +13,9 @@ from fastai.callback.core import Callback
 from ..learner import Temperature, MACL_SCHEDULES, ENCODERS
 from ..metrics import knn_accuracy, linear_eval, semantic_sensitivity
 from ..experiments import experiment, between, positive, one_of, pending, loss_or_method, optional
-from ..recipe import RECIPES, untrained_contrastive, fit_contrastive, features, view_embeddings, check_batches_fit, data_source, data_split, probe_subset, takes_data, check_data_sizes, default_views, is_user_loss, takes_tau
+from contrastive_nb.recipe import (RECIPES, untrained_contrastive, fit_contrastive, features, view_embeddings,
+    check_batches_fit, data_source, data_split, probe_subset, takes_data, check_data_sizes, default_views, is_user_loss,
+    takes_tau)
 from ..report import line_plot, scale_title, fmt_mean, metric_digits, is_accuracy
 from ..recipe import keep_rng
 from ..core import check_choice
@@ -33,7 +35,7 @@ def method_loss(method:str, # a name in `HUANG_METHODS`
                 tau0:float=0.1, # the method's base temperature (τ for InfoNCE, DCL and dual temperature; τ0 for MACL)
                 negatives:str='cross', # the negative set, the same for every method
                )->tuple:
-    "(loss name, loss kwargs, `Temperature` callback) of one of the paper's methods, or of a user's loss (τ0 as its `tau` when it takes one): the callback records the τ of every step and, for 'linear', sets it."
+    "(loss name, kwargs, `Temperature` callback recording each step's τ) of a paper method or a user's loss."
     if is_user_loss(method): return method, (dict(tau=tau0) if takes_tau(method) else {}), Temperature()
     # 'random' trains nothing
     check_choice(method, 'method', HUANG_METHODS[:-1], " or a user's loss ('module:function')")
@@ -42,15 +44,16 @@ def method_loss(method:str, # a name in `HUANG_METHODS`
     if method == 'linear': return 'nt_xent', t, Temperature(tau0, tau0 + MACL_SCHEDULES['linear-2'][1] * PAPER_EPOCHS)
     if method.startswith('macl'):
         kw = dict(tau0=tau0, negatives=negatives)
-        kw.update({'macl-a': dict(form='exp', alpha=2.), 'macl-b': dict(form='linear', beta=0.5), 'macl-w': dict(form='exp', alpha=2., reweight='w')}[method])
+        kw.update({'macl-a': dict(form='exp', alpha=2.), 'macl-b': dict(form='linear', beta=0.5),
+                   'macl-w': dict(form='exp', alpha=2., reweight='w')}[method])
         return 'macl', kw, Temperature()
     if method in ('dcl', 'dclw'): return 'dcl', dict(t, weighted=method == 'dclw'), Temperature()
     return 'dual_temperature', t, Temperature()
 
 # %% ../../nbs/tutorials/huang.ipynb #e41f1379
-def huang_data(data:str='mnist-sample', # a source (`recipe.data_source`): mnist-sample, mnist, fashion-mnist, cifar10, ...
+def huang_data(data:str='mnist-sample', # a source (`recipe.data_source`): mnist-sample, mnist, fashion-mnist, ...
                n_train:int=4000, n_test:int=1000, seed:int=0)->tuple:
-    "(train, test): seeded subsets of a source's training and test splits (the MNIST sample, one pool, is split under `seed`)."
+    "(train, test): seeded subsets of a source's training and test splits (the MNIST sample's pool split by `seed`)."
     return data_split(data, n_test, seed, n_train=n_train)
 
 # %% ../../nbs/tutorials/huang.ipynb #43281e40
@@ -62,14 +65,14 @@ def view_sensitivity(model, ds, # a ProbeDataset
                      aug=None, # the training views' augmentation (default `crop_only(28)`)
                      seed:int=0, # seed of the two views (the same views for every model)
                      bs:int=1000)->float:
-    "MACL's semantic sensitivity S (Eq. 7) on `z` of two seeded augmented views of every image in `ds`, over all cross-view pairs."
+    "MACL's semantic sensitivity S (Eq. 7) on `z` of two seeded views of every image in `ds`, all cross-view pairs."
     z1, z2 = view_embeddings(model, ds, aug, seed, bs)
     return semantic_sensitivity(z1, z2, ds.y.to(z1.device)).item()
 
 # %% ../../nbs/tutorials/huang.ipynb #da04ce06
 def evaluate(model, train, test, # the frozen model, its training images and held-out images
              probe_epochs:int=100, seed:int=0, aug=None)->dict:
-    "The paper's three measurements: weighted kNN accuracy (%, k = 200, t = 0.1) and linear-probe accuracy (%) on h, and S on z of the held-out images."
+    "The paper's measurements of held-out images: weighted kNN (k = 200, t = 0.1) and linear accuracy on h, S on z."
     ftr, ytr = features(model, train); fte, yte = features(model, test)
     lin = linear_eval(ftr, ytr, fte, yte, epochs=probe_epochs, seed=seed)['test_acc']
     return dict(knn_acc=round(100 * knn_accuracy(ftr, ytr, fte, yte, k=200, t=0.1), 2), linear_acc=round(100 * lin, 2),
@@ -109,7 +112,7 @@ HUANG_TABLE4 = {'macl-a': dict(linear_acc=87.37, knn_acc=85.52, semantic_sensiti
                 'macl-w': dict(linear_acc=86.34, knn_acc=84.90, semantic_sensitivity=0.312)}  # CIFAR10
 
 def _paper_rows()->list:
-    "Table 2 as rows: the τ0 sweep (STL10, batch 256) and the batch sweep (CIFAR10, τ0 = 0.1); Table 4's CIFAR10 rows (batch 256, τ0 = 0.1)."
+    "Table 2 as rows: the τ0 sweep (STL10, batch 256), the batch sweep (CIFAR10, τ0 = 0.1); Table 4's CIFAR10 rows."
     rows = []
     for m, d in HUANG_TABLE2.items():
         for i, t in enumerate(HUANG_TAUS):
@@ -127,7 +130,7 @@ def _paper_rows()->list:
 
 # %% ../../nbs/tutorials/huang.ipynb #547da7b3
 def settings(batch_sizes:list, tau0s:list, batch_size:int, tau0:float)->list:
-    "The (batch size, τ0) pairs of Table 2's two sweeps: every batch size at `tau0`, then every τ0 at `batch_size` (no pair twice)."
+    "The (batch size, τ0) pairs of Table 2's sweeps: each batch size at `tau0`, then each τ0 at `batch_size`."
     out = [(b, tau0) for b in batch_sizes] + [(batch_size, t) for t in tau0s]
     return list(dict.fromkeys(out))
 
@@ -154,7 +157,8 @@ _CHECKS = dict(tau0=positive, batch_size=between(2), lr=optional(positive), reci
                      methods=list(HUANG_METHODS), epochs=100, encoder='cifar_resnet18'),
             smoke=dict(methods=['infonce', 'macl-a', 'random'], batch_sizes=[64], tau0s=[0.1], batch_size=64, epochs=1,
                        n_train=300, n_test=200, probe_epochs=5),
-            checks=dict(_CHECKS, methods=loss_or_method(*HUANG_METHODS), center_methods=loss_or_method(*HUANG_METHODS), batch_sizes=between(2), tau0s=positive), validate=_sizes)
+            checks=dict(_CHECKS, methods=loss_or_method(*HUANG_METHODS), center_methods=loss_or_method(*HUANG_METHODS),
+                        batch_sizes=between(2), tau0s=positive), validate=_sizes)
 def macl_comparison(
         # infonce linear macl-a macl-b macl-w dcl dclw dual, random (untrained, once), or your loss as module:function
         # (τ0 as its tau)
@@ -177,7 +181,7 @@ def macl_comparison(
         encoder:str|None=None,
         seed:int=0,
         *, n_train, n_test, epochs=15, probe_epochs, device):
-    "kNN and linear-probe accuracy (h) and semantic sensitivity (z) of the held-out images, and the τ at the first and last step: one row per method, batch size and τ0, yielded as each model is done."
+    "Held-out kNN and linear accuracy (h), S (z) and the first and last step's τ: a row per method, batch size and τ0."
     tr, te = huang_data(data, n_train, n_test, seed)
     aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
     for m in dict.fromkeys([*methods, *center_methods]):
@@ -187,7 +191,9 @@ def macl_comparison(
             if m == 'random': model, taus = untrained_contrastive(tr, encoder, aug, device=device, seed=seed), []
             else:
                 loss, kw, temp = method_loss(m, t0, negatives)
-                model = fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed, recipe=recipe, cbs=[temp]).model
+                model = fit_contrastive(tr, encoder, aug, loss, kw, epochs=epochs, bs=bs, lr=lr, device=device,
+                                        seed=seed,
+                                        recipe=recipe, cbs=[temp]).model
                 taus = temp.taus
             row = dict(method=m, batch_size=bs, tau0=t0, **evaluate(model, tr, te, probe_epochs, seed, aug),
                        tau_first=round(taus[0], 4) if taus else None, tau_last=round(taus[-1], 4) if taus else None)
@@ -197,12 +203,13 @@ def macl_comparison(
 def _sweep(res:dict, x:str)->dict:
     "The rows of one sweep: x='batch_size' keeps τ0 = the run's `tau0`; x='tau0' keeps batch = the run's `batch_size`."
     cfg = res['config']
-    keep = (lambda r: r['tau0'] == cfg['tau0']) if x == 'batch_size' else (lambda r: r['batch_size'] == cfg['batch_size'])
+    if x == 'batch_size': keep = lambda r: r['tau0'] == cfg['tau0']
+    else: keep = lambda r: r['batch_size'] == cfg['batch_size']
     return dict(res, rows=[r for r in res['rows'] if keep(r)], paper=[])
 
 # %% ../../nbs/tutorials/huang.ipynb #b509fac2
 def macl_figure(res:dict):
-    "Linear-probe and kNN accuracy and S against batch size (τ0 fixed) and against τ0 (batch fixed), a row per sweep the run has (two or more values), a line per method; mean ± std over seeds."
+    "Linear and kNN accuracy and S against batch size and against τ0, a row per sweep; mean ± std over seeds."
     import matplotlib.pyplot as plt
     subs = {x: _sweep(res, x) for x in ('batch_size', 'tau0')}
     sweeps = [x for x, sub in subs.items() if len({r[x] for r in sub['rows']}) >= 2]
@@ -219,7 +226,8 @@ def macl_figure(res:dict):
 macl_comparison.experiment.figure = macl_figure
 
 # %% ../../nbs/tutorials/huang.ipynb #684dd4ca
-def _sign(v:float, digits:int)->str: return '+' if round(v, digits) >= 0 else '−'   # a true minus sign; −0.0 reads +0.0
+# a true minus sign; −0.0 reads +0.0
+def _sign(v:float, digits:int)->str: return '+' if round(v, digits) >= 0 else '−'
 
 # %% ../../nbs/tutorials/huang.ipynb #e2132178
 def _plus(v:float, digits:int)->str:
@@ -234,8 +242,9 @@ def _signed(d:list, digits:int)->str:
 
 # %% ../../nbs/tutorials/huang.ipynb #3b1ab116
 def seed_gains(rows:list[dict], metric:str='linear_acc', base:str='infonce')->dict:
-    "(method, batch size, τ0) → the per-seed gains over `base` in `metric`, for the seeds both ran; the untrained floor (`random`) has no setting to compare at and is left out."
-    vals = {(r['method'], r['batch_size'], r['tau0'], r['seed']): r[metric] for r in rows if r['method'] != 'random' and r.get(metric) is not None}
+    "(method, batch size, τ0) → per-seed gains over `base` in `metric`, seeds both ran; the untrained floor left out."
+    vals = {(r['method'], r['batch_size'], r['tau0'], r['seed']): r[metric] for r in rows
+            if r['method'] != 'random' and r.get(metric) is not None}
     out = {}
     for (m, b, t, s), v in vals.items():
         if m != base and (base, b, t, s) in vals: out.setdefault((m, b, t), []).append(v - vals[(base, b, t, s)])
@@ -243,7 +252,7 @@ def seed_gains(rows:list[dict], metric:str='linear_acc', base:str='infonce')->di
 
 # %% ../../nbs/tutorials/huang.ipynb #c856fc2a
 def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
-    "Markdown table: each method's gain over `base` in `metric`, paired by seed (mean ± std of the per-seed differences), per (batch size, τ0); the paper's gain beside it where it has both numbers."
+    "Markdown table: each method's gain over `base` in `metric` paired by seed, per batch size and τ0; the paper's."
     trained = [r for r in res['rows'] if r['method'] != 'random']
     settings_ = list(dict.fromkeys((r['batch_size'], r['tau0']) for r in trained))
     methods = [m for m in dict.fromkeys(r['method'] for r in trained) if m != base]
@@ -266,7 +275,7 @@ def gains_table(res:dict, metric:str='linear_acc', base:str='infonce')->str:
 
 # %% ../../nbs/tutorials/huang.ipynb #c9a1e2b3
 def paired_gains(res:dict, x:str='batch_size', metric:str='linear_acc', base:str='infonce')->dict:
-    "method → {x value: per-seed gains over `base` in `metric`} along one sweep (`x`: 'batch_size' at the run's τ0, or 'tau0' at its batch)."
+    "method → {x value: per-seed gains over `base` in `metric`} along the sweep `x` ('batch_size' or 'tau0')."
     out = {}
     for (m, b, t), g in seed_gains(_sweep(res, x)['rows'], metric, base).items():
         out.setdefault(m, {})[b if x == 'batch_size' else t] = g
@@ -274,13 +283,14 @@ def paired_gains(res:dict, x:str='batch_size', metric:str='linear_acc', base:str
 
 # %% ../../nbs/tutorials/huang.ipynb #fc1455af
 def gain_figure(res:dict, metric:str='linear_acc', base:str='infonce', x:str='batch_size', ax=None):
-    "Each method's gain over `base` against batch size (or τ0): mean ± std of the per-seed gains (solid), and the paper's gain at the same setting (dashed, hollow) where Table 2 prints both numbers."
+    "Each method's gain over `base` against batch size (or τ0), mean ± std over seeds; the paper's gain dashed."
     import matplotlib.pyplot as plt
     if ax is None: fig, ax = plt.subplots(figsize=(6.5, 4))
     else: fig = ax.figure
     cfg, smoke = res['config'], res['config'].get('scale') == 'smoke'
     fixed = ('tau0', cfg['tau0']) if x == 'batch_size' else ('batch_size', cfg['batch_size'])
-    paper = {(p['method'], p[x]): p.get(metric) for p in res.get('paper', []) if p.get(fixed[0]) == fixed[1] and p.get(metric) is not None}
+    paper = {(p['method'], p[x]): p.get(metric) for p in res.get('paper', [])
+             if p.get(fixed[0]) == fixed[1] and p.get(metric) is not None}
     for i, (m, d) in enumerate(paired_gains(res, x, metric, base).items()):
         xs = list(d); c = f"C{i}"
         ax.errorbar(xs, [statistics.fmean(g) for g in d.values()],
@@ -305,7 +315,7 @@ HUANG_TABLE1 = {'fixed': (78.70, 82.03), 'linear-1': (85.46, 87.38), 'linear-2':
 def schedule_loss(schedule:str, # a name in `HUANG_SCHEDULES`
                   epochs:int, # our training epochs (the paper's 200-epoch schedule is compressed into them)
                   negatives:str='cross')->tuple:
-    "(loss, kwargs, `Temperature`) of Fig. 2 / Table 1: τ fixed at 0.07, rising linearly from 0.07 by 1.4e-4 or 2.8e-4 per paper epoch (the paper's start and end τ, reached over our epochs), or MACL's adaptive τ (τ0 = 0.1)."
+    "(loss, kwargs, `Temperature`) of a Fig. 2 / Table 1 schedule: τ fixed at 0.07, rising linearly, or MACL's."
     check_choice(schedule, 'schedule', HUANG_SCHEDULES)
     if schedule == 'fixed': return 'nt_xent', dict(tau=0.07, negatives=negatives), Temperature()
     if schedule.startswith('linear'):
@@ -336,9 +346,9 @@ class EpochProbe(Callback):
             "increasing τ reaches higher S and accuracy than a fixed one",
             cpu_time='≈ 10 min on 2 cores', keys=('schedule', 'epoch'),
             metrics=('semantic_sensitivity', 'knn_acc', 'linear_acc', 'tau'),
-            paper=[dict(schedule=s, final=True, knn_acc=k, linear_acc=l, source='Huang et al., Table 1: CIFAR10, '
-                                                                                'after 200 epochs (beside our last '
-                                                                                'epoch)') for s, (k, l) in HUANG_TABLE1.items()],
+            paper=[dict(schedule=s, final=True, knn_acc=k, linear_acc=l,
+                        source='Huang et al., Table 1: CIFAR10, after 200 epochs (beside our last epoch)')
+                   for s, (k, l) in HUANG_TABLE1.items()],
             paper_note='Fig. 2: S rises over training for every schedule, and faster with the linearly increasing τ '
                        '(curves, no numbers).',
             full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12, every=2, recipe='adam-const',
@@ -347,7 +357,8 @@ class EpochProbe(Callback):
             gpu=dict(data='fashion-mnist', n_train=60000, n_test=10000, recipe='adam-const',
                      schedules=list(HUANG_SCHEDULES), epochs=100, every=5, encoder='cifar_resnet18'),
             smoke=dict(schedules=['fixed', 'macl-a'], epochs=2, n_train=300, n_test=200, probe_epochs=5),
-            checks=dict({k: v for k, v in _CHECKS.items() if k != 'tau0'}, schedules=one_of(*HUANG_SCHEDULES), every=between(1), probe_size=between(50)), validate=_sizes)
+            checks=dict({k: v for k, v in _CHECKS.items() if k != 'tau0'}, schedules=one_of(*HUANG_SCHEDULES),
+                        every=between(1), probe_size=between(50)), validate=_sizes)
 def semantic_sensitivity_curve(
         schedules:list[str]=['fixed', 'linear-1', 'linear-2', 'macl-a'], # fixed linear-1 linear-2 macl-a macl-b
         negatives:str='cross', # negative set: cross (N − 1, MACL's code) or all (2N − 2)
@@ -362,7 +373,7 @@ def semantic_sensitivity_curve(
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         seed:int=0,
         *, n_train, n_test, batch_size, epochs=30, probe_epochs, device):
-    "S, kNN and linear-probe accuracy of the held-out images and the mean τ used, before training, after the first epoch and every `every` epochs: the rows of one schedule and seed are yielded together when its model is done."
+    "Held-out S, kNN and linear accuracy and the mean τ, before training, after epoch 1 and every `every` epochs."
     tr, te = huang_data(data, n_train, n_test, seed)
     aug, encoder = huang_aug(tr), encoder or data_source(data).encoder
     for s in schedules:
@@ -393,7 +404,7 @@ semantic_sensitivity_curve.experiment.figure = sensitivity_figure
 
 # %% ../../nbs/tutorials/huang.ipynb #59efe3c2
 def final_gains(res:dict, metrics=('knn_acc', 'linear_acc', 'semantic_sensitivity'), base:str='fixed')->str:
-    "Markdown table: at the last epoch, each schedule's value and its gain over `base` paired by seed (mean ± std), per metric; Table 1's gain beside the accuracies."
+    "Markdown table: each schedule's last-epoch value and gain over `base` paired by seed, per metric; Table 1's."
     last = {(r['schedule'], r['seed']): r for r in res['rows'] if r['final']}
     scheds = list(dict.fromkeys(s for s, _ in last))
     paper = {p['schedule']: p for p in res.get('paper', [])}

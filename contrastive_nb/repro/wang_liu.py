@@ -12,7 +12,8 @@ from ..augment import crop_only
 from ..learner import MemoryBank
 from ..metrics import uniformity, tolerance, knn_accuracy, linear_eval, negative_profile
 from ..experiments import experiment, between, positive, one_of, pending, loss_or_method, optional
-from ..recipe import untrained_contrastive, fit_contrastive, features, view_embeddings, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau, probe_subset, RECIPES, recipe_lr
+from ..recipe import (untrained_contrastive, fit_contrastive, features, view_embeddings, data_source,
+    data_split, takes_data, check_data_sizes, is_user_loss, takes_tau, probe_subset, RECIPES, recipe_lr)
 from ..report import line_plot, summarize, scale_title
 from fastai.callback.core import Callback  # after the package's modules: `core` filters fastai's import-time warning
 from ..core import check_choice
@@ -31,7 +32,7 @@ def wl_loss(loss:str, # one of WL_LOSSES
             alpha:float|None, # fraction of candidates kept (the hard losses)
             bank:str='ema', # 'ema' or 'none'
            )->tuple:
-    "(loss name, loss kwargs) of one of Wang & Liu's losses (with a bank, NT-Xent is `hard_nt_xent` keeping every candidate), or of a user's loss (τ as its `tau` when it takes one)."
+    "(loss name, loss kwargs) of one of Wang & Liu's losses, or of a user's loss (τ as its `tau` when it takes one)."
     if is_user_loss(loss): return loss, (dict(tau=tau) if tau is not None and takes_tau(loss) else {})
     if loss == 'nt_xent':
         return ('hard_nt_xent', dict(tau=tau, alpha=1.0)) if bank == 'ema' else ('nt_xent', dict(tau=tau))
@@ -62,7 +63,7 @@ def fit_wang_liu(train, # ProbeDataset of raw images
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #d7d769e1
 class EpochCurves(Callback):
-    "Uniformity L_u and tolerance of the normalised z of fixed held-out images before training and after every epoch, with the epoch's training loss: the convergence curves."
+    "Convergence curves: L_u and tolerance of fixed held-out images' z, and the training loss, after every epoch."
     order = 90  # after the Recorder, which holds the epoch's loss
     def __init__(self, test): self.test, self.rows = test, []
     def _measure(self, epoch:int, loss=None):
@@ -84,7 +85,7 @@ def wl_measure(model, train, test, probe_epochs:int=100, device=None, seed:int=0
                # matrix)
                n_views:int=5000,
               )->dict:
-    "Linear-probe and kNN accuracy (%, on h), uniformity L_u and tolerance (on normalised z, every test image), the Fig. 8 profile and the similarity histograms of one model."
+    "One model's linear and kNN accuracy (h), L_u and tolerance (z), Fig. 8 profile and similarity histograms."
     aug = aug or crop_only(test.x.shape[-1])
     ftr, ytr = features(model, train, device=device)
     fte, yte = features(model, test, device=device)
@@ -134,8 +135,10 @@ def _wl_runs(name:str, runs, # (loss, τ, α) triples
     for loss, tau, alpha in runs:
         if not pending(loss=loss, tau=tau, alpha=alpha): continue   # a resumed run has this model
         track = [EpochCurves(probe_subset(te, curves, seed))] if curves and loss != 'random' else []
-        model = (untrained_contrastive(tr, src.encoder, crop_only(src.size), bs=batch_size, device=device, seed=seed) if loss == 'random' else   # the untrained encoder: the floor of every accuracy
-                 fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed, encoder=src.encoder, recipe=recipe, cbs=track).model)
+        if loss == 'random':   # the untrained encoder: the floor of every accuracy
+            model = untrained_contrastive(tr, src.encoder, crop_only(src.size), bs=batch_size, device=device, seed=seed)
+        else: model = fit_wang_liu(tr, loss, tau, alpha, bank, momentum, epochs, batch_size, lr, device, seed,
+                                   encoder=src.encoder, recipe=recipe, cbs=track).model
         row = dict(loss=loss, tau=tau, alpha=alpha, bank=bank, **wl_measure(model, tr, te, probe_epochs, device, seed),
                    **({'curve': track[0].rows} if track else {}))
         yield row
@@ -202,7 +205,7 @@ def _by(res:dict, key:str, field:str)->dict:
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #0349e0f5
 def profile_figure(res:dict, taus=None, ax=None):
-    "Wang & Liu Fig. 8 on trained models: the positive's similarity and the 10 nearest negatives', averaged over anchors (and seeds), per τ."
+    "Wang & Liu Fig. 8: the positive's similarity and the 10 nearest negatives', mean over anchors and seeds, per τ."
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(5.2, 3.6))[1]
     prof = _by(res, 'tau', 'profile')
@@ -235,7 +238,8 @@ def similarity_histograms(res:dict, taus=None, axs=None):
             "hardest negatives (hard-simple) it recovers, and the hard contrastive loss stays uniform at large τ",
             cpu_time='≈ 10 min on 2 cores', keys=('loss', 'tau', 'alpha'),
             metrics=('linear_acc', 'knn_acc', 'uniformity', 'tolerance'),
-            paper=[_wl_paper(l, t, *v, alpha=None if l in ('nt_xent', 'simple') else 0.0819) for (l, t), v in WL_TABLE1.items()],
+            paper=[_wl_paper(l, t, *v, alpha=None if l in ('nt_xent', 'simple') else 0.0819)
+                   for (l, t), v in WL_TABLE1.items()],
             paper_note='Table 1 (CIFAR-10): simple 74.83 vs contrastive 83.27 % (τ = 0.3); hard-simple 84.84; hard '
                        'contrastive 84.19 at τ = 0.7 with uniformity nearly constant in τ (Figs. 6–7).',
             full=dict(losses=['simple', 'hard_nt_xent', 'hard_simple', 'random'], taus=[0.7], data='fashion-mnist',
@@ -246,7 +250,10 @@ def similarity_histograms(res:dict, taus=None, axs=None):
                        n_train=400, n_test=200, probe_epochs=5),
             checks=dict(_WL_CHECKS, losses=loss_or_method(*WL_LOSSES), alphas=between(1e-6, 1.0)), validate=_wl_fits,
             grid=('losses', 'taus', 'alphas'))
-def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'], # nt_xent, simple, hard_nt_xent, hard_simple, random (the untrained encoder), or your loss as module:function (in-batch negatives)
+def hard_negatives(
+                   # nt_xent, simple, hard_nt_xent, hard_simple, random (the untrained encoder), or your loss as
+                   # module:function (in-batch negatives)
+                   losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_simple', 'random'],
                    # temperatures of nt_xent and hard_nt_xent (the simple losses have none)
                    taus:list[float]=[0.07, 0.3, 0.7],
                    alphas:list[float]=[0.0819], # fractions of each anchor's candidate negatives the hard losses keep
@@ -263,15 +270,16 @@ def hard_negatives(losses:list[str]=['nt_xent', 'simple', 'hard_nt_xent', 'hard_
                    data:str='mnist-sample',
                    seed:int=0,
                    *, n_train, n_test, batch_size, epochs=15, probe_epochs, device):
-    "Accuracy, uniformity and tolerance of encoders trained with the contrastive, simple, hard contrastive and hard-simple losses: one row per loss, τ and α."
-    runs = [(loss, tau, alpha) for loss in losses for tau in (taus if loss in ('nt_xent', 'hard_nt_xent') or takes_tau(loss) else [None])
+    "Accuracy, uniformity and tolerance with the contrastive, simple, hard and hard-simple losses, per loss, τ, α."
+    tau_of = lambda loss: taus if loss in ('nt_xent', 'hard_nt_xent') or takes_tau(loss) else [None]
+    runs = [(loss, tau, alpha) for loss in losses for tau in tau_of(loss)
             for alpha in (alphas if loss in ('hard_nt_xent', 'hard_simple') else [None])]
     return _wl_runs('hard-negatives', runs, bank, momentum, epochs, batch_size, lr, n_train, n_test, probe_epochs,
                     device, seed, data, recipe, curves)
 
 # %% ../../nbs/tutorials/wang_liu.ipynb #29f2bf91
 def hard_negatives_figure(res:dict):
-    "Accuracy, uniformity and tolerance against τ for the contrastive and hard contrastive losses; the τ-free simple losses as horizontal lines."
+    "Accuracy, uniformity and tolerance against τ for the contrastive and hard losses; the τ-free ones as lines."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 3, figsize=(14, 3.6))
     rows = summarize(res)
