@@ -36,7 +36,7 @@ def check_finite_enabled()->bool:
 # %% ../nbs/00_core.ipynb #4cfa671e
 @contextmanager
 def finite_checks(on:bool|None):
-    "Context manager that sets the losses' default finiteness check to `on` inside its block (None: leaves it as it is)."
+    "Context manager that sets the losses' default finiteness check to `on` inside its block (None: unchanged)."
     if on is None: yield; return
     prev = set_check_finite(on)
     try: yield
@@ -49,7 +49,7 @@ def no_finite_checks():
 
 # %% ../nbs/00_core.ipynb #c44ef462
 def check_flag(x, name:str, none:bool=False):
-    "Raise `TypeError` unless `x` is a bool (or None when `none`): a string such as 'no' or 'False' is not silently truthy."
+    "Raise `TypeError` unless `x` is a bool (or None when `none`), so that a string such as 'no' is not truthy."
     if isinstance(x, bool) or (none and x is None): return x
     raise TypeError(f"`{name}` must be True or False{' (or None: the global setting)' if none else ''}, got {x!r}")
 
@@ -102,7 +102,7 @@ def check_bank(bank, # extra negatives, (M, d)
                z1:Tensor, # the anchors' first view, (N, d): the bank must have its width
                check:bool|None=None, # validate finiteness (None: the global setting)
               )->Tensor:
-    "`bank` validated for a loss's extra negatives: a 2-D floating tensor with the embedding size as its columns, finite when checks are on."
+    "`bank` validated as a loss's extra negatives: a 2-D floating tensor, embedding-size columns, finite when checked."
     check_tensor(bank, 'bank', ndim=2)
     if bank.shape[1] != z1.shape[1]:
         raise ValueError(f"`bank` must have {z1.shape[1]} columns (the embedding size), got shape {tuple(bank.shape)}")
@@ -133,7 +133,8 @@ def check_scalar(x, # number or one-element tensor
     v = float(x.detach()) if isinstance(x, Tensor) else x
     ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
     if not ok:
-        interval = f"{'(' if lo_open or math.isinf(lo) else '['}{lo:g}, {hi:g}{')' if hi_open or math.isinf(hi) else ']'}"
+        left, right = '(' if lo_open or math.isinf(lo) else '[', ')' if hi_open or math.isinf(hi) else ']'
+        interval = f"{left}{lo:g}, {hi:g}{right}"
         raise ValueError(f"`{name}` must be a finite number in {interval}, got {v}")
     return x
 
@@ -147,7 +148,7 @@ def check_positive(x, name:str, check:bool|None=None):
 TAU_MIN = 1e-4
 
 def check_tau(x, name:str='tau', check:bool|None=None):
-    "Raise unless the temperature `x` is a finite number ≥ `TAU_MIN`: below it the logits s/τ leave float32's exact range (τ = 1e-40 gives inf), so the loss is refused, not computed as nan."
+    "Raise unless the temperature `x` is a finite number ≥ `TAU_MIN` (below it s/τ leaves float32's range)."
     x = _scalar(x, name)
     v = float(x.detach()) if isinstance(x, Tensor) else x
     if not (math.isfinite(v) and v >= TAU_MIN):
@@ -160,11 +161,12 @@ def check_int(x, # the value to check
               lo:int|None=None, # smallest allowed value
               hi:int|None=None, # largest allowed value
              )->int:
-    "Raise `TypeError`/`ValueError` naming `name` unless `x` is an int (not a bool) in [lo, hi]; returns it as a Python int."
+    "Raise `TypeError`/`ValueError` naming `name` unless `x` is an int (not a bool) in [lo, hi]; returns an int."
     if isinstance(x, bool) or not isinstance(x, numbers.Integral):
         raise TypeError(f"`{name}` must be an int, got {type(x).__name__}")
     if (lo is not None and x < lo) or (hi is not None and x > hi):
-        rng = f"in [{lo}, {hi}]" if lo is not None and hi is not None else (f">= {lo}" if lo is not None else f"<= {hi}")
+        if lo is not None and hi is not None: rng = f"in [{lo}, {hi}]"
+        else: rng = f">= {lo}" if lo is not None else f"<= {hi}"
         raise ValueError(f"`{name}` must be an int {rng}, got {x}")
     return int(x)
 
@@ -190,7 +192,7 @@ def upcast(x:Tensor)->Tensor:
 def l2_normalize(z:Tensor, # (..., d) features
                  eps:float=1e-6, # floor on the norm; representable in float16
                 )->Tensor: # unit-norm rows, same dtype as `z`
-    "Rows of `z` scaled to unit ℓ2 norm; half precision is computed in float32 (so it neither underflows nor overflows), float32 and float64 in their own precision."
+    "Rows of `z` scaled to unit ℓ2 norm; half precision is computed in float32, float32 and float64 in their own."
     zf = upcast(z)
     return (zf / zf.norm(dim=-1, keepdim=True).clamp_min(eps)).to(z.dtype)
 

@@ -66,7 +66,7 @@ class ContrastiveLoss(nn.Module):
     def hparams(self)->dict: return {k: getattr(self, k) for k in self.params}
 
     def check_hparams(self):
-        "Raise now, with the loss's own message, if a hyper-parameter is out of range: one call on a tiny fixed batch (no gradient; state such as a generator or a bank is left out)."
+        "Raise now, with the loss's own message, if a hyper-parameter is out of range: one call on a tiny fixed batch."
         g = torch.Generator().manual_seed(0)
         z1, z2 = torch.randn(4, 3, generator=g, dtype=torch.float64), torch.randn(4, 3, generator=g,
                                                                                   dtype=torch.float64)
@@ -86,7 +86,7 @@ class ContrastiveLoss(nn.Module):
 _TEMPERATURES = ('tau', 'tau0')
 
 def _module_doc(name:str, fn, params)->str:
-    "The class docstring `help()` shows: the function's summary, each hyper-parameter with its default and meaning, and a runnable example."
+    "The class docstring `help()` shows: the summary, each hyper-parameter with its default and meaning, an example."
     try: notes = docments(fn)
     # no source to read or parse (a lambda, a builtin): the docstring goes without the notes
     except Exception: notes = {}
@@ -96,7 +96,8 @@ def _module_doc(name:str, fn, params)->str:
     lines = [f"`nn.Module` version of `{fn.__name__}`: {fn.__doc__}", '', 'Parameters:']
     for k in params:
         d = sig.parameters[k].default
-        lines.append(f"    {k} = {d!r}: {notes.get(k) or ''}".rstrip(': ') if d is not inspect.Parameter.empty else f"    {k} (required): {notes.get(k) or ''}")
+        head = f"    {k} (required)" if d is inspect.Parameter.empty else f"    {k} = {d!r}"
+        lines.append(f"{head}: {notes.get(k) or ''}".rstrip(': '))
     t = next((k for k in params if k in _TEMPERATURES), None)
     lab = ', torch.arange(8) % 2' if 'labels' in sig.parameters else ''
     lines += ['', 'Example:', f"    >>> loss = {name}({'0.2' if t else ''})",
@@ -105,13 +106,15 @@ def _module_doc(name:str, fn, params)->str:
 
 # %% ../nbs/08_losses.ipynb #49d52f4f
 def _loss_module(name, fn, supervised=False, skip=('return_tau',), validate=True):
-    "A `ContrastiveLoss` subclass for `fn`: its hyper-parameters read from `fn`'s signature (the temperature first), an explicit signature for `help()` and IDEs, and a docstring with an example."
+    "A `ContrastiveLoss` subclass for `fn`, its hyper-parameters, signature and docstring read from `fn`'s."
     sig = inspect.signature(fn)
-    params = [k for k, p in sig.parameters.items() if k not in ('z1', 'z2', 'labels', *skip) and p.kind != inspect.Parameter.VAR_KEYWORD]
+    params = [k for k, p in sig.parameters.items()
+              if k not in ('z1', 'z2', 'labels', *skip) and p.kind != inspect.Parameter.VAR_KEYWORD]
     # stable: only the temperature moves to the front
     params = tuple(sorted(params, key=lambda k: k not in _TEMPERATURES))
     P = inspect.Parameter
-    ps = [P(k, P.POSITIONAL_OR_KEYWORD if k not in ('gather',) else P.KEYWORD_ONLY, default=sig.parameters[k].default, annotation=sig.parameters[k].annotation) for k in params]
+    ps = [P(k, P.POSITIONAL_OR_KEYWORD if k not in ('gather',) else P.KEYWORD_ONLY, default=sig.parameters[k].default,
+            annotation=sig.parameters[k].annotation) for k in params]
     ps = sorted(ps, key=lambda p: p.kind)   # keyword-only after the positional ones
     cls = type(name, (ContrastiveLoss,),
                dict(fn=staticmethod(fn), supervised=supervised, params=params, validate=validate,
@@ -158,7 +161,7 @@ LOSS_ALIASES = {'ntxent': 'nt_xent', 'infonce': 'nt_xent', 'simclr': 'nt_xent', 
 _FN2MOD = {c.fn: c for c in LOSSES.values()}
 
 def _check_loss_signature(fn):
-    "Raise `TypeError` unless `fn` can be called as a loss: two positional parameters (z1, z2), then labels and hyper-parameters."
+    "Raise `TypeError` unless `fn` can be called as a loss: positional z1, z2, then labels and hyper-parameters."
     try: sig = inspect.signature(fn)
     except (TypeError, ValueError): return   # a builtin without a signature: its call will tell
     P = inspect.Parameter
@@ -201,7 +204,7 @@ def get_loss(loss, # a registered name, 'module:function', a loss function of (z
 # %% ../nbs/08_losses.ipynb #1b4713a8
 @contextlib.contextmanager
 def _cwd_importable():
-    "The working directory on `sys.path` while importing (a console script's path starts at its own folder, not the working directory)."
+    "The working directory on `sys.path` while importing (a console script's path starts at its own folder)."
     added = os.getcwd() not in sys.path and '' not in sys.path
     if added: sys.path.insert(0, os.getcwd())
     try: yield
@@ -249,7 +252,7 @@ def check_loss(loss, # a name, 'module:function', function or module (as `get_lo
                n:int=16, d:int=32, # the dry run's batch: n pairs of d-dimensional unit vectors
                **kwargs, # hyper-parameters, as to `get_loss`
               )->nn.Module:
-    "A one-batch dry run before training: the loss must give a finite scalar with a finite, non-zero gradient. Returns its module; a `ValueError` names the loss otherwise."
+    "A one-batch dry run: the loss must give a finite scalar with a finite, non-zero gradient; returns its module."
     name = _loss_name(loss)
     try: mod = get_loss(loss, **kwargs)
     except (ValueError, TypeError) as e:
@@ -293,7 +296,8 @@ class MemoryQueue(nn.Module):
         check_int(size, 'size', 1); check_int(dim, 'dim', 1)
         if init not in ('empty', 'random'): raise ValueError(f"`init` must be 'empty' or 'random', got {init!r}")
         full = init == 'random'
-        q = l2_normalize(torch.randn(size, dim, generator=torch.Generator().manual_seed(seed))) if full else torch.zeros(size, dim)
+        if full: q = l2_normalize(torch.randn(size, dim, generator=torch.Generator().manual_seed(seed)))
+        else: q = torch.zeros(size, dim)
         self.register_buffer('queue', q)
         self.register_buffer('ptr', torch.zeros((), dtype=torch.long))
         self.register_buffer('count', torch.tensor(size if full else 0))
@@ -310,7 +314,8 @@ class MemoryQueue(nn.Module):
     def push(self, z:Tensor):
         "Store the rows of `z` (detached, normalised), overwriting the oldest once full."
         if not isinstance(z, Tensor) or z.ndim != 2 or z.shape[1] != self.queue.shape[1]:
-            raise ValueError(f"`z` must be (B, {self.queue.shape[1]}) projections, got {tuple(getattr(z, 'shape', ()))}")
+            shape = tuple(getattr(z, 'shape', ()))
+            raise ValueError(f"`z` must be (B, {self.queue.shape[1]}) projections, got {shape}")
         size = len(self.queue)
         z = l2_normalize(z.detach().to(self.queue))[-size:]
         idx = (torch.arange(len(z), device=z.device) + self._p) % size

@@ -82,7 +82,7 @@ def fmt_mean(mean, std=None, digits:int=1)->str:
 SMOKE_NOTE = "**Smoke test** (`scale='smoke'`): a tiny run that exercises the code; its numbers are not results."
 
 def results_table(res:dict, metrics=None)->str:
-    "Markdown table of a result: settings, our metrics (mean ± std over seeds, n), the paper's where it has them, seconds per model."
+    "Markdown table of a result: settings, our metrics (mean ± std over seeds, n), the paper's, seconds per model."
     exp = EXPERIMENTS[res['experiment']]
     metrics = metrics or exp.metrics
     rows = summarize(res)
@@ -93,10 +93,12 @@ def results_table(res:dict, metrics=None)->str:
     head += ['seeds', 's/model']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in rows:
-        cells = [_fmt_setting(r[k]) for k in exp.keys] + [fmt_mean(*r[m][:2], metric_digits(m)) if r[m] else '–' for m in metrics]
+        cells = ([_fmt_setting(r[k]) for k in exp.keys]
+                 + [fmt_mean(*r[m][:2], metric_digits(m)) if r[m] else '–' for m in metrics])
         if has_paper:
             p = paper_row(res, r)
-            cells += [(f"{p[m]:.{metric_digits(m)}f}" if isinstance(p.get(m), (int, float)) else '–') if p else '–' for m in metrics]
+            num = lambda m: f"{p[m]:.{metric_digits(m)}f}" if isinstance(p.get(m), (int, float)) else '–'
+            cells += [num(m) if p else '–' for m in metrics]
         cells += [str(len(r['_rows'])), f"{r['seconds']:.0f}"]
         lines.append('| ' + ' | '.join(cells) + ' |')
     out = '\n'.join(lines)
@@ -114,7 +116,7 @@ def scale_title(res:dict, title:str)->str:
 # %% ../nbs/21_report.ipynb #55999282
 def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=None, paper_x:str|None=None,
               ylabel:str|None=None, chance:float|None=None):
-    "`y` against `x`, one line per `hue` combination (mean ± std over seeds), the paper's numbers dashed (matched on `paper_x`, default `x`)."
+    "`y` against `x`, one line per `hue` combination (mean ± std over seeds), the paper's numbers dashed."
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(5.2, 3.6))[1]
     hue = (hue,) if isinstance(hue, str) else tuple(hue)
@@ -145,7 +147,7 @@ def line_plot(res:dict, x:str, y:str, hue=('method',), ax=None, title:str|None=N
 
 # %% ../nbs/21_report.ipynb #910872d8
 def save_json(res:dict, path)->Path:
-    "Write a result dict to `path` as JSON (folders made as needed): the rows, config and paper numbers, enough to redraw its table and figure."
+    "Write a result dict to `path` as JSON (folders made as needed): rows, config and paper numbers."
     return atomic_write(path, json.dumps(res, indent=1, default=str))
 
 # %% ../nbs/21_report.ipynb #6f5c5b98
@@ -171,8 +173,8 @@ def save_results(res:dict, out)->list[Path]:
     exp = EXPERIMENTS[res['experiment']]
     paths = [out/'results.json', out/f"{exp.name}.md"]
     save_json(res, paths[0])
-    paths[1].write_text(f"# {exp.name}\n\n{exp.summary}\n\n" + results_table(res) + ("\n\nThe paper: "
-                                                                                     f"{res['paper_note']}\n" if res.get('paper_note') else '\n'))
+    note = f"\n\nThe paper: {res['paper_note']}\n" if res.get('paper_note') else '\n'
+    paths[1].write_text(f"# {exp.name}\n\n{exp.summary}\n\n" + results_table(res) + note)
     if exp.figure is not None:
         fig = exp.figure(res)
         fig.savefig(out/f"{exp.name}.png", dpi=120, bbox_inches='tight'); plt.close(fig)
@@ -181,7 +183,7 @@ def save_results(res:dict, out)->list[Path]:
 
 # %% ../nbs/21_report.ipynb #fs000002
 class FramesSlider:
-    "Pre-drawn frames behind a range input, as one HTML output (`_repr_html_`): the page shows frame `start` and moving the slider shows another, with no kernel."
+    "Pre-drawn frames behind a range input, as one HTML output (`_repr_html_`): a slider that needs no kernel."
     def __init__(self, frames:list, # base64 images, one per value
                  labels:list, # the text shown beside the slider for each frame
                  label:str, # the slider's name
@@ -196,7 +198,8 @@ class FramesSlider:
                 "d.querySelector('output').textContent=d.dataset.labels.split('|')[v]")
         def img(i, f, l):
             hide = '' if i == self.start else 'display:none'
-            return f'<img src="data:{self.mime};base64,{f}" alt="{esc(self.label)} = {esc(l)}" style="max-width:100%;{hide}">'
+            alt = f"{esc(self.label)} = {esc(l)}"
+            return f'<img src="data:{self.mime};base64,{f}" alt="{alt}" style="max-width:100%;{hide}">'
         imgs = ''.join(img(i, f, l) for i, (f, l) in enumerate(zip(self.frames, self.labels)))
         return (f'<div class="cnb-frames" data-labels="{esc("|".join(map(str, self.labels)))}">'
                 f'<label style="font-family:sans-serif;font-size:0.9rem">{esc(self.label)} = '
@@ -215,7 +218,7 @@ def frames_slider(draw, # draw(value, ax): draws the frame for `value` on the ax
                   dpi:int=80, # each frame's resolution: frames × size is what the page weighs
                   image_format:str='png', # 'png' (line art) or 'jpeg' (photographs: several times smaller)
                  )->FramesSlider:
-    "A slider over frames drawn now: `draw(value, ax)` for each of `values`, each frame embedded as an image, so the slider works on a static page as in a live notebook."
+    "A slider over frames drawn now by `draw(value, ax)` for each of `values`, each embedded as an image."
     import base64, io
     import matplotlib.pyplot as plt
     values = list(values)
@@ -237,7 +240,7 @@ def frames_slider(draw, # draw(value, ax): draws the frame for `value` on the ax
 
 # %% ../nbs/21_report.ipynb #62e7bee5
 def merge_runs(*results:dict)->dict:
-    "One result from several runs of the same experiment: their rows, list options unioned in order, the seconds summed, each run's own options kept in `runs` (flattened when a result is itself merged)."
+    "One result from several runs of one experiment: rows joined, list options unioned, each run's options in `runs`."
     if len({r['experiment'] for r in results}) != 1: raise ValueError("`results` must come from one experiment")
     cfg = dict(results[0]['config'])
     for r in results[1:]:

@@ -67,7 +67,8 @@ class ProbeDataset(torch.utils.data.Dataset):
         perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
         return self.subset(perm[nv:]), self.subset(perm[:nv])
     def __repr__(self):
-        return f"{type(self).__name__}({self.name}: {len(self)} images {tuple(self.x.shape[1:])}, {len(self.classes)} classes, labels={list(self.labels)})"
+        return (f"{type(self).__name__}({self.name}: {len(self)} images {tuple(self.x.shape[1:])}, "
+                f"{len(self.classes)} classes, labels={list(self.labels)})")
     def show(self, n:int=8, ncols:int=8, label:str|None=None, idx=None, figsize=None, title=None):
         "Draw `n` images with their labels (`label` picks one of `labels`; default the primary `y`)."
         # spread over the dataset (sources may be sorted by class)
@@ -239,7 +240,8 @@ def _has_idx(folder:Path, split:str)->bool:
                                                                                                  'labels-idx1-ubyte'))
 
 # %% ../nbs/11_sources.ipynb #b34f5d77
-def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, download:bool, mirror, extra=())->ProbeDataset:
+def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, download:bool, mirror,
+                extra=())->ProbeDataset:
     "An MNIST-format dataset from the first folder holding the split, else downloaded into `data_home()/raw`."
     split = 'train' if train else 't10k'
     base = Path(path) if path is not None else None
@@ -269,7 +271,7 @@ def _idx_source(name:str, raw:str, prefix:str, classes, path, train:bool, downlo
     return ProbeDataset(x, y, list(classes), name=f"{name} {'train' if train else 'test'}")
 
 # %% ../nbs/11_sources.ipynb #501140ab
-def mnist(path=None, # a folder holding the four idx files, or `MNIST/raw` with them (default `data_home()`); downloaded when missing
+def mnist(path=None, # a folder of the four idx files, or `MNIST/raw` with them (default `data_home()`); else downloaded
           train:bool=True, download:bool=True,
           # base URL serving MNIST's four `.gz` files (default `$CONTRASTIVE_NB_MIRROR`, else the official mirror)
           mirror:str|None=None)->ProbeDataset:
@@ -281,7 +283,7 @@ FASHION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sanda
                    'Ankle boot')
 DEBIAN_FASHION_MNIST = Path('/usr/share/datasets/fashion-mnist')  # Debian's dataset-fashion-mnist
 
-def fashion_mnist(path=None, # a folder holding the four idx files, or `FashionMNIST/raw` with them; default: `data_home()`, then Debian's folder
+def fashion_mnist(path=None, # the four idx files' folder, or `FashionMNIST/raw` (default `data_home()`, then Debian's)
                   train:bool=True, download:bool=True,
                   # base URL serving `fashion-mnist/*-ubyte.gz` (default `$CONTRASTIVE_NB_MIRROR`, else the official
                   # source)
@@ -296,11 +298,13 @@ def _cifar_folder(n): return 'cifar-10-batches-py' if n == 10 else 'cifar-100-py
 
 # %% ../nbs/11_sources.ipynb #b04b19b7
 def _cifar_files(n, train):
-    return ([f'data_batch_{i}' for i in range(1, 6)] if train else ['test_batch']) if n == 10 else ['train' if train else 'test']
+    if n != 10: return ['train' if train else 'test']
+    return [f'data_batch_{i}' for i in range(1, 6)] if train else ['test_batch']
 
 # %% ../nbs/11_sources.ipynb #aa4a0931
 def _cifar_members(n):
-    return [f"{_cifar_folder(n)}/{f}" for f in _cifar_files(n, True) + _cifar_files(n, False) + ['batches.meta' if n == 10 else 'meta']]
+    files = _cifar_files(n, True) + _cifar_files(n, False) + ['batches.meta' if n == 10 else 'meta']
+    return [f"{_cifar_folder(n)}/{f}" for f in files]
 
 # %% ../nbs/11_sources.ipynb #26b90d8d
 def cifar(n_classes:int=10, # 10 or 100
@@ -354,7 +358,8 @@ def image_folder(path, # torchvision's ImageFolder layout: one subfolder of imag
     try:
         classes = sorted(p.name for p in path.iterdir() if p.is_dir() and not p.name.startswith('.'))
         if not classes: raise FileNotFoundError(f"no class folders in {path}")
-        files = [(c, f) for c, k in enumerate(classes) for f in sorted((path/k).iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES]
+        files = [(c, f) for c, k in enumerate(classes) for f in sorted((path/k).iterdir())
+                 if f.suffix.lower() in IMAGE_SUFFIXES]
         if not files: raise FileNotFoundError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in the class folders of {path}")
         xs, ys, ims = [], [], []
         for c, f in files:
@@ -376,7 +381,10 @@ def image_folder(path, # torchvision's ImageFolder layout: one subfolder of imag
     return ProbeDataset(torch.stack(xs), torch.tensor(ys), classes, name=name or f"image folder {path.name}")
 
 # %% ../nbs/11_sources.ipynb #dbc7e1c2
-def imagenette(path=None, # folder of the extracted Imagenette (train/ and val/ inside); default: `data_home()/imagenette2-160`, downloaded when missing
+def imagenette(
+               # the extracted Imagenette (train/ and val/ inside); default `data_home()/imagenette2-160`,
+               # downloaded when missing
+               path=None,
                split:str='train', size:int=128,
                mirror:str|None=None)->ProbeDataset: # base URL serving `imagenette2-160.tgz`
     "Imagenette (10 ImageNet classes, the 160 px release), resized (shorter side) and centre-cropped to `size`."
@@ -426,7 +434,8 @@ def skimage_textures(n_per_class:int=100, # crops drawn from each source image
         for s in side.tolist():
             i = int(torch.randint(0, H - s + 1, (1,), generator=g)); j = int(torch.randint(0, W - s + 1, (1,),
                                                                                            generator=g))
-            xs.append(F.interpolate(t[..., i:i + s, j:j + s], size=(size, size), mode='bilinear', antialias=True, align_corners=False)[0])
+            crop = t[..., i:i + s, j:j + s]
+            xs.append(F.interpolate(crop, size=(size, size), mode='bilinear', antialias=True, align_corners=False)[0])
     x = torch.stack(xs).clamp(0, 255).round().to(torch.uint8)
     y = torch.arange(len(names)).repeat_interleave(n_per_class)
     return ProbeDataset(x, y, list(names), name='skimage textures')
