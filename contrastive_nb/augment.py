@@ -17,7 +17,7 @@ __all__ = ['crop_boxes', 'crop_method', 'resized_crop', 'grayscale', 'adjust_bri
 
 # %% ../nbs/15_augment.ipynb #4dd66c1d
 def _gen(x:Tensor, seed:int|None, generator:torch.Generator|None):
-    "The generator every draw uses: `generator` if given, a fresh one seeded with `seed` on x's device, or the global RNG."
+    "The generator of every draw: `generator`, or a fresh one seeded with `seed` on x's device, or the global RNG."
     if generator is not None: return generator
     if seed is None: return None
     return torch.Generator(device=x.device).manual_seed(int(seed))
@@ -51,7 +51,7 @@ def crop_boxes(n:int, H:int, W:int, scale=(0.08, 1.0), ratio=(3/4, 4/3), g=None,
 
 # %% ../nbs/15_augment.ipynb #4378e8d9
 def _src_coords(start:Tensor, length:Tensor, n_out:int, n_in:int, flip:Tensor|None=None):
-    "Source pixel pairs and weights along one axis: output centre i ↦ start + (i + ½)·length/n_out − ½ (align_corners=False), clamped to the image (border)."
+    "Source pixel pairs and weights along one axis: output i ↦ start + (i + ½)·length/n_out − ½, clamped to the image."
     i = (torch.arange(n_out, device=start.device, dtype=torch.float32) + 0.5) / n_out
     i = i.expand(len(start), -1)
     if flip is not None: i = torch.where(flip[:, None], 1 - i, i)
@@ -69,7 +69,7 @@ def _interp_matrix(start, length, n_out, n_in, flip=None):
 
 # %% ../nbs/15_augment.ipynb #2a26c8df
 def crop_method(C:int, H:int, W:int)->str:
-    "The resampler `resized_crop(method='auto')` uses: 'matmul' for small images, where it measured faster on CPU (see the data benchmark), else 'grid'."
+    "The resampler `resized_crop(method='auto')` uses: 'matmul' for small images (faster on CPU), else 'grid'."
     return 'matmul' if max(H, W) <= 64 or (C == 1 and max(H, W) <= 128) else 'grid'
 
 # %% ../nbs/15_augment.ipynb #27e915a2
@@ -80,7 +80,7 @@ def resized_crop(x:Tensor, # (B, C, H, W) float
                  # 'matmul', 'grid' or 'auto' (matmul for small images, where the benchmark measured it faster on CPU)
                  method:str='auto',
                 )->Tensor:
-    "Crop every image to its own box and resize it to `size` bilinearly, flips folded in: two batched matmuls with per-sample interpolation matrices (small images) or one `grid_sample` (large ones)."
+    "Crop every image to its own box and resize it to `size` bilinearly, flips folded in, all in one batched pass."
     B, C, H, W = x.shape
     if method == 'auto': method = crop_method(C, H, W)
     if method == 'matmul':
@@ -143,7 +143,8 @@ def _hsv2rgb(h, s, v):
     i = i.to(torch.int32) % 6
     p = (v * (1.0 - s)).clamp(0, 1); q = (v * (1.0 - s * f)).clamp(0, 1); t = (v * (1.0 - s * (1.0 - f))).clamp(0, 1)
     mask = i[:, None] == torch.arange(6, device=i.device, dtype=torch.int32)[None, :, None, None]
-    a1 = torch.stack((v, q, p, p, t, v), 1); a2 = torch.stack((t, v, v, q, p, p), 1); a3 = torch.stack((p, p, t, v, v, q), 1)
+    a1, a2 = torch.stack((v, q, p, p, t, v), 1), torch.stack((t, v, v, q, p, p), 1)
+    a3 = torch.stack((p, p, t, v, v, q), 1)
     a4 = torch.stack((a1, a2, a3), 1)  # (B, 3, 6, H, W)
     return torch.einsum('bijk,bxijk->bxjk', mask.to(v.dtype), a4)
 
@@ -156,7 +157,7 @@ def adjust_hue(x:Tensor, f:Tensor)->Tensor:
 # %% ../nbs/15_augment.ipynb #de7d07bf
 def gaussian_blur(x:Tensor, sigma:Tensor, # per-sample σ (B,); σ = 0 leaves that image unchanged
                   kernel_size:int)->Tensor:
-    "Blur every image with its own σ: separable Gaussian kernels as a grouped convolution, reflect padding (as torchvision)."
+    "Blur every image with its own σ: separable Gaussian kernels, a grouped convolution, reflect padding."
     if kernel_size % 2 == 0 or kernel_size < 1:
         raise ValueError(f"`kernel_size` must be a positive odd int, got {kernel_size}")
     B, C, H, W = x.shape
@@ -232,7 +233,8 @@ class Augment(nn.Module):
             sig = _u(B, *self.blur_sigma, g, dev) * coin(self.blur).float()
             x = gaussian_blur(x, sig, k)
         if self.mean is not None:
-            m = torch.as_tensor(self.mean, device=dev, dtype=x.dtype)[:, None, None]; s = torch.as_tensor(self.std, device=dev, dtype=x.dtype)[:, None, None]
+            m = torch.as_tensor(self.mean, device=dev, dtype=x.dtype)[:, None, None]
+            s = torch.as_tensor(self.std, device=dev, dtype=x.dtype)[:, None, None]
             x = (x - m) / s
         return x
 
@@ -240,7 +242,7 @@ class Augment(nn.Module):
                   # (B, n) per-image constants (RandBit bits), appended as channels after augmentation
                   extra:Tensor|None=None,
                  ):
-        "Both views from one pass over the doubled batch; `extra` channels are never augmented and are shared by both views."
+        "Both views from one pass over the doubled batch; `extra` channels are never augmented, shared by both views."
         v = self(torch.cat([x, x]), seed=seed, generator=generator)
         v1, v2 = v.chunk(2)
         if extra is not None:

@@ -18,7 +18,7 @@ def _conv_bn(ni, nf, stride=2):
 
 # %% ../nbs/17_models.ipynb #3321751e
 class ConvN(nn.Module):
-    "The RandBit colab's encoder: 3×3 stride-2 convolutions (32, 64, 64 channels, BN + ReLU), flatten (or global average pool), dense → `rep_dim` (BN + ReLU)."
+    "The RandBit colab's encoder: 3×3 stride-2 convolutions (32, 64, 64, BN + ReLU), flatten or pool, dense layer."
     def __init__(self, in_channels:int=1, # image channels plus any RandBit channels
                  widths=(32, 64, 64), rep_dim:int=128,
                  input_size:int=28, # side of the input, fixes the flattened size
@@ -42,7 +42,7 @@ class ConvN(nn.Module):
 
 # %% ../nbs/17_models.ipynb #b83f2c97
 def _set_in_channels(conv:nn.Conv2d, in_channels:int)->nn.Conv2d:
-    "A copy of `conv` taking `in_channels`; existing input filters are kept (useful for pretrained weights), new ones are zero."
+    "A copy of `conv` taking `in_channels`; existing input filters are kept (pretrained weights), new ones are zero."
     if in_channels == conv.in_channels: return conv
     new = nn.Conv2d(in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
                     bias=conv.bias is not None)
@@ -60,7 +60,7 @@ def resnet_encoder(arch:str='resnet18', # any torchvision ResNet name
                    cifar_stem:bool=False,
                    weights=None, # torchvision weights (e.g. 'DEFAULT'); None = random init
                   )->nn.Module:
-    "A torchvision ResNet without its classifier: returns the pooled representation (512-d for resnet18/34, 2048-d for resnet50)."
+    "A torchvision ResNet without its classifier: the pooled representation (512-d for resnet18/34, 2048-d for 50)."
     import torchvision
     if not hasattr(torchvision.models, arch) or not arch.startswith(('resnet', 'wide_resnet', 'resnext')):
         raise ValueError(f"`arch` must be a torchvision ResNet name such as 'resnet18', got {arch!r}")
@@ -75,12 +75,12 @@ def resnet_encoder(arch:str='resnet18', # any torchvision ResNet name
 
 # %% ../nbs/17_models.ipynb #21288296
 def cifar_resnet18(in_channels:int=3)->nn.Module:
-    "ResNet-18 for 32 px inputs (3×3 stem, no max-pool): the encoder of Wang & Liu, MACL and the CIFAR results of lightly/solo-learn."
+    "ResNet-18 for 32 px inputs (3×3 stem, no max-pool): Wang & Liu's, MACL's and lightly/solo-learn's CIFAR encoder."
     return resnet_encoder('resnet18', in_channels, cifar_stem=True)
 
 # %% ../nbs/17_models.ipynb #be076c51
 class ProjectionHead(nn.Module):
-    "MLP projection head of 0–4 linear layers: hidden layers Linear + BN + ReLU, the last a plain Linear (no bias, as the RandBit colab); 0 layers is no head (z = h)."
+    "MLP projection head of 0–4 linear layers: hidden Linear + BN + ReLU, the last a plain Linear; 0 layers: z = h."
     def __init__(self, in_dim:int, hidden_dim:int=256, out_dim:int=64,
                  # 0 = none (z = h, `out_dim` ignored), 1 = linear head; the papers' "2 layers / 3 layers" axis
                  n_layers:int=2,
@@ -92,14 +92,15 @@ class ProjectionHead(nn.Module):
         if n_layers == 0: self.net, self.out_dim, self.n_layers = nn.Identity(), in_dim, 0; return
         layers, d = [], in_dim
         for _ in range(n_layers - 1):
-            layers += [nn.Linear(d, hidden_dim, bias=False), nn.BatchNorm1d(hidden_dim), nn.ReLU(inplace=True)]; d = hidden_dim
+            layers += [nn.Linear(d, hidden_dim, bias=False), nn.BatchNorm1d(hidden_dim), nn.ReLU(inplace=True)]
+            d = hidden_dim
         layers.append(nn.Linear(d, out_dim, bias=last_bias))
         self.net, self.out_dim, self.n_layers = nn.Sequential(*layers), out_dim, n_layers
     def forward(self, h): return self.net(h)
 
 # %% ../nbs/17_models.ipynb #dcd66f63
 class ContrastiveModel(nn.Module):
-    "Encoder + projection head (+ an optional linear probe on the *detached* representation). Returns (h, z), or (h, z, logits) with a probe."
+    "Encoder + projection head (+ an optional linear probe on the *detached* representation): (h, z[, logits])."
     def __init__(self, encoder:nn.Module, head:nn.Module, probe:nn.Module|None=None):
         super().__init__()
         self.encoder, self.head, self.probe = encoder, head, probe
@@ -111,7 +112,7 @@ class ContrastiveModel(nn.Module):
 
 # %% ../nbs/17_models.ipynb #618e1e92
 def encoder_dim(encoder:nn.Module, x:Tensor)->int:
-    "Width of the representation `encoder` gives for inputs like `x` (its `rep_dim` when set, else one forward in eval mode)."
+    "Width of the representation `encoder` gives for inputs like `x` (its `rep_dim`, else one forward in eval mode)."
     if hasattr(encoder, 'rep_dim'): return int(encoder.rep_dim)
     was = encoder.training
     with torch.no_grad(): d = encoder.eval()(x[:2]).shape[1]

@@ -28,9 +28,9 @@ def init_local_group(rank:int, world_size:int, port:int, timeout:float=60.):
                             timeout=datetime.timedelta(seconds=timeout))
 
 # %% ../nbs/09_testing.ipynb #3be02502
-def run_local_group(target, # a module-level function target(rank, world_size, port, q, *args) that puts (rank, result) on q
+def run_local_group(target, # a module-level target(rank, world_size, port, q, *args) that puts (rank, result) on q
                     world_size:int, *args, timeout:float=60.)->list: # the results, in rank order
-    "Start `world_size` spawned processes on this machine (call `init_local_group` in `target`), collect one result from each, and kill what is left: a `TimeoutError` after `timeout` seconds instead of a hang."
+    "Start `world_size` spawned processes, collect one result from each, and kill what is left (a timeout, no hang)."
     ctx = mp.get_context('spawn')
     q, port = ctx.Queue(), free_port()
     procs = [ctx.Process(target=target, args=(r, world_size, port, q, *args), daemon=True) for r in range(world_size)]
@@ -40,7 +40,8 @@ def run_local_group(target, # a module-level function target(rank, world_size, p
         while len(got) < world_size:
             try: r, res = q.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
-                raise TimeoutError(f"no answer from {world_size - len(got)} of {world_size} processes in {timeout} s") from None
+                left = world_size - len(got)
+                raise TimeoutError(f"no answer from {left} of {world_size} processes in {timeout} s") from None
             got[r] = res
     finally:
         for p in procs:
@@ -59,7 +60,8 @@ def _global_batch(sizes, d:int, n_classes:int, seed:int):
 def _call(loss:str, z1, z2, y, gather:bool, kwargs:dict):
     if isinstance(kwargs.get('generator'), int):
         kwargs = dict(kwargs,
-                      generator=torch.Generator().manual_seed(kwargs['generator']))  # a fresh generator per call: the same draws in every process
+                      # a fresh generator per call: the same draws in every process
+                      generator=torch.Generator().manual_seed(kwargs['generator']))
     mod = get_loss(loss, **kwargs)
     mod.gather = gather
     return mod(z1, z2, y) if mod.supervised else mod(z1, z2)
@@ -91,7 +93,7 @@ def _gather_worker(rank:int, world_size:int, port:int, q, cases, sizes, d:int, s
         if dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/09_testing.ipynb #646f9aed
-def check_gather(loss='nt_xent', # a loss name (`losses.get_loss`), a (name, kwargs) pair, or a list of either: all checked in one set of processes
+def check_gather(loss='nt_xent', # a loss name, a (name, kwargs) pair, or a list of either (one set of processes)
                  sizes=(4, 4), # rows on each rank: one process per entry (uneven is allowed)
                  d:int=8, # embedding width
                  timeout:float=60., # seconds before the check gives up (and kills the processes)
@@ -126,11 +128,13 @@ def toy_experiment(name:str='toy'):
         if max(c['noises']) * c['scale_by'] > 10: raise ExperimentArgError('noises', 'times `scale_by` must stay <= 10')
     @experiment(name, 'a toy experiment for the tests', '1 s', keys=('method', 'noise'), metrics=('acc',),
                 paper=[dict(method='a', noise=1, acc=95.0, source='Table 0')], gpu=dict(noises=[1, 2, 3]),
-                smoke=dict(noises=[1]), checks=dict(noises=between(0, 10), methods=one_of('a', 'b')), validate=too_noisy)
+                smoke=dict(noises=[1]), checks=dict(noises=between(0, 10), methods=one_of('a', 'b')),
+                validate=too_noisy)
     def toy(noises:list[int]=[1, 2], # noise levels
             methods:list[str]=['a'], # methods to compare
             scale_by:float=1.0, # a float option
             seed:int=0, *, device):
         "Docstring of the toy experiment."
-        return [dict(method=m, noise=n, acc=100 - 10 * n * scale_by + seed, seconds=0.0) for m in methods for n in noises]
+        return [dict(method=m, noise=n, acc=100 - 10 * n * scale_by + seed, seconds=0.0)
+                for m in methods for n in noises]
     return toy

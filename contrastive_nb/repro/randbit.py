@@ -17,7 +17,8 @@ from fastai.learner import Learner
 from ..augment import crop_only
 from ..models import ConvN
 from ..experiments import experiment, between, positive, pending, loss_or_method
-from ..recipe import fit_contrastive, probe_accuracy, random_model, seed_everything, colab_adam, training_dls, fit_recipe, data_source, data_split, takes_data, check_data_sizes, check_batches_fit
+from ..recipe import (fit_contrastive, probe_accuracy, random_model, seed_everything, colab_adam,
+    training_dls, fit_recipe, data_source, data_split, takes_data, check_data_sizes, check_batches_fit)
 from ..report import line_plot
 from ..losses import get_loss
 from ..learner import NoSync
@@ -27,7 +28,7 @@ __all__ = ['RANDBIT_METHODS', 'COLAB_RANDBIT', 'ConvVAE', 'vae_loss', 'Reconstru
 
 # %% ../../nbs/tutorials/randbit.ipynb #c53e8fe2
 class ConvVAE(nn.Module):
-    "A VAE whose encoder is `ConvN`: h → (μ, log σ²) → sample → transposed convolutions → logits for every input channel (image channels first, then bits). Returns (h, μ, log σ², logits)."
+    "A VAE whose encoder is `ConvN`: h → (μ, log σ²) → sample → transposed convolutions → logits of every channel."
     def __init__(self, in_channels:int=1, input_size:int=28, latent:int=64, rep_dim:int=128):
         super().__init__()
         self.encoder = ConvN(in_channels, input_size=input_size, rep_dim=rep_dim)
@@ -47,7 +48,7 @@ class ConvVAE(nn.Module):
 # %% ../../nbs/tutorials/randbit.ipynb #de9b1998
 def vae_loss(pred, x:Tensor, # the input: image channels, then constant bit channels
              image_channels:int=1)->Tensor:
-    "Negative ELBO per image: Bernoulli likelihood of every image pixel and of every bit once (bit channels' logits averaged over the image), + KL(q(z|x) ‖ N(0, I))."
+    "Negative ELBO per image: Bernoulli likelihood of every pixel and of every bit once, + KL(q(z|x) ‖ N(0, I))."
     h, mu, logvar, logits = pred
     c = image_channels
     rec = F.binary_cross_entropy_with_logits(logits[:, :c], x[:, :c], reduction='sum')
@@ -85,13 +86,13 @@ COLAB_RANDBIT = {0.05: {0: 89.9, 5: 70.6, 10: 33.0, 15: 14.3, 20: 9.9},
                  0.2: {0: 90.0, 5: 33.0, 10: 10.4, 15: 10.0, 20: 9.9}}
 
 def _takes_tau(method:str)->bool:
-    "Whether a method trains at a temperature: the built-in contrastive ones do; a user's loss when it has a `tau` parameter."
+    "Whether a method trains at a temperature: the built-in contrastive ones, and a user's loss with a `tau` parameter."
     if method in ('vae', 'random'): return False
     return method in RANDBIT_METHODS or 'tau' in get_loss(method).params
 
 # %% ../../nbs/tutorials/randbit.ipynb #68a9ae5d
 def _randbit_loss(method:str, tau:float|None)->tuple:
-    "(loss name, loss kwargs) of a contrastive method at temperature τ (a user's loss, 'module:function' or registered, gets τ when it takes one)."
+    "(loss name, loss kwargs) of a contrastive method at temperature τ (a user's loss gets τ when it takes one)."
     if method == 'simclr': return 'nt_xent', dict(tau=tau, negatives='cross')  # the colab's N−1 cross-view negatives
     if method == 'macl': return 'macl', dict(tau0=tau)
     return method, ({} if tau is None else dict(tau=tau))
@@ -101,7 +102,8 @@ def _randbit_loss(method:str, tau:float|None)->tuple:
             "RandBit (Chen et al. 2021, Fig. 7): random bits suppress the digit in a contrastive representation, less "
             "at small τ; a VAE is barely affected",
             cpu_time='≈ 9 min on 2 cores', keys=('method', 'tau', 'batch_size', 'bits'), metrics=('acc',),
-            paper=[dict(method='simclr', tau=t, bits=b, acc=a, source='randbits_mnist colab, full MNIST (Fig. 7a)') for t, d in COLAB_RANDBIT.items() for b, a in d.items()],
+            paper=[dict(method='simclr', tau=t, bits=b, acc=a, source='randbits_mnist colab, full MNIST (Fig. 7a)')
+                   for t, d in COLAB_RANDBIT.items() for b, a in d.items()],
             paper_note='Fig. 7b shows a VAE with the same encoder losing little accuracy as bits are added (a figure; '
                        'no numbers are published).',
             full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12),
@@ -124,7 +126,7 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
             data:str='mnist-sample',
             seed:int=0,
             *, n_train, n_test, epochs=20, lr, probe_epochs, device):
-    "Probe accuracy of the class (the digit on MNIST) for encoders trained with `bits` random bits: one row per method, τ, batch size and number of bits, yielded as each model is done."
+    "Probe accuracy of the class for encoders trained with `bits` random bits, per method, τ, batch size and bits."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     for m in methods:
         for tau in (taus if _takes_tau(m) else [None]):
@@ -136,7 +138,9 @@ def randbit(bits:list[int]=[0, 5, 10], # numbers of random bits appended to ever
                     elif m == 'random': model = random_model(train, src.encoder, device, seed)
                     else:
                         loss, kw = _randbit_loss(m, tau)
-                        model = fit_contrastive(train, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+                        model = fit_contrastive(train, src.encoder, crop_only(src.size), loss, kw, epochs=epochs, bs=bs,
+                                                lr=lr,
+                                                device=device, seed=seed).model
                     acc = probe_accuracy(model, train, test, epochs=probe_epochs, device=device, seed=seed)[None]
                     row = dict(method=m, tau=tau, batch_size=bs, bits=b, acc=acc)
                     yield row
