@@ -19,13 +19,13 @@ __all__ = ['ProbeDL', 'fits_on_device', 'DeviceDL', 'probe_dls']
 
 # %% ../nbs/13_loaders.ipynb #33bee2aa
 class ProbeDL(TfmdDL):
-    "A fastai DataLoader that fetches a whole batch with one tensor index when the dataset has `batch(idx)` (no per-item collation)."
+    "A fastai DataLoader that fetches a whole batch with one tensor index when the dataset has `batch(idx)`."
     def create_batches(self, samps):
         if not hasattr(self.dataset, 'batch'):
             yield from super().create_batches(samps); return
         for idx in self.chunkify(samps): yield self.dataset.batch(torch.as_tensor(list(idx), dtype=torch.long))
     def get_idxs(self):
-        "The epoch's sample order, drawn in the main process; kept so that callbacks can find a batch's dataset indices."
+        "The epoch's sample order, drawn in the main process and kept, so that callbacks find a batch's indices."
         self.epoch_idxs = list(super().get_idxs())
         return self.epoch_idxs
     def batch_indices(self, i:int)->list[int]:
@@ -42,7 +42,7 @@ class ProbeDL(TfmdDL):
 
 # %% ../nbs/13_loaders.ipynb #e7d33270
 def _as_device(device)->torch.device:
-    "A torch device with its index filled in (`'cuda'` → `cuda:<current>`), so that devices compare equal; None is fastai's default device."
+    "A torch device with its index filled in (`'cuda'` → `cuda:<current>`), so that devices compare equal."
     if device is None:
         from fastai.torch_core import default_device
         device = default_device()
@@ -53,7 +53,7 @@ def _as_device(device)->torch.device:
 # %% ../nbs/13_loaders.ipynb #a98419e7
 @patch
 def to(self:ProbeDataset, device)->ProbeDataset:
-    "The dataset with its images, labels and label sets on `device`: a shallow copy, or itself when they are there already."
+    "The dataset with its images, labels and label sets on `device`: a shallow copy, or itself if they are there."
     dev = _as_device(device)
     if self.x.device == dev: return self
     res = copy.copy(self)
@@ -85,7 +85,7 @@ def fits_on_device(nbytes:int, # bytes of data to hold on the device
                    device, # where: CPU memory always fits (the data is already there)
                    fraction:float=0.25, # largest share of the device's free memory the data may take
                   )->bool:
-    "Whether `nbytes` of data may live on `device`: at most `fraction` of its free memory (CUDA), always on the CPU, up to 1 GiB on other devices."
+    "Whether `nbytes` may live on `device`: at most `fraction` of free CUDA memory, 1 GiB elsewhere, any on CPU."
     dev = _as_device(device)
     if dev.type == 'cpu': return True
     if dev.type == 'cuda': return nbytes <= fraction * torch.cuda.mem_get_info(dev)[0]
@@ -130,7 +130,7 @@ def probe_dls(train, # a ProbeDataset or RandBit
               # are asked for and `fits_on_device`)
               on_device:bool|str='auto',
               **kwargs)->DataLoaders:
-    "fastai `DataLoaders` over probe datasets: shuffled, `drop_last` training batches; ordered validation batches; the data held on the device when it fits."
+    "fastai `DataLoaders` over probe datasets: shuffled `drop_last` training batches, ordered validation batches."
     import random
     check_int(bs, 'bs', 1)
     if on_device not in (True, False, 'auto'):

@@ -20,7 +20,7 @@ __all__ = ['NTXentLoss', 'negative_mises_fisher_weights', 'DCLLoss', 'DCLWLoss',
 
 # %% ../../nbs/10_compat.ipynb #a9c00007
 class _LightlyQueue(MemoryQueue):
-    "A `MemoryQueue` full of random unit rows from the start, written as lightly's `MemoryBankModule`: at the pointer, and when a batch reaches the end the pointer restarts at 0 and the batch's remaining rows are dropped."
+    "A `MemoryQueue` full of random unit rows from the start, written as lightly's `MemoryBankModule` writes."
     @torch.no_grad()
     def push(self, z:Tensor):
         size, p = len(self.queue), self._p
@@ -31,11 +31,12 @@ class _LightlyQueue(MemoryQueue):
 
 # %% ../../nbs/10_compat.ipynb #c993e6f8
 def _bank_size(memory_bank_size)->tuple[int, int|None]:
-    "lightly's `memory_bank_size`: 0 (no bank), `(size, dim)`, or an int size (older lightly; the width is read from the first batch)."
+    "lightly's `memory_bank_size`: 0 (no bank), `(size, dim)`, or an int size (width from the first batch)."
     if isinstance(memory_bank_size, bool):
         raise TypeError(f"`memory_bank_size` must be an int or a (size, dim) pair, got {memory_bank_size!r}")
     if isinstance(memory_bank_size, int): size, dim = memory_bank_size, None
-    elif isinstance(memory_bank_size, Sequence) and len(memory_bank_size) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in memory_bank_size):
+    elif (isinstance(memory_bank_size, Sequence) and len(memory_bank_size) == 2
+          and all(isinstance(v, int) and not isinstance(v, bool) for v in memory_bank_size)):
         size, dim = memory_bank_size
     else: raise TypeError(f"`memory_bank_size` must be an int or a (size, dim) pair, got {memory_bank_size!r}")
     if size < 0 or (dim is not None and dim < 1):
@@ -49,7 +50,8 @@ class NTXentLoss(nn.Module):
                  chunk_size:int|str|None=None, # ours: anchors per block (see `chunked`)
                 ):
         super().__init__()
-        self.temperature, self.gather_distributed = check_tau(temperature, 'temperature'), check_flag(gather_distributed, 'gather_distributed')
+        self.temperature = check_tau(temperature, 'temperature')
+        self.gather_distributed = check_flag(gather_distributed, 'gather_distributed')
         self.size, dim = _bank_size(memory_bank_size)
         resolve_chunk(chunk_size, 1, 1); self.chunk_size = chunk_size
         self.memory_bank = _LightlyQueue(self.size, dim, init='random') if self.size and dim else None
@@ -65,8 +67,8 @@ class NTXentLoss(nn.Module):
         neg = self.memory_bank(g, update=out0.requires_grad).to(f.dtype)
         pos = upcast((f * g).sum(1)) / self.temperature
         chunk = resolve_chunk(self.chunk_size, len(f), len(neg))
-        lse_neg = upcast(f @ neg.T).div(self.temperature).logsumexp(1) if chunk is None else masked_lse(f, neg,
-                                                                                                        self.temperature, None, chunk)
+        if chunk is None: lse_neg = upcast(f @ neg.T).div(self.temperature).logsumexp(1)
+        else: lse_neg = masked_lse(f, neg, self.temperature, None, chunk)
         return (torch.logaddexp(pos, lse_neg) - pos).mean()
 
 # %% ../../nbs/10_compat.ipynb #a9c00009
@@ -76,12 +78,13 @@ def negative_mises_fisher_weights(out0:Tensor, out1:Tensor, sigma:float=0.5)->Te
 
 # %% ../../nbs/10_compat.ipynb #2e714384
 class DCLLoss(nn.Module):
-    "lightly's `DCLLoss(temperature=0.1, weight_fn=None, gather_distributed=False)`: `dcl(out0, out1, temperature)`, or with lightly's `weight_fn(out0, out1)` on the positive term. Adds `chunk_size`."
+    "lightly's `DCLLoss(temperature=0.1, weight_fn=None, gather_distributed=False)`, plus `chunk_size`."
     def __init__(self, temperature:float=0.1, weight_fn:Callable[[Tensor, Tensor], Tensor]|None=None,
                  gather_distributed:bool=False,
                  chunk_size:int|str|None=None):
         super().__init__()
-        self.temperature, self.gather_distributed = check_tau(temperature, 'temperature'), check_flag(gather_distributed, 'gather_distributed')
+        self.temperature = check_tau(temperature, 'temperature')
+        self.gather_distributed = check_flag(gather_distributed, 'gather_distributed')
         if weight_fn is not None and not callable(weight_fn):
             raise TypeError(f"`weight_fn` must be a function of (out0, out1) or None, got {weight_fn!r}")
         resolve_chunk(chunk_size, 1, 1); self.weight_fn, self.chunk_size = weight_fn, chunk_size
@@ -103,7 +106,7 @@ class DCLLoss(nn.Module):
 
 # %% ../../nbs/10_compat.ipynb #dd012dd0
 class DCLWLoss(DCLLoss):
-    "lightly's `DCLWLoss(temperature=0.1, sigma=0.5, gather_distributed=False)`: DCL with lightly's detached von Mises-Fisher weight."
+    "lightly's `DCLWLoss(temperature=0.1, sigma=0.5, gather_distributed=False)`: DCL with the detached vMF weight."
     def __init__(self, temperature:float=0.1, sigma:float=0.5, gather_distributed:bool=False,
                  chunk_size:int|str|None=None):
         self.sigma = check_scalar(sigma, 'sigma', 0., lo_open=True)
@@ -116,7 +119,7 @@ class DCLWLoss(DCLLoss):
 
 # %% ../../nbs/10_compat.ipynb #a9c00011
 class MACLLoss(nn.Module):
-    "lightly's `MACLLoss(temperature=0.1, alpha=0.5, A_0=0.0)`: τ = τ0(1 + α(A − A0)) over 2N − 2 negatives, reweighted by sg(1/W_i), computed without lightly's ε (exact for small τ0). Adds `chunk_size`."
+    "lightly's `MACLLoss(temperature=0.1, alpha=0.5, A_0=0.0)`, computed without lightly's ε, plus `chunk_size`."
     def __init__(self, temperature:float=0.1, alpha:float=0.5, A_0:float=0.0, chunk_size:int|str|None=None):
         super().__init__()
         self.temperature = check_tau(temperature, 'temperature')
