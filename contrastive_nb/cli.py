@@ -42,7 +42,8 @@ def add_experiment_options(p:argparse.ArgumentParser, exp,
         if name in skip: continue
         typ, many = _elem_type(ann)
         show = lambda v: ' '.join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
-        presets = f"cpu: {show(default)}" + ''.join(f"; {sc}: {show(p[name])}" for sc, p in (('full', exp.full), ('gpu', exp.gpu)) if name in p)
+        presets = f"cpu: {show(default)}" + ''.join(f"; {sc}: {show(p[name])}"
+                                                   for sc, p in (('full', exp.full), ('gpu', exp.gpu)) if name in p)
         help = f"{doc or name} ({presets})".replace('%', '%%')
         flag = '--' + name.replace('_', '-')
         if typ is bool: p.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None, help=help)
@@ -75,12 +76,13 @@ def _parser():
     r = sub.add_parser('run', help='run an experiment (contrastive-nb run NAME --help for its options)')
     exps = r.add_subparsers(dest='experiment', required=True, metavar='NAME', help=', '.join(EXPERIMENTS))
     pr = sub.add_parser('profile', help="profile a loss beside NT-Xent and DCL (contrastive-nb profile LOSS --help)",
-                        description=EXPERIMENTS['profile'].summary + f" [cpu preset: {EXPERIMENTS['profile'].cpu_time}]")
+                        description=f"{EXPERIMENTS['profile'].summary} [cpu preset: {EXPERIMENTS['profile'].cpu_time}]")
     pr.add_argument('loss', metavar='LOSS', help="the loss to profile: yours as module:function (a file in the working "
                                                  "directory), or a registered name")
     add_experiment_options(pr, EXPERIMENTS['profile'], skip=('loss',), seeds=(0, 1, 2), out='contrastive_nb_profile')
     p.profile_parser = pr
-    p.experiment_parsers = {name: add_experiment_options(exps.add_parser(name, help=exp.summary, description=exp.summary), exp)
+    p.experiment_parsers = {name: add_experiment_options(exps.add_parser(name, help=exp.summary,
+                                                                        description=exp.summary), exp)
                             for name, exp in EXPERIMENTS.items()}
     return p
 
@@ -102,7 +104,8 @@ def main(argv=None)->int:
     if a.cmd == 'list':
         w = max(map(len, EXPERIMENTS))
         for k, e in EXPERIMENTS.items():
-            print(f"{k:{w}s}  {e.summary} [cpu preset: {e.cpu_time}" + (f"; full: {e.full_time}" if e.full_time else '') + "]")
+            full = f"; full: {e.full_time}" if e.full_time else ''
+            print(f"{k:{w}s}  {e.summary} [cpu preset: {e.cpu_time}{full}]")
         return 0
     name = 'profile' if a.cmd == 'profile' else a.experiment
     exp, sub = EXPERIMENTS[name], p.profile_parser if a.cmd == 'profile' else p.experiment_parsers[name]

@@ -44,7 +44,7 @@ class GatherRows(torch.autograd.Function):
 
 # %% ../nbs/01_distributed.ipynb #b5a7ed6f
 def gather_rows(x:Tensor, sizes:list|None=None)->Tensor:
-    "`GatherRows` for float tensors (differentiable), a plain all-gather for labels; `sizes` from `batch_sizes` (gathered when None)."
+    "`GatherRows` for float tensors (differentiable), a plain all-gather for labels; `sizes` gathered when None."
     sizes = batch_sizes(len(x), x.device) if sizes is None else sizes
     if x.is_floating_point(): return GatherRows.apply(x, sizes)
     with torch.no_grad(): return GatherRows.apply(x, sizes)
@@ -53,7 +53,7 @@ def gather_rows(x:Tensor, sizes:list|None=None)->Tensor:
 _warned_no_group = False
 
 def shared_generator(device=None)->torch.Generator:
-    "A generator seeded with the same number on every rank (drawn on rank 0 from the global RNG and broadcast): random draws inside a loss must agree across ranks."
+    "A generator seeded with the same number on every rank (drawn on rank 0 and broadcast), for draws inside a loss."
     seed = torch.randint(0, 2**62, (1,), device=device) if world()[0] == 0 else torch.zeros(1, dtype=torch.long,
                                                                                             device=device)
     dist.broadcast(seed, 0)
@@ -81,7 +81,8 @@ def gatherable(fn):
         if a.get('reduction', 'mean') != 'mean':
             raise ValueError("`gather=True` needs reduction='mean' (the per-anchor losses of the global batch are "
                              f"not this rank's), got {a['reduction']!r}")
-        if not isinstance(a['z1'], Tensor) or not isinstance(a['z2'], Tensor) or a['z1'].ndim != 2 or len(a['z1']) != len(a['z2']):
+        z1, z2 = a['z1'], a['z2']
+        if not isinstance(z1, Tensor) or not isinstance(z2, Tensor) or z1.ndim != 2 or len(z1) != len(z2):
             raise ValueError("`z1` and `z2` must be (N, d) tensors with the same N on each rank, got "
                              f"{tuple(getattr(a['z1'], 'shape', ()))} and {tuple(getattr(a['z2'], 'shape', ()))}")
         sizes = batch_sizes(len(a['z1']), a['z1'].device)

@@ -22,7 +22,7 @@ def infonce_from_sims(s_pos:Tensor, # positive similarities, (M,)
                       s_neg:Tensor, # negative similarities, (M, K); -inf entries are ignored
                       tau:float=0.1, # temperature τ > 0
                      )->Tensor: # per-anchor losses, (M,)
-    "Contrastive loss of Wang & Liu Eq. 1 from similarities: −log softmax of the positive against {positive} ∪ negatives."
+    "Contrastive loss of Wang & Liu Eq. 1 from similarities: −log softmax of the positive among itself and negatives."
     logits = torch.cat([s_pos[:, None], s_neg], 1) / tau
     return torch.logsumexp(logits, 1) - logits[:, 0]
 
@@ -30,7 +30,7 @@ def infonce_from_sims(s_pos:Tensor, # positive similarities, (M,)
 def gradient_ratio(s_neg:Tensor, # negative similarities of each anchor, (..., K)
                    tau:float=0.1, # temperature τ > 0
                   )->Tensor: # r_i(s_ij), (..., K); sums to 1 over the negatives
-    "Relative penalty on each negative, |∂L/∂s_ij| / |∂L/∂s_ii| (Wang & Liu Eq. 5): a softmax of s/τ over the negatives."
+    "Relative penalty on each negative, |∂L/∂s_ij| / |∂L/∂s_ii| (Wang & Liu Eq. 5): softmax of s/τ over negatives."
     check_tau(tau)
     return torch.softmax(s_neg / tau, dim=-1)
 
@@ -51,7 +51,7 @@ def _candidate_sims(z1, z2, negatives, bank, check):
 def n_hard(alpha:float, # fraction of the candidate negatives kept, in (0, 1]
            k:int, # number of candidate negatives (in-batch + memory bank)
           )->int:
-    "How many negatives lie at or above the upper-α quantile: ⌈α·k⌉, at least 1 (Wang & Liu: α = 0.0819 of a 50,000-image bank = 4,095)."
+    "How many negatives lie at or above the upper-α quantile: ⌈α·k⌉, at least 1."
     return max(1, min(k, math.ceil(alpha * k - 1e-9)))
 
 # %% ../nbs/05_hardness.ipynb #60db7d2e
@@ -66,7 +66,7 @@ def _n_keep(alpha, n_cand, n_keep):
 
 # %% ../nbs/05_hardness.ipynb #1134f292
 def _top_negatives(z1, z2, alpha, negatives, bank, check, n_keep):
-    "The dense path of `_hard_pos_and`, on validated inputs: each anchor's positive similarity and its top ⌈αK⌉ (or `n_keep`) negative similarities (in-batch + bank)."
+    "The dense path of `_hard_pos_and`: each anchor's positive similarity and its top ⌈αK⌉ negative similarities."
     sim, tgt = _candidate_sims(z1, z2, negatives, bank, check)
     pos, neg = split_pos_neg(sim, tgt)
     k = _n_keep(alpha, sim.shape[1] - (1 if negatives == 'cross' else 2), n_keep)

@@ -33,7 +33,7 @@ def nt_xent(z1:Tensor, # projections of the first views, (N, d); normalised insi
             # detached
             bank:Tensor|None=None,
            )->Tensor:
-    "NT-Xent / InfoNCE (Chen et al. 2021 Eq. 1; SimCLR). Both directions averaged; with `bank`, each anchor's negatives are its in-batch ones plus every bank row (MoCo/InstDisc-style)."
+    "NT-Xent / InfoNCE (Chen et al. 2021 Eq. 1; SimCLR), both directions averaged; `bank` rows are extra negatives."
     check_pair(z1, z2, check)
     check_tau(tau)
     _check_reduction(reduction)

@@ -26,7 +26,7 @@ def supcon(z1:Tensor, # first views, (N, d)
            # anchors per block for O(N·d) memory: None (dense), an int, or 'auto' (see `chunked`)
            chunk_size:int|str|None=None,
           )->Tensor:
-    "Supervised contrastive loss L_out (Khosla et al. 2020 Eq. 2) over both views; equals `nt_xent` when labels are all distinct."
+    "Supervised contrastive loss L_out (Khosla et al. 2020 Eq. 2) over both views; `nt_xent` for distinct labels."
     n, _ = check_pair(z1, z2, check)
     check_tau(tau)
     check_labels(labels, n)
@@ -57,6 +57,5 @@ def joint_contrastive(z1:Tensor, # first views, (N, d)
                      )->Tensor:
     "Joint loss β·SupCon + (1−β)·NT-Xent (Xue et al. 2023)."
     beta = check_scalar(beta, 'beta', 0., 1.)
-    return beta * supcon(z1, z2, labels, tau, check, chunk_size=chunk_size) + (1 - beta) * nt_xent(z1, z2, tau, 'all',
-                                                                                                   check=check,
-                                                                                                       chunk_size=chunk_size)
+    return (beta * supcon(z1, z2, labels, tau, check, chunk_size=chunk_size)
+            + (1 - beta) * nt_xent(z1, z2, tau, 'all', check=check, chunk_size=chunk_size))

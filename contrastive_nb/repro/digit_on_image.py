@@ -10,7 +10,9 @@ import math
 from ..probes import digit_on_image, COMPOSITES, GRID_OFFSETS
 from ..augment import simclr_augment
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, loss_or_method, pending
-from ..recipe import digit_split, train_encoder, probe_accuracy, METHODS, takes_tau, takes_data, data_split, check_data_sizes
+from contrastive_nb.recipe import (digit_split, train_encoder, probe_accuracy, METHODS, takes_tau, takes_data,
+    data_split,
+    check_data_sizes)
 from ..report import line_plot
 
 # %% auto #0
@@ -18,7 +20,7 @@ __all__ = ['digit_on_image_tradeoff', 'digit_on_image_figure']
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #ddb25349
 def _doi_data(data, n_train, n_test, size, digit_size, composite, seed):
-    "(training images, training digits, (probe train, probe test)): the probes put every training digit on the training images and held-out digits on the test images."
+    "(training images, training digits, (probe train, probe test)): held-out digits on the test images."
     itr, ite = data_split(data, n_test, seed, n_train=n_train)
     dtr, dte = digit_split(1000, seed)
     probe = (digit_on_image(itr, dtr, len(dtr), size, digit_size, composite=composite, seed=seed + 1),
@@ -68,7 +70,7 @@ def digit_on_image_tradeoff(
         composite:str='absdiff',
         seed:int=0,
         *, n_train=2000, n_test, batch_size, epochs, lr, probe_epochs, device):
-    "Digit and image-class probe accuracy against the size K of the digit pool: one row per method, τ and K, yielded as each model is done."
+    "Digit and image-class probe accuracy against the size K of the digit pool: a row per method, τ and K."
     itr, dtr, probe = _doi_data(data, n_train, n_test, size, digit_size, composite, seed)
     aug = simclr_augment(size)
     def row(m, tau, K, model):
@@ -87,7 +89,7 @@ def digit_on_image_tradeoff(
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #d4883930
 def digit_on_image_figure(res:dict):
-    "Digit accuracy (left) and image-class accuracy (right) against K, a line per method and τ; the random network dotted."
+    "Digit accuracy (left) and image-class accuracy (right) against K, a line per method and τ; the floor dotted."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.8))
     rnd = [r for r in res['rows'] if r['method'] == 'random']

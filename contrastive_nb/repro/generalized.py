@@ -16,7 +16,9 @@ from ..sources import skimage_textures
 from ..generalized import sample_prior, SWD_CONVENTIONS
 from ..metrics import alignment, uniformity
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method
-from ..recipe import untrained_contrastive, digit_split, fit_contrastive, train_encoder, random_model, probe_accuracy, view_embeddings, check_batches_fit, data_source, data_split, takes_data, check_data_sizes, is_user_loss, takes_tau
+from ..recipe import (untrained_contrastive, digit_split, fit_contrastive, train_encoder, random_model,
+    probe_accuracy, view_embeddings, check_batches_fit, data_source, data_split, takes_data, check_data_sizes,
+    is_user_loss, takes_tau)
 from ..report import line_plot, summarize, SMOKE_NOTE
 
 # %% auto #0
@@ -30,7 +32,7 @@ __all__ = ['GEN_LOSSES', 'LOCAL_FEATURES', 'LOCAL_DATA', 'LOCAL_REGIONS', 'gener
 GEN_LOSSES = ('nt_xent', 'decoupled', 'swd-hypersphere', 'swd-hypercube', 'swd-normal', 'random')
 
 def generalized_loss(name:str, # a name in `GEN_LOSSES`
-                     lam:float=1., # λ of the distribution term (SWD: in the unit of `swd_convention`); unused by nt_xent
+                     lam:float=1., # λ of the distribution term (SWD: in `swd_convention`'s unit); unused by nt_xent
                      tau:float=0.1, # temperature of nt_xent and decoupled's log-sum-exp
                      swd_convention:str='code', # the unit of the SWD losses' λ (see `generalized.swd`)
                     )->tuple:
@@ -158,7 +160,8 @@ def prior_marginals(names=('nt_xent', 'swd-hypersphere', 'swd-hypercube', 'swd-n
     kurt = {}
     for ax, name in zip(axs, names):
         loss, kw = generalized_loss(name, lam, swd_convention=swd_convention)
-        model = fit_contrastive(tr, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=256, device=device, seed=seed, head_layers=head_layers).model.eval()
+        model = fit_contrastive(tr, 'convn', crop_only(28), loss, kw, epochs=epochs, bs=256, device=device, seed=seed,
+                                head_layers=head_layers).model.eval()
         x = te.batch(torch.arange(len(te)))[0].as_subclass(Tensor).to(next(model.parameters()).device)
         with torch.no_grad(): z = prior_space(name, model(x)[1].float()).cpu()
         kurt[name] = round(kurtosis(z), 2)
@@ -397,7 +400,8 @@ def local_table(res:dict, metric:str='score', k:dict|None=None)->str:
     out = [SMOKE_NOTE, ''] if res['config'].get('scale') == 'smoke' else []
     out += [head, '|---' * (1 + len(datas) * len(layers)) + '|']
     for f in feats:
-        cells = [f"{v[0]:.1f}" + (f" ± {v[1]:.1f}" if v[1] else '') if (v := rows.get((d, f, l))) else '—' for d in datas for l in layers]
+        cells = [f"{v[0]:.1f}" + (f" ± {v[1]:.1f}" if v[1] else '') if (v := rows.get((d, f, l))) else '—'
+                 for d in datas for l in layers]
         out.append(f"| {f} | " + ' | '.join(cells) + ' |')
     return '\n'.join(out)
 
@@ -415,8 +419,8 @@ def local_features_figure(res:dict, metric:str='score'):
             stride = sub['rows'][0]['stride']
             ax = line_plot(sub, 'k', metric, hue=('features',), ax=axs[i, j],
                            title=f"{name}: layer {l} (stride {stride})")
-            ax.set_ylabel('' if j else ('best-cluster IoU, all regions (%)' if metric == 'score' else 'best-cluster '
-                                                                                                      'IoU, objects (%)' if metric == 'object_iou' else metric))
+            names = {'score': 'best-cluster IoU, all regions (%)', 'object_iou': 'best-cluster IoU, objects (%)'}
+            ax.set_ylabel('' if j else names.get(metric, metric))
             if i or j: ax.get_legend().remove()
     fig.tight_layout()
     return fig

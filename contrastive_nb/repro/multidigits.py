@@ -41,7 +41,8 @@ def _grid_fits(cfg):
             "MultiDigits (Chen et al. 2021, Table 3): SimCLR on canvases of 1-16 digits keeps single-digit accuracy "
             "up to about 8 digits; overlap (random placement) hurts more as digits are added",
             cpu_time='≈ 12 min on 2 cores', keys=('method', 'placement', 'count'), metrics=('acc',),
-            paper=[dict(method=m, placement=p, count=k, acc=a, source='Chen et al. 2021, Table 3 (ResNet-18, 112 px)') for (m, p), d in MULTIDIGITS_PAPER.items() for k, a in d.items()]
+            paper=[dict(method=m, placement=p, count=k, acc=a, source='Chen et al. 2021, Table 3 (ResNet-18, 112 px)')
+                   for (m, p), d in MULTIDIGITS_PAPER.items() for k, a in d.items()]
                   + [dict(method='random', acc=18.0, source='Chen et al. 2021, Table 3 caption (random network)')],
             full=dict(n_train=20000, epochs=20), full_time='≈ 16 min per model on 2 cores',
             gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30,
@@ -72,7 +73,7 @@ def multidigits_count(
         data:str='mnist-sample',
         seed:int=0,
         *, batch_size, epochs, lr, probe_epochs, device):
-    "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits: one row per method, placement and count, yielded as each model is done."
+    "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits, per method and placement."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     probe = (multi_digits(tr, n_probe, 1, canvas, digit_size, 'random', composite, seed=seed + 1),
@@ -95,12 +96,13 @@ def multidigits_count(
 
 # %% ../../nbs/tutorials/multidigits.ipynb #d0e9ff14
 def multidigits_figure(res:dict):
-    "Single-digit accuracy against the number of digits per training canvas, a line per method and placement, the paper's Table 3 dashed; the random network as a dotted floor."
+    "Single-digit accuracy against digits per training canvas, per method and placement; the paper's Table 3 dashed."
     rows = [r for r in res['rows'] if r['method'] == 'random']
     floor = sum(r['acc'] for r in rows) / len(rows) if rows else None
     ax = line_plot(res, 'count', 'acc', hue=('method', 'placement'), chance=floor,
                    ylabel='single-digit probe accuracy (%)',
-                   title='MultiDigits: accuracy against digits per canvas' + ('' if floor is None else f" (dotted: random net, {floor:.1f} %)"))
+                   title='MultiDigits: accuracy against digits per canvas'
+                         + ('' if floor is None else f" (dotted: random net, {floor:.1f} %)"))
     ax.set_xlabel('digits per training canvas')
     return ax.figure
 

@@ -67,7 +67,7 @@ def two_digits_suppression(
         data:str='mnist-sample',
         seed:int=0,
         *, n_train, batch_size, epochs, lr, probe_epochs, device):
-    "Probe accuracy for the fixed first digit and the growing second digit: one row per method, τ and second-digit size, yielded as each model is done."
+    "Probe accuracy for the fixed first digit and the growing second digit, per method, τ and second-digit size."
     tr, te = data_split(data, 1000, seed)
     aug = crop_only(canvas, scale=(crop_scale, 1.0))
     single = lambda s: (multi_digits(tr, n_probe, 1, canvas, s, 'random', seed=seed + 11 * s),
@@ -81,14 +81,15 @@ def two_digits_suppression(
                 # supervised: one softmax head per digit
                 y = torch.stack([train.labels['small'], train.labels['large']], 1)
                 model = train_encoder(m, train, encoder, aug, tau, y, epochs, batch_size, lr, device, seed)
-                acc = {f"{k}_acc": probe_accuracy(model, *probes[s], epochs=probe_epochs, device=device, seed=seed)[None]
+                acc = {f"{k}_acc": probe_accuracy(model, *probes[s], epochs=probe_epochs, device=device,
+                                                  seed=seed)[None]
                        for k, s in (('first', first_size), ('second', size))}
                 row = dict(method=m, tau=tau, second_size=size, size_ratio=round(size / first_size, 2), **acc)
                 yield row
 
 # %% ../../nbs/tutorials/two_digits.ipynb #53aa12a3
 def two_digits_figure(res:dict):
-    "First-digit (left) and second-digit (right) accuracy against the second digit's size ratio, the paper's Table 4 dashed."
+    "First-digit (left) and second-digit (right) accuracy against the second digit's size ratio; Table 4 dashed."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
     for ax, m, name in zip(axs, ('first_acc', 'second_acc'), ('first (fixed) digit', 'second (growing) digit')):
