@@ -155,7 +155,8 @@ def score(f:Finding, res:dict,
     if f.test == 'close':
         status = 'reproduced' if abs(d) <= f.tol else 'within noise' if abs(d) <= f.tol + noise else 'not reproduced'
     else:
-        status = 'reproduced' if d > f.tol + noise else 'partial' if d > noise else 'within noise' if d > 0 else 'not reproduced'
+        status = ('reproduced' if d > f.tol + noise else 'partial' if d > noise else 'within noise' if d > 0
+                  else 'not reproduced')
     ceil, effect = _ceiling(f, rows), _paper_effect(f)
     n_seeds = g[2] if paired else min(na, nb)
     underpowered = effect is not None and n_seeds > 1 and effect < 2 * noise
@@ -278,19 +279,26 @@ FINDINGS = [
        'hard-negatives', 'tutorials/wang_liu.ipynb', 'uniformity',
        a=dict(loss='hard_nt_xent', tau=0.7), b=dict(loss='nt_xent', tau=0.7), test='less', tol=0.1),
     _f(f'{XUE}, Thm. 4.4',
-       'Trained on superclass labels, SCL first learns the subclasses and then unlearns them (peak against last epoch).', 'class-collapse', 'tutorials/xue.ipynb', 'sub_acc',
-       a=dict(beta=1.0, epoch=ANY), b=dict(beta=1.0, epoch=LAST), tol=2, result='class-collapse-long',
+       'Trained on superclass labels, SCL first learns the subclasses and then unlearns them (peak epoch chosen on '
+       'one half of the test images, peak against last epoch on the other half).', 'class-collapse',
+       'tutorials/xue.ipynb', 'sub_acc_b',
+       a=dict(beta=1.0, epoch=ANY), b=dict(beta=1.0, epoch=LAST), tol=2, pick_by='sub_acc_a',
+       result='class-collapse-fashion',   # Fashion-MNIST: tops, footwear, other; 30 epochs
        paper_says='a theorem and a figure: subclass accuracy rises, then falls',
        above=dict(beta=1.0, epoch=0), above_by=5),
     _f(f'{XUE}, CIFAR100-RandBit', 'UCL keeps more subclass information than SCL.', 'class-collapse',
        'tutorials/xue.ipynb', 'sub_acc',
-       a=dict(beta=0.0, epoch=LAST), b=dict(beta=1.0, epoch=LAST), above=dict(beta=0.0, epoch=0), above_by=5),
-    _f(f'{XUE}, CIFAR100-RandBit', 'The joint loss keeps the superclass better than UCL ...', 'class-collapse',
-       'tutorials/xue.ipynb', 'super_acc',
-       a=dict(beta=0.5, epoch=LAST), b=dict(beta=0.0, epoch=LAST), above=dict(beta=0.5, epoch=0), above_by=5),
+       a=dict(beta=0.0, epoch=LAST), b=dict(beta=1.0, epoch=LAST), result='class-collapse-fashion',
+       above=dict(beta=0.0, epoch=0), above_by=5),
+    _f(f'{XUE}, CIFAR100-RandBit', 'The joint loss keeps the superclass better than both UCL and SCL ...',
+       'class-collapse', 'tutorials/xue.ipynb', 'super_acc',
+       a=dict(beta=0.5, epoch=LAST), b=[dict(beta=0.0, epoch=LAST), dict(beta=1.0, epoch=LAST)],
+       result='class-collapse-fashion', paper_says='63.9 against UCL 52.3 and SCL 61.1',
+       above=dict(beta=0.5, epoch=0), above_by=5),
     _f(f'{XUE}, CIFAR100-RandBit', '... and the subclasses better than SCL.', 'class-collapse', 'tutorials/xue.ipynb',
        'sub_acc',
-       a=dict(beta=0.5, epoch=LAST), b=dict(beta=1.0, epoch=LAST), above=dict(beta=0.5, epoch=0), above_by=5),
+       a=dict(beta=0.5, epoch=LAST), b=dict(beta=1.0, epoch=LAST), result='class-collapse-fashion',
+       above=dict(beta=0.5, epoch=0), above_by=5),
     _f(f'{XUE}, CIFAR10-RandBit', "A larger embedding relieves UCL's feature suppression (128 against 4 dimensions).",
        'embedding-size', 'tutorials/xue.ipynb', 'acc',
        a=dict(method='ucl', dim=128), b=dict(method='ucl', dim=4), tol=2, above=dict(method='random'), above_by=5),
@@ -333,8 +341,10 @@ def _num(m:float, s:float, n:int, metric:str)->str:
 # %% ../nbs/22_findings.ipynb #14758502
 def _label(a:dict, b:dict)->tuple[str, str]:
     "The settings that tell row `a` from row `b`, written out for each."
-    keys = [k for k in a if not k.startswith('_') and k != 'seconds' and not isinstance(a[k], (tuple, list)) and a.get(k) != b.get(k)]
-    w = lambda r: ', '.join(f"{k} {r[k]:g}" if isinstance(r[k], float) else f"{k} {r[k]}" for k in keys if r.get(k) is not None)
+    keys = [k for k in a if not k.startswith('_') and k != 'seconds' and not isinstance(a[k], (tuple, list))
+            and a.get(k) != b.get(k)]
+    w = lambda r: ', '.join(f"{k} {r[k]:g}" if isinstance(r[k], float) else f"{k} {r[k]}"
+                            for k in keys if r.get(k) is not None)
     return w(a), w(b)
 
 # %% ../nbs/22_findings.ipynb #e611a67c
@@ -387,7 +397,9 @@ def scoreboard(results:str|Path, # folder of saved results (the tutorials' `resu
         lines.append(f"| {f.paper} | {f.claim} | `{f.metric}` | {paper_says(f)} | {cells['cpu'][0] or '–'} | {pw} | "
                      f"**{cells['cpu'][1]}** | "
                      f"{other['full']} | {other['gpu']} | [{name}]({f.page}) |")
-    per = '; '.join(f"{sc.upper() if sc != 'full' else 'full'} scale: " + ', '.join(f"{c[k]} {k}" for k in STATUSES if k in c) for sc, c in counts.items())
+    per = '; '.join(f"{sc.upper() if sc != 'full' else 'full'} scale: "
+                    + ', '.join(f"{c[k]} {k}" for k in STATUSES if k in c)
+                    for sc, c in counts.items())
     return f"**{len(findings)} findings.** {per}.\n\n" + '\n'.join(lines)
 
 # %% ../nbs/22_findings.ipynb #f1d00002
@@ -411,7 +423,8 @@ def verdict_table(results:str|Path, # folder of saved results (the tutorials' `r
                          f"{sorted({f.experiment for f in FINDINGS})}")
     for sc in scales:
         if sc not in SCALES: raise ValueError(f"`scales` must name {', '.join(SCALES)}, got {sc!r}")
-    head = '| finding | paper says | ' + ' | '.join(f"ours, {sc} | power ({sc}) | status ({sc}) | s/model ({sc})" for sc in scales) + ' |'
+    cols = ' | '.join(f"ours, {sc} | power ({sc}) | status ({sc}) | s/model ({sc})" for sc in scales)
+    head = f'| finding | paper says | {cols} |'
     lines, cache = [head, '|' + '---|' * (2 + 4 * len(scales))], {}
     for f in fs:
         cells = []

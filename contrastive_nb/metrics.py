@@ -10,7 +10,8 @@ import math
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from .core import check_finite, check_tensor, check_pair, check_labels, check_int, check_positive, check_scalar, l2_normalize, split_pos_neg
+from .core import (check_finite, check_tensor, check_pair, check_labels, check_int, check_positive,
+    check_scalar, l2_normalize, split_pos_neg)
 
 # %% auto #0
 __all__ = ['alignment', 'uniformity', 'tolerance', 'semantic_sensitivity', 'knn_predict', 'knn_accuracy', 'linear_eval',
@@ -18,7 +19,7 @@ __all__ = ['alignment', 'uniformity', 'tolerance', 'semantic_sensitivity', 'knn_
 
 # %% ../nbs/16_metrics.ipynb #19958248
 def _feats(z, name, normalize):
-    "`z` checked (2-D, at least one row, finite: a metric of nan features would be a number that means nothing), detached, float32, ℓ2-normalised unless `normalize=False`."
+    "`z` checked (2-D, at least one row, finite), detached, float32, ℓ2-normalised unless `normalize=False`."
     z = check_tensor(z, name, ndim=2)
     if len(z) == 0: raise ValueError(f"`{name}` has no rows")
     z = z.detach().float()
@@ -51,7 +52,7 @@ def alignment(z1:Tensor, z2:Tensor, # two views' embeddings (N, d)
 def uniformity(z:Tensor, # embeddings (N, d)
                t:float=2, # the Gaussian kernel's t
                normalize:bool=True)->Tensor:
-    "Wang & Isola's uniformity log E exp(−t‖f(x) − f(y)‖²) over distinct pairs (`torch.pdist`, as their reference code); lower is more uniform. Wang & Liu report −L_u."
+    "Wang & Isola's uniformity log E exp(−t‖f(x) − f(y)‖²) over distinct pairs; lower is more uniform."
     check_positive(t, 't')
     z = _feats(z, 'z', normalize)
     if len(z) < 2: raise ValueError(f"`z` needs at least 2 rows for pairs, got {len(z)}")
@@ -59,7 +60,7 @@ def uniformity(z:Tensor, # embeddings (N, d)
 
 # %% ../nbs/16_metrics.ipynb #43de8850
 def tolerance(z:Tensor, labels:Tensor, normalize:bool=True)->Tensor:
-    "Wang & Liu's tolerance: mean similarity f(x)ᵀf(y) over distinct pairs with the same label (how close same-class samples sit)."
+    "Wang & Liu's tolerance: mean similarity f(x)ᵀf(y) over distinct pairs with the same label."
     z = _feats(z, 'z', normalize)
     y = check_labels(labels, len(z), 'labels')
     s = z @ z.T
@@ -69,7 +70,7 @@ def tolerance(z:Tensor, labels:Tensor, normalize:bool=True)->Tensor:
 
 # %% ../nbs/16_metrics.ipynb #598a3fa3
 def semantic_sensitivity(z1:Tensor, z2:Tensor, labels:Tensor, normalize:bool=True)->Tensor:
-    "MACL Eq. 7: S = E[exp(−(H_xy − f(x)ᵀg(y))²)] over all cross-view pairs, H = +1 for the same label and −1 otherwise (1 = perfect)."
+    "MACL Eq. 7: S = E[exp(−(H_xy − f(x)ᵀg(y))²)] over cross-view pairs, H = +1 for the same label, −1 otherwise."
     z1, z2 = _feats(z1, 'z1', normalize), _feats(z2, 'z2', normalize)
     n, _ = check_pair(z1, z2)
     y = check_labels(labels, n, 'labels')
@@ -83,7 +84,7 @@ def knn_predict(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor,
                 exclude_self:bool=False, # test set *is* the train set: never count a sample as its own neighbour
                 chunk:int=1024, # test rows per similarity block (memory ~ chunk × n_train)
                 n_classes:int|None=None)->Tensor:
-    "Class predictions of a cosine kNN classifier, weighted as InstDisc/lightly (score_c = Σ_{top-k, y=c} exp(s/t)); chunked over the test set."
+    "Class predictions of a cosine kNN classifier weighted as InstDisc/lightly, score_c = Σ_{top-k, y=c} exp(s/t)."
     Xtr, Xte = _feats(train_feats, 'train_feats', True), _feats(test_feats, 'test_feats', True)
     if Xtr.shape[1] != Xte.shape[1]:
         raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and "
@@ -110,7 +111,7 @@ def knn_predict(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor,
 # %% ../nbs/16_metrics.ipynb #a7a27fcd
 def knn_accuracy(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor, test_labels:Tensor,
                  k:int=200, t:float|None=0.1, exclude_self:bool|None=None, chunk:int=1024)->float:
-    "Accuracy of `knn_predict` (k = 200, t = 0.1 as MACL and lightly). `exclude_self` defaults to True when the test features are the train features."
+    "Accuracy of `knn_predict` (k = 200, t = 0.1 as MACL and lightly); `exclude_self` by default when test is train."
     if exclude_self is None: exclude_self = test_feats is train_feats
     y = check_labels(test_labels, len(test_feats) if isinstance(test_feats, Tensor) else 0, 'test_labels')
     _classes(y, 'test_labels')
@@ -123,7 +124,7 @@ def linear_eval(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor, test
                 epochs:int=100, lr:float=1e-2, wd:float=0.0, bs:int=256,
                 standardize:bool=True, # z-score with the train set's mean and std
                 seed:int=0, device=None)->dict:
-    "Linear evaluation on frozen features: one `nn.Linear`, Adam with cosine-decayed lr, cross-entropy, full passes over the train features; returns train and test accuracy."
+    "Linear evaluation on frozen features (one `nn.Linear`, Adam, cosine lr): accuracies and test predictions."
     Xtr, Xte = _feats(train_feats, 'train_feats', False), _feats(test_feats, 'test_feats', False)
     if Xtr.shape[1] != Xte.shape[1]:
         raise ValueError(f"`train_feats` and `test_feats` must have the same width, got {Xtr.shape[1]} and "
@@ -153,11 +154,13 @@ def linear_eval(train_feats:Tensor, train_labels:Tensor, test_feats:Tensor, test
                 opt.zero_grad(); loss.backward(); opt.step(); sched.step()
     with torch.no_grad():
         acc = lambda X, y: (lin(X).argmax(1) == y).float().mean().item()
-        return {'train_acc': acc(Xtr, ytr), 'test_acc': acc(Xte, yte), 'model': lin}
+        pred = lin(Xte).argmax(1)
+        return {'train_acc': acc(Xtr, ytr), 'test_acc': (pred == yte).float().mean().item(), 'test_pred': pred,
+                'model': lin}
 
 # %% ../nbs/16_metrics.ipynb #0686f137
 def negative_profile(z1:Tensor, z2:Tensor, k:int=10, normalize:bool=True)->dict:
-    "Wang & Liu Fig. 8: for each anchor, its positive similarity and its top-k cross-view negative similarities (sorted, descending)."
+    "Wang & Liu Fig. 8: each anchor's positive similarity and its top-k cross-view negative similarities, descending."
     z1, z2 = _feats(z1, 'z1', normalize), _feats(z2, 'z2', normalize)
     n, _ = check_pair(z1, z2)
     check_int(k, 'k', 1, n - 1)
@@ -166,7 +169,7 @@ def negative_profile(z1:Tensor, z2:Tensor, k:int=10, normalize:bool=True)->dict:
 
 # %% ../nbs/16_metrics.ipynb #35970995
 def embedding_std(z:Tensor)->Tensor:
-    "Collapse monitor: mean per-dimension std of ℓ2-normalised embeddings. 0 = collapsed to a point; ≈ 1/√d when spread over the sphere."
+    "Collapse monitor: mean per-dimension std of ℓ2-normalised embeddings (0: a point; ≈ 1/√d: spread out)."
     z = _feats(z, 'z', True)
     if len(z) < 2: raise ValueError(f"`z` needs at least 2 rows, got {len(z)}")
     return z.std(0).mean()

@@ -203,7 +203,8 @@ RECIPES = {  # name → (what it is, its learning rate when none is given)
              "linearly to 0", 1e-3),
     'sgd-step': ("SGD, momentum 0.9, L2 weight decay 5e-4, the learning rate × 0.1 at 80 % and at 95 % of the steps "
                  "(Wang & Liu's)", 0.03),
-    'adam-const': ("Adam (β = 0.9, 0.999, ε = 1e-8) at a constant learning rate, L2 weight decay 1e-6 (Huang et al.'s)", 1e-3),
+    'adam-const': ("Adam (β = 0.9, 0.999, ε = 1e-8) at a constant learning rate, L2 weight decay 1e-6 (Huang et al.'s)",
+                   1e-3),
 }
 
 def _check_recipe(recipe):
@@ -227,7 +228,8 @@ def recipe_schedule(recipe:str, lr:float)->list:
     "The fastai scheduler callbacks of a recipe at peak rate `lr`: linear decay, two ×0.1 steps, or none."
     if _check_recipe(recipe) == 'adam': return [ParamScheduler({'lr': SchedLin(lr, 0.)})]
     if recipe == 'sgd-step':
-        return [ParamScheduler({'lr': combine_scheds([0.8, 0.15, 0.05], [SchedNo(lr, lr), SchedNo(lr / 10, lr / 10), SchedNo(lr / 100, lr / 100)])})]
+        steps = [SchedNo(lr, lr), SchedNo(lr / 10, lr / 10), SchedNo(lr / 100, lr / 100)]
+        return [ParamScheduler({'lr': combine_scheds([0.8, 0.15, 0.05], steps)})]
     return []
 
 # %% ../nbs/20_recipe.ipynb #61dab343
@@ -379,20 +381,26 @@ def takes_tau(method:str)->bool:
     return method == 'simclr' or (is_user_loss(method) and 'tau' in get_loss(method).params)
 
 # %% ../nbs/20_recipe.ipynb #07dbe45f
-def train_encoder(method:str, # 'simclr' (NT-Xent, 2N−2 negatives), 'supervised' (cross-entropy on `y`), 'random' (untrained) or a user's loss (`is_user_loss`)
+def train_encoder(
+                  # 'simclr' (NT-Xent, 2N−2 negatives), 'supervised' (cross-entropy on `y`), 'random' (untrained) or a
+                  # user's loss (`is_user_loss`)
+                  method:str,
                   train, encoder='convn', aug=None,
                   tau:float|None=0.2, # SimCLR's temperature (a user's loss gets it when it takes `tau`)
                   y:Tensor|None=None, # supervised targets (see `Targets`); default: the primary labels
                   epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0)->nn.Module:
     "The model of one method, trained with the shared recipe: the dispatch every reproduction uses."
     if method == 'simclr':
-        return fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+        return fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=bs, lr=lr,
+                               device=device,
+                               seed=seed).model
     if method == 'supervised':
         return fit_supervised(train, y, encoder, aug, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
     if method == 'random': return random_model(train, encoder, device, seed)
     if is_user_loss(method):
         kw = dict(tau=tau) if tau is not None and takes_tau(method) else {}
-        return fit_contrastive(train, encoder, aug, method, kw, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+        return fit_contrastive(train, encoder, aug, method, kw, epochs=epochs, bs=bs, lr=lr, device=device,
+                               seed=seed).model
     check_choice(method, 'method', METHODS, " or a user's loss ('module:function')")
 
 # %% ../nbs/20_recipe.ipynb #a286daa9
@@ -408,14 +416,23 @@ def probe_accuracy(model:nn.Module, train, test,
                    epochs:int=100, # linear-probe epochs (Adam, cosine decay, on standardised features)
                    device=None, seed:int=0,
                    what:str='h', # features to probe: 'h' (representation) or 'z' (projection)
+                   parts=None, # an int per test image: also each part's accuracy, keyed (label set, part)
                   )->dict:
     "Test accuracy (%) of a linear probe on the frozen features (`h` or `z`) of the clean images, per label set."
+    if parts is not None:
+        parts = torch.as_tensor(parts)
+        if parts.shape != (len(test),):
+            raise ValueError(f"`parts` must hold one int per test image ({len(test)}), got shape {tuple(parts.shape)}")
     ftr, _ = features(model, train, device=device, what=what)
     fte, _ = features(model, test, device=device, what=what)
     out = {}
     for key in labels:
         ytr, yte = (train.y, test.y) if key is None else (train.labels[key], test.labels[key])
-        out[key] = round(100 * linear_eval(ftr, ytr, fte, yte, epochs=epochs, seed=seed)['test_acc'], 2)
+        res = linear_eval(ftr, ytr, fte, yte, epochs=epochs, seed=seed)
+        out[key] = round(100 * res['test_acc'], 2)
+        if parts is None: continue
+        right = (res['test_pred'].cpu() == torch.as_tensor(yte).cpu()).float()
+        for g in parts.unique().tolist(): out[(key, g)] = round(100 * right[parts == g].mean().item(), 2)
     return out
 
 # %% ../nbs/20_recipe.ipynb #c70dedbe

@@ -10,17 +10,18 @@ import math, statistics
 from ..probes import RandBit
 from ..augment import crop_only
 from ..experiments import experiment, between, positive, ExperimentArgError, pending, reused_rows
-from ..recipe import fit_contrastive, probe_accuracy, check_data_sizes, check_batches_fit, data_source, data_split, takes_data
+from ..recipe import (fit_contrastive, probe_accuracy, check_data_sizes, check_batches_fit, data_source,
+    data_split, takes_data)
 from ..report import line_plot, scale_title, summarize
 
 # %% auto #0
-__all__ = ['tolerated_bits', 'randbit_batch', 'randbit_batch_figure', 'slope_per_doubling']
+__all__ = ['tolerated_bits', 'randbit_batch', 'randbit_batch_figure', 'slope_per_doubling', 'slope_ci']
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #f0965197
 def tolerated_bits(curve:dict, # bits -> probe accuracy (%) for one batch size and seed; must include 0 bits
                    chance:float=10.0, # accuracy of guessing (10 digits)
                   )->float|None:
-    "Bits at which the accuracy first falls below halfway between its 0-bit value and `chance`, interpolated linearly between the bit counts run; None when it never does (more bits than were run are tolerated)."
+    "Bits where the accuracy first falls below halfway from its 0-bit value to `chance`, interpolated; None if never."
     if 0 not in curve: raise ValueError(f"`curve` must include 0 bits, got bit counts {sorted(curve)}")
     bits = sorted(curve)
     half = (curve[0] + chance) / 2
@@ -63,7 +64,7 @@ def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes 
                   chunk_size:int|str|None='auto',
                   seed:int=0,
                   *, n_train, n_test, lr, probe_epochs, device):
-    "Digit probe accuracy for every (batch size, bits), then each batch size's tolerated bits b* (`tolerated_bits`) as a summary row (`bits` None); each row yielded as soon as it exists."
+    "Probe accuracy for every (batch size, bits), then each batch size's tolerated bits b* as a row with `bits` None."
     src, (tr, te) = data_source(data), data_split(data, n_test, seed, n_train=n_train)
     chance = 100 / len(tr.classes)
     for bs in batch_sizes:
@@ -87,12 +88,14 @@ def randbit_batch(batch_sizes:list[int]=[32, 256, 2000], # training batch sizes 
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #0054c357
 def randbit_batch_figure(res:dict):
-    "Left: probe accuracy against bits per batch size. Right: tolerated bits b* against log₂ batch size (mean ± std over seeds), the argument's slope of one bit per doubling dashed."
+    "Left: probe accuracy against bits per batch size. Right: b* against log₂ batch size, one bit per doubling dashed."
     import matplotlib.pyplot as plt
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10.5, 3.8))
     line_plot(res, 'bits', 'acc', hue=('batch_size',), ax=a1, chance=10, ylabel='linear probe accuracy (%)',
               title='digit accuracy as bits are added')
-    tb = sorted((r['batch_size'], r['tolerated_bits']) for r in summarize(res) if r['bits'] is None and r['tolerated_bits'])  # (mean, std, n) over the seeds with a finite b*
+    # (mean, std, n) over the seeds with a finite b*
+    tb = sorted((r['batch_size'], r['tolerated_bits']) for r in summarize(res)
+                if r['bits'] is None and r['tolerated_bits'])
     xs, ms, sd = [math.log2(b) for b, _ in tb], [t[0] for _, t in tb], [t[1] or 0. for _, t in tb]
     a2.errorbar(xs, ms, sd, fmt='o-', capsize=3, label='measured b*')
     if xs: a2.plot(xs, [ms[0] + (x - xs[0]) for x in xs], 'k--', alpha=.5, label='one bit per doubling')
@@ -103,11 +106,22 @@ def randbit_batch_figure(res:dict):
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #3cfa64d4
 def slope_per_doubling(res:dict)->list[float]:
-    "Per seed: the least-squares slope of b* against log₂ B (bits per doubling of the batch), over the batch sizes with a finite b*."
+    "Per seed: the least-squares slope of b* against log₂ B (bits per doubling), over the batch sizes with a finite b*."
     per_seed = {}
     for r in res['rows']:
         if r['bits'] is None and r['tolerated_bits'] is not None:
             per_seed.setdefault(r['seed'], []).append((math.log2(r['batch_size']), r['tolerated_bits']))
     return [statistics.linear_regression(*zip(*pts)).slope for pts in per_seed.values() if len(pts) >= 2]
 
+# %% ../../nbs/tutorials/randbit_batch.ipynb #fb49e5e4
+def slope_ci(res:dict, level:float=0.95)->tuple:
+    "(mean, low, high, seeds) of the per-seed slopes (`slope_per_doubling`): a Student-t interval at `level`."
+    from scipy.stats import t
+    if not 0 < level < 1: raise ValueError(f"`level` must be in (0, 1), got {level}")
+    sl = slope_per_doubling(res)
+    if len(sl) < 2: raise ValueError(f"a confidence interval needs slopes from at least 2 seeds, got {len(sl)}")
+    m, half = statistics.fmean(sl), t.ppf((1 + level) / 2, len(sl) - 1) * statistics.stdev(sl) / math.sqrt(len(sl))
+    return m, m - half, m + half, len(sl)
+
+# %% ../../nbs/tutorials/randbit_batch.ipynb #283f6a28
 randbit_batch.experiment.figure = randbit_batch_figure

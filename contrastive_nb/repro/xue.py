@@ -15,24 +15,27 @@ from fastai.callback.core import Callback
 from ..models import ConvN
 from ..learner import ENCODERS
 from ..experiments import experiment, between, positive, one_of, ExperimentArgError, pending, loss_or_method, optional
-from ..recipe import untrained_contrastive, fit_contrastive, check_data_sizes, data_source, data_split, probe_subset, takes_data, default_views, is_user_loss, takes_tau, probe_accuracy, keep_rng
+from ..recipe import (untrained_contrastive, fit_contrastive, check_data_sizes, data_source, data_split,
+    probe_subset, takes_data, default_views, is_user_loss, takes_tau, probe_accuracy, keep_rng)
 from ..report import line_plot, summarize, scale_title, fmt_mean
 
 # %% auto #0
 __all__ = ['XUE_SOURCES', 'XUE_SOURCE', 'XUE_COLLAPSE', 'XUE_EMBEDDING', 'XUE_METHODS', 'EMBEDDINGS', 'superclasses',
            'has_superclasses', 'xue_data', 'sub_super_probe', 'SubclassProbe', 'class_collapse', 'final_epoch',
-           'collapse_summary', 'class_collapse_figure', 'beta_figure', 'embedding_size', 'embedding_size_figure']
+           'collapse_summary', 'split_half_summary', 'class_collapse_figure', 'beta_figure', 'embedding_size',
+           'embedding_size_figure']
 
 # %% ../../nbs/tutorials/xue.ipynb #a4bd15ce
 XUE_SOURCES = ('mnist-sample', 'mnist', 'fashion-mnist', 'cifar100')  # the sources with superclasses
 
 def superclasses(ds:ProbeDataset, data:str)->ProbeDataset:
-    "The class-collapse labels of a source: `y` the superclass, `labels['sub']` the class. Digits: parity; Fashion-MNIST: tops, footwear, other; CIFAR-100: its 20 coarse classes."
+    "The class-collapse labels of a source: `y` the superclass (parity, garment group, coarse class), `labels['sub']`."
     kind = data_source(data).kind
     if kind == 'digits': return with_superclasses(ds)
     if data == 'fashion-mnist': return with_superclasses(ds, FASHION_SUPERCLASSES, FASHION_SUPERCLASS_NAMES)
     if 'coarse' in ds.labels:
-        names = getattr(ds, 'coarse_classes', None) or [f"superclass {i}" for i in range(int(ds.labels['coarse'].max()) + 1)]
+        n = int(ds.labels['coarse'].max()) + 1
+        names = getattr(ds, 'coarse_classes', None) or [f"superclass {i}" for i in range(n)]
         return ProbeDataset(ds.x, ds.labels['coarse'], names, {'sub': ds.y}, name=f"{ds.name} (coarse)")
     raise ValueError(f"`data` {data!r} has no superclasses; use one of {', '.join(XUE_SOURCES)}")
 
@@ -45,13 +48,16 @@ def has_superclasses(v)->str|None:
     return msg
 
 # %% ../../nbs/tutorials/xue.ipynb #6d29a142
-def xue_data(data:str='mnist-sample', # a source with superclasses: mnist-sample, mnist (parity), fashion-mnist (tops, footwear, other), cifar100 (coarse classes; a download)
+def xue_data(
+             # a source with superclasses: mnist-sample, mnist (parity), fashion-mnist (tops, footwear, other),
+             # cifar100 (coarse classes; a download)
+             data:str='mnist-sample',
              n_train:int=4000, # training images
              n_test:int=1000, # held-out images
              bits:int=0, # RandBit bits appended to every image (0: none)
              seed:int=0, # the train/test subsets
             )->tuple:
-    "(train, test) of the class-collapse setting: `y` is the superclass, `labels['sub']` the class inside it; `RandBit`s when `bits` > 0."
+    "(train, test) of the class-collapse setting: `y` the superclass, `labels['sub']` the class; with `bits` RandBits."
     msg = has_superclasses(data)
     if msg: raise ValueError(f"`data` {msg}")
     tr, te = (superclasses(d, data) for d in data_split(data, n_test, seed, n_train=n_train))
@@ -63,16 +69,23 @@ _xue_aug = default_views  # crop_only for grayscale images, SimCLR's augmentatio
 def sub_super_probe(model, train, test, # datasets from `xue_data`
                     what:str='h', # 'h' (representation) or 'z' (projection)
                     epochs:int=100, # linear-probe epochs
-                    seed:int=0)->dict:
+                    seed:int=0,
+                    parts=None, # a 0/1 per test image: also the subclass accuracy of each half, 'sub_a' and 'sub_b'
+                   )->dict:
     "Held-out accuracy (%) of linear probes on the frozen features `what`: {'sub': the class, 'super': the superclass}."
-    acc = probe_accuracy(model, train, test, labels=('sub', None), epochs=epochs, seed=seed, what=what)
-    return {'sub': acc['sub'], 'super': acc[None]}
+    acc = probe_accuracy(model, train, test, labels=('sub', None), epochs=epochs, seed=seed, what=what, parts=parts)
+    out = {'sub': acc['sub'], 'super': acc[None]}
+    if parts is not None: out.update(sub_a=acc[('sub', 0)], sub_b=acc[('sub', 1)])
+    return out
 
 # %% ../../nbs/tutorials/xue.ipynb #76355d7e
 class SubclassProbe(Callback):
     "Subclass and superclass probes on `h` and `z` before training and every `every` epochs; rows in `self.rows`."
     order = 90
-    def __init__(self, train, test, what=('h', 'z'), epochs:int=100, seed:int=0, every:int=1): store_attr()
+    def __init__(self, train, test, what=('h', 'z'), epochs:int=100, seed:int=0, every:int=1, halves:bool=True):
+        store_attr()
+        n, g = len(test), torch.Generator().manual_seed(seed)
+        self.parts = torch.zeros(n, dtype=torch.long).index_fill_(0, torch.randperm(n, generator=g)[n // 2:], 1)
     def before_fit(self): self.rows = []; self._probe(0)
     def after_epoch(self):
         e = self.epoch + 1
@@ -81,18 +94,21 @@ class SubclassProbe(Callback):
         row = dict(epoch=epoch)
         with keep_rng(next(self.model.parameters()).device):
             for w in self.what:
-                acc = sub_super_probe(self.model, self.train, self.test, w, self.epochs, self.seed)
+                parts = self.parts if self.halves and w == 'h' else None
+                acc = sub_super_probe(self.model, self.train, self.test, w, self.epochs, self.seed, parts)
                 sfx = '' if w == 'h' else f"_{w}"
                 row[f"sub_acc{sfx}"], row[f"super_acc{sfx}"] = acc['sub'], acc['super']
+                if parts is not None: row['sub_acc_a'], row['sub_acc_b'] = acc['sub_a'], acc['sub_b']
         self.rows.append(row)
 
 # %% ../../nbs/tutorials/xue.ipynb #27c2827d
-XUE_SOURCE = 'Xue et al. 2023 (ICML slides), CIFAR100-RandBit: class (sub) and coarse-class (super) accuracy; the joint row\'s β is not given there and is shown beside our β = 0.5'
+XUE_SOURCE = ('Xue et al. 2023 (ICML slides), CIFAR100-RandBit: class (sub) and coarse-class (super) accuracy; the '
+              'joint row\'s β is not given there and is shown beside our β = 0.5')
 # β -> (subclass, superclass) accuracy (%): SCL, UCL, joint
 XUE_COLLAPSE = {1.0: (28.1, 61.1), 0.0: (34.1, 52.3), 0.5: (35.7, 63.9)}
 
 def _fits(cfg:dict):
-    "Options that involve each other: the source's size, and `embedding='h'` only with ConvN (whose width is an argument)."
+    "Options that involve each other: the source's size, and `embedding='h'` only with ConvN (whose width it sets)."
     check_data_sizes(cfg)
     if cfg.get('embedding') == 'h' and (cfg['encoder'] or data_source(cfg['data']).encoder) != 'convn':
         raise ExperimentArgError('embedding',
@@ -106,7 +122,7 @@ _XUE_CHECKS = dict(bits=between(0, 64), tau=positive, data=has_superclasses, enc
             "Xue et al. (2023): trained on superclass labels, SCL learns and then unlearns the classes inside a "
             "superclass; UCL keeps them but loses the superclass to easy bits; the joint loss keeps both",
             cpu_time='≈ 14 min on 2 cores', keys=('beta', 'bits', 'epoch'),
-            metrics=('sub_acc', 'super_acc', 'sub_acc_z', 'super_acc_z'),
+            metrics=('sub_acc', 'super_acc', 'sub_acc_z', 'super_acc_z', 'sub_acc_a', 'sub_acc_b'),
             paper=[dict(beta=b, sub_acc=s, super_acc=c, source=XUE_SOURCE) for b, (s, c) in XUE_COLLAPSE.items()],
             paper_note='Under (S)GD, SCL\'s subclass features are learned early and then unlearned (a theorem and a '
                        'figure; no numbers).',
@@ -126,7 +142,7 @@ def class_collapse(
         probe_size:int=5000, # at most this many training and test images are probed each epoch (a seeded subsample)
         seed:int=0,
         *, n_train, n_test, batch_size, epochs=15, lr, probe_epochs, device):
-    "Subclass and superclass probe accuracy, on h and z, before training and after every epoch: the rows of one β and bits are yielded together when its model is done."
+    "Subclass and superclass probe accuracy, on h and z, before training and after every epoch, per β and bits."
     encoder = encoder or data_source(data).encoder
     for b in bits:
         tr, te = xue_data(data, n_train, n_test, b, seed)
@@ -152,7 +168,7 @@ def _ms(v:list, digits:int=1)->str:
 
 # %% ../../nbs/tutorials/xue.ipynb #49708e19
 def collapse_summary(res:dict, what:str='h')->str:
-    "Markdown table per β and bits: subclass accuracy (%) at epoch 0, at its peak over epochs ≥ 1 (and the epoch), at the end, the drop peak − end, and the final superclass accuracy; mean ± std over seeds."
+    "Markdown table per β and bits: subclass accuracy at epoch 0, at its peak, at the end, and the drop, over seeds."
     sfx = '' if what == 'h' else f"_{what}"
     runs = {}
     for r in res['rows']: runs.setdefault((r['beta'], r['bits'], r['seed']), []).append(r)
@@ -162,10 +178,12 @@ def collapse_summary(res:dict, what:str='h')->str:
         trained = [r for r in rs if r['epoch'] > 0]
         peak = max(trained, key=lambda r: r[f"sub_acc{sfx}"])
         g = groups.setdefault((beta, b), dict(start=[], peak=[], at=[], end=[], drop=[], sup=[]))
-        g['start'].append(rs[0][f"sub_acc{sfx}"]); g['peak'].append(peak[f"sub_acc{sfx}"]); g['at'].append(peak['epoch'])
+        g['start'].append(rs[0][f"sub_acc{sfx}"]); g['peak'].append(peak[f"sub_acc{sfx}"])
+        g['at'].append(peak['epoch'])
         g['end'].append(rs[-1][f"sub_acc{sfx}"]); g['drop'].append(peak[f"sub_acc{sfx}"] - rs[-1][f"sub_acc{sfx}"])
         g['sup'].append(rs[-1][f"super_acc{sfx}"])
-    lines = [f"| β | bits | sub, epoch 0 | sub, peak | peak epochs | sub, end | drop peak → end | super, end | seeds |", '|' + '---|' * 9]
+    lines = ["| β | bits | sub, epoch 0 | sub, peak | peak epochs | sub, end | drop peak → end | super, end | seeds |",
+             '|' + '---|' * 9]
     for (beta, b), g in sorted(groups.items()):
         lines.append(f"| {beta:g} | {b} | {_ms(g['start'])} | {_ms(g['peak'])} | {', '.join(map(str, g['at']))} | "
                      f"{_ms(g['end'])} | {_ms(g['drop'])} | {_ms(g['sup'])} | {len(g['end'])} |")
@@ -173,6 +191,25 @@ def collapse_summary(res:dict, what:str='h')->str:
     head = f"Accuracy (%) of linear probes on `{what}` of the held-out images" + (": **smoke test**, its numbers are "
                                                                                   "not results" if smoke else '')
     return head + '.\n\n' + '\n'.join(lines)
+
+# %% ../../nbs/tutorials/xue.ipynb #8d289b89
+def split_half_summary(res:dict)->str:
+    "Markdown table per β and bits: the peak epoch chosen on half A, half B's subclass accuracy there and at the end."
+    groups = {}
+    for r in res['rows']:
+        if r.get('sub_acc_a') is None: continue
+        groups.setdefault((r['beta'], r['bits']), {}).setdefault(r['epoch'], {})[r['seed']] = r
+    if not groups: raise ValueError("`res` has no split-half probes (`sub_acc_a`): it was saved before they existed")
+    lines = ["| β | bits | peak epoch (on A) | A at peak | B at peak | B at the end | drop on B | seeds |",
+             '|' + '---|' * 8]
+    for (beta, b), eps in sorted(groups.items()):
+        peak = max(eps, key=lambda e: statistics.fmean(r['sub_acc_a'] for r in eps[e].values()))
+        last, seeds = max(eps), sorted(eps[peak].keys() & eps[max(eps)].keys())
+        a = [eps[peak][s]['sub_acc_a'] for s in seeds]
+        bp, bl = [eps[peak][s]['sub_acc_b'] for s in seeds], [eps[last][s]['sub_acc_b'] for s in seeds]
+        lines.append(f"| {beta:g} | {b} | {peak} | {_ms(a)} | {_ms(bp)} | {_ms(bl)} | "
+                     f"{_ms([x - y for x, y in zip(bp, bl)])} | {len(seeds)} |")
+    return '\n'.join(lines)
 
 # %% ../../nbs/tutorials/xue.ipynb #d967bbe7
 def _no_paper(res:dict)->dict:
@@ -193,7 +230,7 @@ def _hue(res:dict)->tuple:
 
 # %% ../../nbs/tutorials/xue.ipynb #23a7b737
 def class_collapse_figure(res:dict):
-    "Subclass (left) and superclass (right) accuracy against epoch, a line per β; top: probes on h, bottom: on z. Mean ± std over seeds."
+    "Subclass (left) and superclass (right) accuracy against epoch, a line per β; probes on h (top) and z (bottom)."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
     for i, what in enumerate(('h', 'z')):
@@ -238,8 +275,9 @@ EMBEDDINGS = ('z', 'h')
             "larger embedding (or the joint loss) relieves it",
             cpu_time='≈ 14 min on 2 cores', keys=('method', 'embedding', 'dim', 'bits'),
             metrics=('acc', 'acc_z', 'super_acc'),
-            paper=[dict(method='ucl', dim=d, acc=a, source='Xue et al. 2023 (ICML slides), CIFAR10-RandBit, '
-                                                           'downstream accuracy by embedding size') for d, a in XUE_EMBEDDING.items()],
+            paper=[dict(method='ucl', dim=d, acc=a,
+                        source='Xue et al. 2023 (ICML slides), CIFAR10-RandBit, downstream accuracy by embedding size')
+                   for d, a in XUE_EMBEDDING.items()],
             full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12),
             full_time='≈ 2 min per model on 2 cores',
             gpu=dict(dims=[2, 4, 8, 16, 32, 64, 128, 256], bits=[5, 10], methods=['ucl', 'joint', 'scl'], epochs=50),
@@ -261,7 +299,7 @@ def embedding_size(
         encoder:str|None=None, # a name in `learner.ENCODERS` (None: the source's)
         seed:int=0,
         *, n_train, n_test, batch_size, epochs=15, lr, probe_epochs, device):
-    "Class accuracy of linear probes on h (`acc`) and z (`acc_z`), and superclass accuracy on h, against the embedding size: one row per method, size and bits, yielded as each model is done."
+    "Class accuracy of probes on h (`acc`) and z (`acc_z`), superclass accuracy on h: a row per method, size and bits."
     encoder = encoder or data_source(data).encoder
     for b in bits:
         tr, te = xue_data(data, n_train, n_test, b, seed)
@@ -277,7 +315,9 @@ def embedding_size(
                 else:
                     if embedding == 'z': enc, kw = encoder, dict(head_dim=d)
                     else: enc, kw = ConvN(x.shape[1] + b, rep_dim=d, input_size=x.shape[-1]), {}
-                    model = fit_contrastive(tr, enc, _xue_aug(tr), loss, lkw, epochs=epochs, bs=batch_size, lr=lr, device=device, seed=seed, **kw).model
+                    model = fit_contrastive(tr, enc, _xue_aug(tr), loss, lkw, epochs=epochs, bs=batch_size, lr=lr,
+                                            device=device,
+                                            seed=seed, **kw).model
                 h, z = (sub_super_probe(model, tr, te, w, probe_epochs, seed) for w in ('h', 'z'))
                 row = dict(method=m, beta=bt, embedding=embedding, dim=d, bits=b, acc=h['sub'], acc_z=z['sub'],
                            super_acc=h['super'])
@@ -285,7 +325,7 @@ def embedding_size(
 
 # %% ../../nbs/tutorials/xue.ipynb #9228b657
 def embedding_size_figure(res:dict):
-    "Digit accuracy against the embedding size (log scale), probes on h (left, the paper's CIFAR10-RandBit numbers dashed) and on z (right)."
+    "Digit accuracy against the embedding size (log scale), probes on h (left, the paper's dashed) and on z (right)."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 2, figsize=(11, 3.8))
     hue = ('method', 'bits') if len({r['bits'] for r in res['rows']}) > 1 else ('method',)
