@@ -121,7 +121,7 @@ def slope_ci(res:dict, level:float=0.95)->tuple:
     sl = slope_per_doubling(res)
     if len(sl) < 2: raise ValueError(f"a confidence interval needs slopes from at least 2 seeds, got {len(sl)}")
     m, half = statistics.fmean(sl), t.ppf((1 + level) / 2, len(sl) - 1) * statistics.stdev(sl) / math.sqrt(len(sl))
-    return m, m - half, m + half, len(sl)
+    return m, float(m - half), float(m + half), len(sl)
 
 # %% ../../nbs/tutorials/randbit_batch.ipynb #283f6a28
 randbit_batch.experiment.figure = randbit_batch_figure
