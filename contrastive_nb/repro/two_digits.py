@@ -11,10 +11,10 @@ from ..probes import two_digits, multi_digits
 from ..augment import crop_only
 from ..experiments import experiment, between, positive, ExperimentArgError, pending, loss_or_method
 from ..recipe import train_encoder, probe_accuracy, METHODS, data_split, takes_data, takes_tau
-from ..report import line_plot
+from ..report import line_plot, summarize, fmt_mean
 
 # %% auto #0
-__all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure']
+__all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure', 'digit_calibration', 'calibration_table']
 
 # %% ../../nbs/tutorials/two_digits.ipynb #0941e5ce
 # Chen et al. 2021, Table 4: (1st digit, 2nd digit) accuracy (%), 1st digit 20 px, 2nd 20…80 px on 112 px
@@ -99,3 +99,68 @@ def two_digits_figure(res:dict):
     return fig
 
 two_digits_suppression.experiment.figure = two_digits_figure
+
+# %% ../../nbs/tutorials/two_digits.ipynb #db6781d1
+def _calib_fits(cfg):
+    if max(cfg['digit_sizes']) > cfg['canvas']:
+        big = max(cfg['digit_sizes'])
+        raise ExperimentArgError('digit_sizes', f"{big} px does not fit on a {cfg['canvas']} px canvas")
+
+# %% ../../nbs/tutorials/two_digits.ipynb #51cb0091
+@experiment('digit-calibration',
+            "Two digits, calibration: is the small digit learned when it is alone on the canvas (supervised and "
+            "SimCLR at or above the target)?",
+            cpu_time='≈ 18 min on 2 cores (10 models)', keys=('method', 'digit_size', 'crop_scale'), metrics=('acc',),
+            paper_note='Chen et al. 2021, Table 4: the 20 px digit alone-equivalent (beside an equal one) is read at '
+                       '99.1 % supervised and 98.7 % by SimCLR (τ = 0.2) on 112 px canvases.',
+            full=dict(n_train=20000, epochs=20), full_time='≈ 12 min per model on 2 cores (scaled from the cpu run, not measured)',
+            gpu=dict(digit_sizes=[20, 28], crop_scales=[0.5, 0.9], canvas=112, encoder='resnet18', n_train=20000,
+                     epochs=20, batch_size=512),
+            smoke=dict(digit_sizes=[12], crop_scales=[0.5], n_train=256, n_probe=200, n_test=100, epochs=1,
+                       probe_epochs=5),
+            checks=dict(data=takes_data('digits'), digit_sizes=between(4, 224), crop_scales=between(0.05, 1.0),
+                        methods=loss_or_method(*METHODS), tau=positive, canvas=between(16, 448),
+                        n_probe=between(50), n_test=between(10)),
+            validate=_calib_fits)
+def digit_calibration(
+        digit_sizes:list[int]=[12, 20], # sides of the single digit
+        crop_scales:list[float]=[0.5, 0.9], # smallest crop areas of the views (random resized crop, area s…1)
+        methods:list[str]=['simclr', 'supervised', 'random'], # simclr, supervised, random, or module:function
+        tau:float=0.2, # SimCLR's temperature
+        canvas:int=48, # canvas side
+        encoder:str='convn_pool', # a name in `learner.ENCODERS`
+        n_probe:int=4000, # single-digit canvases that train each probe
+        n_test:int=1000, # held-out single-digit canvases that test it (from the 1,000 held-out digits)
+        data:str='mnist-sample', # the digit source: mnist-sample or mnist
+        seed:int=0,
+        *, n_train, batch_size, epochs=15, lr, probe_epochs, device):
+    "Probe accuracy of a digit alone on the canvas, per method, digit size and crop scale (the untrained one per size)."
+    tr, te = data_split(data, 1000, seed)
+    for s in digit_sizes:
+        train = multi_digits(tr, n_train, 1, canvas, s, 'random', seed=seed + 7 * s)
+        probe = (multi_digits(tr, n_probe, 1, canvas, s, 'random', seed=seed + 11 * s),
+                 multi_digits(te, n_test, 1, canvas, s, 'random', seed=seed + 13 * s))
+        for m in methods:
+            for cs in ([None] if m == 'random' else crop_scales):
+                t = tau if takes_tau(m) else None
+                if not pending(method=m, digit_size=s, crop_scale=cs): continue   # a resumed run has this model
+                aug = crop_only(canvas, scale=(cs or 1.0, 1.0))
+                model = train_encoder(m, train, encoder, aug, t, None, epochs, batch_size, lr, device, seed)
+                acc = probe_accuracy(model, *probe, epochs=probe_epochs, device=device, seed=seed)[None]
+                yield dict(method=m, tau=t, digit_size=s, crop_scale=cs, acc=acc)
+
+# %% ../../nbs/tutorials/two_digits.ipynb #f4ed0b6e
+def calibration_table(res:dict, target:float=90.)->str:
+    "Markdown table per digit size and crop scale: each method's accuracy, and whether all trained reach `target`."
+    rows = summarize(res)
+    floor = {r['digit_size']: r['acc'] for r in rows if r['method'] == 'random'}
+    trained = sorted({r['method'] for r in rows if r['method'] != 'random'})
+    lines = ['| digit (px) | crop scale | ' + ' | '.join(f"{m} (%)" for m in trained) + ' | untrained (%) | '
+             f'≥ {target:g} % |', '|' + '---|' * (len(trained) + 4)]
+    for s, cs in sorted({(r['digit_size'], r['crop_scale']) for r in rows if r['method'] != 'random'}):
+        accs = {r['method']: r['acc'] for r in rows if (r['digit_size'], r['crop_scale']) == (s, cs)}
+        ok = all(m in accs and accs[m][0] >= target for m in trained)
+        cells = [fmt_mean(*accs[m][:2]) if m in accs else '–' for m in trained]
+        fl = fmt_mean(*floor[s][:2]) if s in floor else '–'
+        lines.append(f"| {s} | {cs:g} | " + ' | '.join(cells) + f" | {fl} | {'**passes**' if ok else 'no'} |")
+    return '\n'.join(lines)
