@@ -113,7 +113,8 @@ def _calib_fits(cfg):
             cpu_time='≈ 18 min on 2 cores (10 models)', keys=('method', 'digit_size', 'crop_scale'), metrics=('acc',),
             paper_note='Chen et al. 2021, Table 4: the 20 px digit alone-equivalent (beside an equal one) is read at '
                        '99.1 % supervised and 98.7 % by SimCLR (τ = 0.2) on 112 px canvases.',
-            full=dict(n_train=20000, epochs=20), full_time='≈ 12 min per model on 2 cores (scaled from the cpu run, not measured)',
+            full=dict(n_train=20000, epochs=20),
+            full_time='≈ 12 min per model on 2 cores (scaled from the cpu run, not measured)',
             gpu=dict(digit_sizes=[20, 28], crop_scales=[0.5, 0.9], canvas=112, encoder='resnet18', n_train=20000,
                      epochs=20, batch_size=512),
             smoke=dict(digit_sizes=[12], crop_scales=[0.5], n_train=256, n_probe=200, n_test=100, epochs=1,
