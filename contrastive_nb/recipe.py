@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from .sources import mnist_sample, mnist, fashion_mnist, cifar, imagenette, image_folder, skimage_textures
-from .loaders import ProbeDL, probe_dls
+from .loaders import DeviceDL, ProbeDL, probe_dls
 from .probes import add_bit_channels
 from .augment import crop_only, simclr_augment
 from .models import ContrastiveModel, encoder_dim
@@ -37,8 +37,8 @@ __all__ = ['MNIST_SAMPLE_SIZE', 'DATA_SOURCES', 'RECIPES', 'METHODS', 'seed_ever
            'check_mnist_sizes', 'check_batches_fit', 'DataSource', 'data_source', 'takes_data', 'check_data_sizes',
            'data_split', 'probe_subset', 'colab_adam', 'recipe_lr', 'recipe_opt', 'recipe_schedule', 'training_dls',
            'fit_recipe', 'fit_contrastive', 'default_views', 'untrained_contrastive', 'Targets', 'n_outputs',
-           'supervised_loss', 'OneView', 'fit_supervised', 'random_model', 'is_user_loss', 'takes_tau', 'train_encoder',
-           'features', 'probe_accuracy', 'view_embeddings']
+           'supervised_loss', 'OneView', 'Redraw', 'fit_supervised', 'random_model', 'is_user_loss', 'takes_tau',
+           'train_encoder', 'features', 'probe_accuracy', 'view_embeddings']
 
 # %% ../nbs/20_recipe.ipynb #f915f470
 def seed_everything(seed:int):
@@ -340,6 +340,21 @@ class OneView(Callback):
         if self.training: x = self.aug(x)
         self.learn.xb = (add_bit_channels(x, self.xb[1]) if len(self.xb) > 1 else x,)
 
+# %% ../nbs/20_recipe.ipynb #71e8e732
+class Redraw(Callback):
+    "Before every epoch after the first, train on `draw(epoch)`: a new training set of the same size."
+    order = -30
+    def __init__(self, draw:typing.Callable, # epoch → a ProbeDataset or RandBit, e.g. new canvases of the same digits
+                 y:typing.Callable|None=None): # dataset → supervised targets (default: its labels `y`)
+        store_attr()
+    def before_epoch(self):
+        if self.epoch == 0: return
+        dl, ds = self.dls.train, self.draw(self.epoch)
+        if len(ds) != len(dl.dataset):
+            raise ValueError(f"`draw({self.epoch})` returned {len(ds)} images; the training set has {len(dl.dataset)}")
+        if isinstance(dl.dataset, Targets): ds = Targets(ds, self.y(ds) if self.y else ds.y)
+        dl.dataset = ds.to(dl.device) if isinstance(dl, DeviceDL) else ds
+
 # %% ../nbs/20_recipe.ipynb #da0a7b15
 def _model(train, encoder, n_out:int, device):
     "`ContrastiveModel(encoder, Linear head)` built for the channels (+ bits) of `train`."
@@ -351,7 +366,8 @@ def _model(train, encoder, n_out:int, device):
 # %% ../nbs/20_recipe.ipynb #64a96efc
 def fit_supervised(train, # ProbeDataset or RandBit of raw images
                    y:Tensor|None=None, # targets (see `Targets`); default: the dataset's primary labels
-                   encoder='convn', aug=None, epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0):
+                   encoder='convn', aug=None, epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0,
+                   cbs=None): # more callbacks for the fit (e.g. `Redraw`)
     "Train the same encoder with a linear classifier and cross-entropy (the supervised baseline); returns the Learner."
     seed_everything(seed)
     y = train.y if y is None else y
@@ -360,7 +376,7 @@ def fit_supervised(train, # ProbeDataset or RandBit of raw images
     if aug is None: aug = crop_only() if train.x.shape[1] == 1 else simclr_augment()
     learn = Learner(training_dls(ds, bs, seed, device), model, loss_func=supervised_loss, cbs=[OneView(aug), NoSync()],
                     opt_func=colab_adam())
-    return fit_recipe(learn, epochs, lr, seed)
+    return fit_recipe(learn, epochs, lr, seed, cbs=cbs)
 
 # %% ../nbs/20_recipe.ipynb #a399d091
 def random_model(train, encoder='convn', device=None, seed:int=0):
@@ -387,20 +403,29 @@ def train_encoder(
                   method:str,
                   train, encoder='convn', aug=None,
                   tau:float|None=0.2, # SimCLR's temperature (a user's loss gets it when it takes `tau`)
-                  y:Tensor|None=None, # supervised targets (see `Targets`); default: the primary labels
-                  epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0)->nn.Module:
+                  # supervised targets (see `Targets`), or a function of the dataset giving them (needed with `redraw`
+                  # for targets other than the labels); default: the primary labels
+                  y:Tensor|typing.Callable|None=None,
+                  epochs:int=30, bs:int=256, lr:float=1e-3, device=None, seed:int=0,
+                  redraw:typing.Callable|None=None, # epoch → a fresh training set (`Redraw`); None: `train` every epoch
+                 )->nn.Module:
     "The model of one method, trained with the shared recipe: the dispatch every reproduction uses."
+    if redraw is not None and isinstance(y, Tensor):
+        raise TypeError("with `redraw`, `y` must be None (each draw's labels) or a function of the dataset, not a "
+                        "fixed tensor")
+    cbs = [Redraw(redraw, y)] if redraw is not None else []
+    if callable(y): y = y(train)
     if method == 'simclr':
         return fit_contrastive(train, encoder, aug, 'nt_xent', dict(tau=tau), epochs=epochs, bs=bs, lr=lr,
-                               device=device,
-                               seed=seed).model
+                               device=device, seed=seed, cbs=cbs).model
     if method == 'supervised':
-        return fit_supervised(train, y, encoder, aug, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed).model
+        return fit_supervised(train, y, encoder, aug, epochs=epochs, bs=bs, lr=lr, device=device, seed=seed,
+                              cbs=cbs).model
     if method == 'random': return random_model(train, encoder, device, seed)
     if is_user_loss(method):
         kw = dict(tau=tau) if tau is not None and takes_tau(method) else {}
         return fit_contrastive(train, encoder, aug, method, kw, epochs=epochs, bs=bs, lr=lr, device=device,
-                               seed=seed).model
+                               seed=seed, cbs=cbs).model
     check_choice(method, 'method', METHODS, " or a user's loss ('module:function')")
 
 # %% ../nbs/20_recipe.ipynb #a286daa9

@@ -71,6 +71,7 @@ def multidigits_count(
         composite:str='max', # how overlapping digits combine: max (the colab) or add (the paper's text)
         # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         data:str='mnist-sample',
+        fresh:bool=True, # draw the training canvases anew every epoch (`recipe.Redraw`); False: one draw for all
         seed:int=0,
         *, batch_size, epochs, lr, probe_epochs, device):
     "Single-digit probe accuracy of encoders pretrained on canvases of `counts` digits, per method and placement."
@@ -84,12 +85,15 @@ def multidigits_count(
         return r
     for p in placements:
         for k in counts:
-            train = multi_digits(tr, n_train, k, canvas, digit_size, p, composite, seed=seed + 100 * k)
+            draw = lambda e, p=p, k=k: multi_digits(tr, n_train, k, canvas, digit_size, p, composite,
+                                                    seed=seed + 100 * k + 100_003 * e)
+            train = draw(0)
             for m in (m for m in methods if m != 'random'):
                 if not pending(method=m, placement=p, count=k): continue   # a resumed run has this model
                 yield row(m, p, k,
                           train_encoder(m, train, encoder, aug, tau if takes_tau(m) else None,
-                                        multi_hot(train.labels['digits']), epochs, batch_size, lr, device, seed))
+                                        lambda d: multi_hot(d.labels['digits']), epochs, batch_size, lr, device, seed,
+                                        redraw=draw if fresh else None))
     # does not depend on the training canvases: evaluated once
     if 'random' in methods and pending(method='random', placement=None, count=None):
         yield row('random', None, None, train_encoder('random', probe[0], encoder, device=device, seed=seed))

@@ -63,6 +63,7 @@ def two_digits_suppression(
         n_probe:int=4000, # single-digit canvases per size for training each probe (`n_test` held-out ones test it)
         n_test:int=1000, # held-out single-digit canvases that test each probe (drawn from the 1,000 held-out digits)
         crop_scale:float=0.5, # smallest crop area of the views (random resized crop, area crop_scale…1)
+        fresh:bool=True, # draw the training canvases anew every epoch (`recipe.Redraw`); False: one draw for all
         # the digit source: mnist-sample or mnist (1,000 of its digits are held out for the probes)
         data:str='mnist-sample',
         seed:int=0,
@@ -73,14 +74,15 @@ def two_digits_suppression(
     single = lambda s: (multi_digits(tr, n_probe, 1, canvas, s, 'random', seed=seed + 11 * s),
                         multi_digits(te, n_test, 1, canvas, s, 'random', seed=seed + 13 * s))
     probes = {s: single(s) for s in sorted({first_size, *sizes})}
+    both = lambda d: torch.stack([d.labels['small'], d.labels['large']], 1)   # supervised: one softmax head per digit
     for size in sizes:
-        train = two_digits(tr, n_train, first_size, size, canvas, seed=seed + size)
+        draw = lambda e, size=size: two_digits(tr, n_train, first_size, size, canvas, seed=seed + size + 100_003 * e)
+        train = draw(0)
         for m in methods:
             for tau in (taus if takes_tau(m) else [None]):
                 if not pending(method=m, tau=tau, second_size=size): continue   # a resumed run has this model
-                # supervised: one softmax head per digit
-                y = torch.stack([train.labels['small'], train.labels['large']], 1)
-                model = train_encoder(m, train, encoder, aug, tau, y, epochs, batch_size, lr, device, seed)
+                model = train_encoder(m, train, encoder, aug, tau, both, epochs, batch_size, lr, device, seed,
+                                      redraw=draw if fresh else None)
                 acc = {f"{k}_acc": probe_accuracy(model, *probes[s], epochs=probe_epochs, device=device,
                                                   seed=seed)[None]
                        for k, s in (('first', first_size), ('second', size))}
@@ -133,12 +135,14 @@ def digit_calibration(
         n_probe:int=4000, # single-digit canvases that train each probe
         n_test:int=1000, # held-out single-digit canvases that test it (from the 1,000 held-out digits)
         data:str='mnist-sample', # the digit source: mnist-sample or mnist
+        fresh:bool=True, # draw the training canvases anew every epoch (`recipe.Redraw`); False: one draw for all
         seed:int=0,
         *, n_train, batch_size, epochs=15, lr, probe_epochs, device):
     "Probe accuracy of a digit alone on the canvas, per method, digit size and crop scale (the untrained one per size)."
     tr, te = data_split(data, 1000, seed)
     for s in digit_sizes:
-        train = multi_digits(tr, n_train, 1, canvas, s, 'random', seed=seed + 7 * s)
+        draw = lambda e, s=s: multi_digits(tr, n_train, 1, canvas, s, 'random', seed=seed + 7 * s + 100_003 * e)
+        train = draw(0)
         probe = (multi_digits(tr, n_probe, 1, canvas, s, 'random', seed=seed + 11 * s),
                  multi_digits(te, n_test, 1, canvas, s, 'random', seed=seed + 13 * s))
         for m in methods:
@@ -146,7 +150,8 @@ def digit_calibration(
                 t = tau if takes_tau(m) else None
                 if not pending(method=m, digit_size=s, crop_scale=cs): continue   # a resumed run has this model
                 aug = crop_only(canvas, scale=(cs or 1.0, 1.0))
-                model = train_encoder(m, train, encoder, aug, t, None, epochs, batch_size, lr, device, seed)
+                model = train_encoder(m, train, encoder, aug, t, None, epochs, batch_size, lr, device, seed,
+                                      redraw=draw if fresh else None)
                 acc = probe_accuracy(model, *probe, epochs=probe_epochs, device=device, seed=seed)[None]
                 yield dict(method=m, tau=t, digit_size=s, crop_scale=cs, acc=acc)
 
