@@ -13,10 +13,11 @@ from ..experiments import experiment, between, positive, one_of, ExperimentArgEr
 from contrastive_nb.recipe import (digit_split, train_encoder, probe_accuracy, METHODS, takes_tau, takes_data,
     data_split,
     check_data_sizes)
-from ..report import line_plot
+from ..report import line_plot, summarize, fmt_mean
 
 # %% auto #0
-__all__ = ['digit_on_image_tradeoff', 'digit_on_image_figure']
+__all__ = ['digit_on_image_tradeoff', 'digit_on_image_figure', 'grid_digit_size', 'digit_on_image_calibration',
+           'doi_calibration_table']
 
 # %% ../../nbs/tutorials/digit_on_image.ipynb #ddb25349
 def _doi_data(data, n_train, n_test, size, digit_size, composite, seed):
@@ -101,3 +102,66 @@ def digit_on_image_figure(res:dict):
     return fig
 
 digit_on_image_tradeoff.experiment.figure = digit_on_image_figure
+
+# %% ../../nbs/tutorials/digit_on_image.ipynb #4f7858e1
+def grid_digit_size(size:int)->int:
+    "The largest digit that fits the grid of nine copies on a `size` px image: size − ⌊size·max(GRID_OFFSETS)⌋."
+    return size - math.floor(size * max(GRID_OFFSETS))
+
+# %% ../../nbs/tutorials/digit_on_image.ipynb #bace7cfe
+def _doi_calib_fits(cfg):
+    "The images fit in the source."
+    check_data_sizes(cfg)
+
+# %% ../../nbs/tutorials/digit_on_image.ipynb #75855dd6
+@experiment('digit-on-image-calibration',
+            "DigitOnImage, calibration: trained on its label, does the encoder learn the digit (≥ 90 %) and the image "
+            "class (≥ 80 %)?",
+            cpu_time='≈ 14 min on 2 cores (6 models)', keys=('method', 'trained_on', 'size'),
+            metrics=('digit_acc', 'image_acc'),
+            paper_note='Chen et al. 2021 report no digit-trained control; Fig. 6a: a supervised ResNet-50 trained on '
+                       'ImageNet labels keeps its ImageNet accuracy whatever K.',
+            full=dict(n_train=20000, n_test=10000), full_time='not measured',
+            gpu=dict(sizes=[96], n_train=20000, n_test=5000, epochs=15, encoder='resnet18'),
+            smoke=dict(sizes=[48], n_train=400, n_test=200, epochs=1, probe_epochs=5),
+            checks=dict(sizes=between(16, 512), K=between(1, 4000), composite=one_of(*COMPOSITES),
+                        data=takes_data('images')),
+            validate=_doi_calib_fits)
+def digit_on_image_calibration(
+        sizes:list[int]=[48, 64], # image sides; the digit is the largest the grid fits (`grid_digit_size`)
+        data:str='fashion-mnist', # the images under the digits (as `digit-on-image`)
+        encoder:str='convn_pool', # a name in `learner.ENCODERS`
+        composite:str='absdiff', # how the digit is composited (as `digit-on-image`)
+        K:int=4000, # unique digits in training (4,000: almost every image its own)
+        seed:int=0,
+        *, n_train=4000, n_test, batch_size, epochs=30, lr, probe_epochs, device):
+    "Digit and image-class probe accuracy of the encoder trained on each label, and untrained, per image side."
+    for size in sizes:
+        ds = grid_digit_size(size)
+        itr, dtr, probe = _doi_data(data, n_train, n_test, size, ds, composite, seed)
+        train = digit_on_image(itr, dtr, min(K, len(dtr)), size, ds, composite=composite, seed=seed + K)
+        for m, target in (('supervised', 'digit'), ('supervised', 'image'), ('random', None)):
+            if not pending(method=m, trained_on=target, size=size): continue   # a resumed run has this model
+            y = train.labels[target] if target else None
+            model = train_encoder(m, train, encoder, simclr_augment(size), None, y, epochs, batch_size, lr, device, seed)
+            acc = probe_accuracy(model, *probe, labels=('digit', 'image'), epochs=probe_epochs, device=device,
+                                 seed=seed)
+            yield dict(method=m, trained_on=target, size=size, digit_size=ds, digit_acc=acc['digit'],
+                       image_acc=acc['image'])
+
+# %% ../../nbs/tutorials/digit_on_image.ipynb #fbb21e5f
+def doi_calibration_table(*runs:dict, digit:float=90., image:float=80.)->str:
+    "Markdown: per run and image side, each model's digit and garment accuracy, and whether the setting passes."
+    lines = ['| training | image (px) | digit (px) | trained on the digit: digit (%) | trained on the image: image (%) '
+             f'| untrained: digit / image (%) | digit ≥ {digit:g} and image ≥ {image:g} |', '|' + '---|' * 7]
+    for res in runs:
+        c, rows = res['config'], summarize(res)
+        how = f"{c['encoder']}, {c['epochs']} ep × {c['n_train']:,}, batch {c['batch_size']}"
+        for size in sorted({r['size'] for r in rows}):
+            at = {r['trained_on']: r for r in rows if r['size'] == size}
+            d, im, u = at.get('digit'), at.get('image'), at.get(None)
+            ok = d is not None and im is not None and d['digit_acc'][0] >= digit and im['image_acc'][0] >= image
+            cell = lambda r, m: fmt_mean(*r[m][:2]) if r else '–'
+            lines.append(f"| {how} | {size} | {grid_digit_size(size)} | {cell(d, 'digit_acc')} | {cell(im, 'image_acc')} "
+                         f"| {cell(u, 'digit_acc')} / {cell(u, 'image_acc')} | {'**passes**' if ok else 'no'} |")
+    return '\n'.join(lines)

@@ -45,8 +45,9 @@ def _grid_fits(cfg):
                    for (m, p), d in MULTIDIGITS_PAPER.items() for k, a in d.items()]
                   + [dict(method='random', acc=18.0, source='Chen et al. 2021, Table 3 caption (random network)')],
             full=dict(n_train=20000, epochs=20), full_time='≈ 16 min per model on 2 cores',
-            gpu=dict(counts=[1, 2, 4, 8, 12, 16], canvas=112, digit_size=28, n_train=20000, epochs=30,
-                     encoder='cifar_resnet18', batch_size=512),
+            # one 8-minute GPU call (issue 29): SimCLR and supervised at 1 and 16 digits (random, grid), untrained: 7
+            gpu=dict(counts=[1, 16], canvas=112, digit_size=28, n_train=20000, epochs=15, encoder='resnet18',
+                     batch_size=512),
             smoke=dict(counts=[1, 4], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1,
                        probe_epochs=5),
             checks=dict(data=takes_data('digits'), counts=between(1, 16), placements=one_of(*PLACEMENTS),

@@ -14,7 +14,8 @@ from ..recipe import train_encoder, probe_accuracy, METHODS, data_split, takes_d
 from ..report import line_plot, summarize, fmt_mean
 
 # %% auto #0
-__all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure', 'digit_calibration', 'calibration_table']
+__all__ = ['TWO_DIGITS_PAPER', 'two_digits_suppression', 'two_digits_figure', 'digit_calibration', 'calibration_recipe',
+           'calibration_table']
 
 # %% ../../nbs/tutorials/two_digits.ipynb #0941e5ce
 # Chen et al. 2021, Table 4: (1st digit, 2nd digit) accuracy (%), 1st digit 20 px, 2nd 20…80 px on 112 px
@@ -44,8 +45,9 @@ def _fits(cfg):
                         source='Chen et al. 2021, Table 4 (ResNet-18, 112 px)')
                    for (m, t), d in TWO_DIGITS_PAPER.items() for s, (a, b) in d.items()],
             full=dict(n_train=20000, epochs=20), full_time='≈ 16 min per model on 2 cores',
-            gpu=dict(sizes=[20, 30, 40, 50, 60, 70, 80], first_size=20, canvas=112, taus=[0.05, 0.2], n_train=20000,
-                     epochs=30, encoder='cifar_resnet18', batch_size=512),
+            # one 8-minute GPU call (issue 29): 2 sizes × (SimCLR, supervised, untrained) = 6 models
+            gpu=dict(sizes=[20, 60], first_size=20, canvas=112, taus=[0.2], crop_scale=0.9, n_train=20000, epochs=15,
+                     encoder='resnet18', batch_size=512),
             smoke=dict(sizes=[12, 24], methods=['simclr', 'supervised', 'random'], n_train=512, n_probe=300, epochs=1,
                        probe_epochs=5),
             checks=dict(data=takes_data('digits'), sizes=between(4, 224), methods=loss_or_method(*METHODS),
@@ -117,8 +119,8 @@ def _calib_fits(cfg):
                        '99.1 % supervised and 98.7 % by SimCLR (τ = 0.2) on 112 px canvases.',
             full=dict(n_train=20000, epochs=20),
             full_time='≈ 12 min per model on 2 cores (scaled from the cpu run, not measured)',
-            gpu=dict(digit_sizes=[20, 28], crop_scales=[0.5, 0.9], canvas=112, encoder='resnet18', n_train=20000,
-                     epochs=20, batch_size=512),
+            gpu=dict(digit_sizes=[20], crop_scales=[0.9], canvas=112, encoder='resnet18', n_train=20000, epochs=15,
+                     batch_size=512),  # 3 models: the calibration that goes before the two-digits gpu preset
             smoke=dict(digit_sizes=[12], crop_scales=[0.5], n_train=256, n_probe=200, n_test=100, epochs=1,
                        probe_epochs=5),
             checks=dict(data=takes_data('digits'), digit_sizes=between(4, 224), crop_scales=between(0.05, 1.0),
@@ -156,17 +158,24 @@ def digit_calibration(
                 yield dict(method=m, tau=t, digit_size=s, crop_scale=cs, acc=acc)
 
 # %% ../../nbs/tutorials/two_digits.ipynb #f4ed0b6e
-def calibration_table(res:dict, target:float=90.)->str:
-    "Markdown table per digit size and crop scale: each method's accuracy, and whether all trained reach `target`."
-    rows = summarize(res)
-    floor = {r['digit_size']: r['acc'] for r in rows if r['method'] == 'random'}
-    trained = sorted({r['method'] for r in rows if r['method'] != 'random'})
-    lines = ['| digit (px) | crop scale | ' + ' | '.join(f"{m} (%)" for m in trained) + ' | untrained (%) | '
-             f'≥ {target:g} % |', '|' + '---|' * (len(trained) + 4)]
-    for s, cs in sorted({(r['digit_size'], r['crop_scale']) for r in rows if r['method'] != 'random'}):
-        accs = {r['method']: r['acc'] for r in rows if (r['digit_size'], r['crop_scale']) == (s, cs)}
-        ok = all(m in accs and accs[m][0] >= target for m in trained)
-        cells = [fmt_mean(*accs[m][:2]) if m in accs else '–' for m in trained]
-        fl = fmt_mean(*floor[s][:2]) if s in floor else '–'
-        lines.append(f"| {s} | {cs:g} | " + ' | '.join(cells) + f" | {fl} | {'**passes**' if ok else 'no'} |")
+def calibration_recipe(cfg:dict)->str:
+    "How a calibration run trained, for a table cell: canvas, encoder, epochs × canvases, batch, fresh or fixed canvases."
+    return (f"{cfg['canvas']} px, {cfg['encoder']}, {cfg['epochs']} ep × {cfg['n_train']:,}, batch {cfg['batch_size']}, "
+            f"{'fresh' if cfg.get('fresh', False) else 'fixed'}")  # runs saved before `fresh` existed drew once
+
+# %% ../../nbs/tutorials/two_digits.ipynb #9f360c66
+def calibration_table(*runs:dict, target:float=90.)->str:
+    "Markdown table per run, digit size and crop scale: each method's accuracy, and whether all trained reach `target`."
+    trained = sorted({r['method'] for res in runs for r in res['rows'] if r['method'] != 'random'})
+    lines = ['| training | digit (px) | crop scale | ' + ' | '.join(f"{m} (%)" for m in trained) + ' | untrained (%) | '
+             f'≥ {target:g} % |', '|' + '---|' * (len(trained) + 5)]
+    for res in runs:
+        rows, how = summarize(res), calibration_recipe(res['config'])
+        floor = {r['digit_size']: r['acc'] for r in rows if r['method'] == 'random'}
+        for s, cs in sorted({(r['digit_size'], r['crop_scale']) for r in rows if r['method'] != 'random'}):
+            accs = {r['method']: r['acc'] for r in rows if (r['digit_size'], r['crop_scale']) == (s, cs)}
+            ok = all(m in accs and accs[m][0] >= target for m in trained)
+            cells = [fmt_mean(*accs[m][:2]) if m in accs else '–' for m in trained]
+            fl = fmt_mean(*floor[s][:2]) if s in floor else '–'
+            lines.append(f"| {how} | {s} | {cs:g} | " + ' | '.join(cells) + f" | {fl} | {'**passes**' if ok else 'no'} |")
     return '\n'.join(lines)
