@@ -108,11 +108,6 @@ def grid_digit_size(size:int)->int:
     "The largest digit that fits the grid of nine copies on a `size` px image: size − ⌊size·max(GRID_OFFSETS)⌋."
     return size - math.floor(size * max(GRID_OFFSETS))
 
-# %% ../../nbs/tutorials/digit_on_image.ipynb #bace7cfe
-def _doi_calib_fits(cfg):
-    "The images fit in the source."
-    check_data_sizes(cfg)
-
 # %% ../../nbs/tutorials/digit_on_image.ipynb #75855dd6
 @experiment('digit-on-image-calibration',
             "DigitOnImage, calibration: trained on its label, does the encoder learn the digit (≥ 90 %) and the image "
@@ -127,7 +122,7 @@ def _doi_calib_fits(cfg):
             smoke=dict(sizes=[48], n_train=400, n_test=200, epochs=1, probe_epochs=5),
             checks=dict(sizes=between(16, 512), K=between(1, 4000), composite=one_of(*COMPOSITES),
                         data=takes_data('images')),
-            validate=_doi_calib_fits)
+            validate=check_data_sizes)  # the images fit in the source
 def digit_on_image_calibration(
         sizes:list[int]=[48, 64], # image sides; the digit is the largest the grid fits (`grid_digit_size`)
         data:str='fashion-mnist', # the images under the digits (as `digit-on-image`)
