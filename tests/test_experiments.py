@@ -173,8 +173,9 @@ def test_killed_run_resumes_to_the_full_row_set(tmp_path):
     saved = json.loads((cut/'results.json').read_text())
     assert saved['complete'] is False and 1 <= len(saved['rows']) < len(_rows(whole))
     first = saved['rows'][0]
-    r = _cli(*SMOKE[:-1], '--bits', '0', '--out', str(cut), '--resume')   # other bits: refused in one line, exit 2
-    assert r.returncode == 2 and r.stderr.count('\n') == 1 and '--resume:' in r.stderr and 'bits: [0, 3] there, [0] now' in r.stderr, r.stderr
+    # other epochs (every model changes; randbit's lists only choose models): refused in one line, exit 2
+    r = _cli(*SMOKE[:-1], '--epochs', '2', '--out', str(cut), '--resume')
+    assert r.returncode == 2 and r.stderr.count('\n') == 1 and '--resume:' in r.stderr and 'epochs: 1 there, 2 now' in r.stderr, r.stderr
     r = _cli(*SMOKE, '--out', str(cut), '--resume'); assert r.returncode == 0, r.stderr[-2000:]
     res = json.loads((cut/'results.json').read_text())
     assert res['complete'] is True and res['rows'][0] == first
