@@ -107,8 +107,8 @@ def _randbit_loss(method:str, tau:float|None)->tuple:
             paper_note='Fig. 7b shows a VAE with the same encoder losing little accuracy as bits are added (a figure; '
                        'no numbers are published).',
             full=dict(data='fashion-mnist', n_train=60000, n_test=10000, epochs=12),
-            full_time='≈ 7 min per model on 2 cores (measured: SimCLR 400–450 s, the VAE 300–400 s, '
-                      'untrained 25 s)',
+            full_time='≈ 7 min per model on 2 cores (measured: SimCLR 330–450 s, the VAE 300–410 s, '
+                      'untrained 20–26 s)',
             gpu=dict(bits=[0, 5, 10, 15, 20], taus=[0.05, 0.1, 0.2], methods=['simclr', 'vae', 'random'],
                      batch_sizes=[256, 1000]),
             smoke=dict(bits=[0, 3], methods=['simclr', 'vae', 'random'], epochs=1, n_train=400, n_test=200,
